@@ -1,0 +1,111 @@
+# klar — GNU Makefile. `make site` and `make test` are the two commands of the
+# README; everything else is here for them. Local overrides go in config.mk.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+JOBS    ?=
+-include config.mk
+
+# Install missing build dependencies before anything asks pkg-config.
+DEPS_STAMP := build/.deps-build
+$(shell mkdir -p build && { [ -f $(DEPS_STAMP) ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
+
+PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo libqpdf
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode
+
+# Warnings: all of -Wall -Wextra as errors; -Wshadow and -Wstrict-prototypes
+# catch the two mistakes most common in a C codebase of this shape.
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT  ?= -O2 -g
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+
+SRC  := $(shell find generator -name '*.c' | sort)
+OBJ  := $(SRC:%.c=build/obj/%.o)
+LIBOBJ := $(filter-out build/obj/generator/main.o,$(OBJ))
+SAN_OBJ := $(SRC:%.c=build/san/%.o)
+SAN_LIBOBJ := $(filter-out build/san/generator/main.o,$(SAN_OBJ))
+UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+UNIT_SAN := $(UNIT_SRC:tests/unit/%.c=build/san-tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
+
+Q := @
+ifeq ($(V),1)
+Q :=
+endif
+
+.PHONY: all site test unit bench install uninstall clean regen-golden serve check-deps test-deps
+all: klar
+
+klar: $(OBJ)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The sanitizer build: the same sources under ASan and UBSan, for the unit
+# tests (one target of `make test`).
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (asan,ubsan)"
+	$(Q)$(CC) $(CFLAGS_ALL) -O1 $(SANFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(LDLIBS_ALL)
+
+build/san-tests/%: tests/unit/%.c $(SAN_LIBOBJ) tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (asan,ubsan)"
+	$(Q)$(CC) $(CFLAGS_ALL) -O1 $(SANFLAGS) -Igenerator -o $@ $< $(SAN_LIBOBJ) $(LDLIBS_ALL)
+
+build/tools/%: tests/tools/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(LDLIBS_ALL)
+
+site: klar
+	./klar build $(if $(JOBS),-j $(JOBS))
+
+serve: klar
+	./klar serve
+
+unit: $(UNIT_BIN)
+unit-san: $(UNIT_SAN)
+
+test-deps:
+	@sh scripts/deps.sh test
+	@sh tests/browser/setup.sh
+
+# Every suite prints "N passed, N failed"; tests/run adds them up and ends
+# with the total line.
+test: klar $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) test-deps
+	@sh tests/run
+
+regen-golden: klar
+	sh tests/golden/run.sh --regen
+
+bench: klar $(TOOL_BIN)
+	@sh scripts/deps.sh bench
+	sh bench/run.sh
+
+install: klar
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 klar $(DESTDIR)$(PREFIX)/bin/klar
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/klar
+
+clean:
+	rm -rf build klar public public.tmp-* public.old-* tests/out bench/out
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)

@@ -1,0 +1,37 @@
+/* diag: diagnostics of a build. Stages report input errors here with the
+ * file, line and column the user wrote, and go on, so that one build reports
+ * every error at once. The collected messages are printed gcc-style,
+ *   content/temaer/robusthed.md:12:5: error: broken link to 'x.md'
+ * sorted by file and position so output is the same whatever the thread count.
+ * Thread-safe. */
+#ifndef KLAR_DIAG_H
+#define KLAR_DIAG_H
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_level;
+
+typedef struct diag diag;
+
+/* Returns a new collector; free with diag_free. */
+diag *diag_new(void);
+void diag_free(diag *d);
+/* Records a message. file may be NULL (a message about the whole build);
+ * line and col are 1-based, 0 when unknown. The strings are copied. */
+void diag_report(diag *d, diag_level level, const char *file, int line, int col,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+#define diag_error(d, file, line, col, ...) \
+  diag_report(d, DIAG_ERROR, file, line, col, __VA_ARGS__)
+#define diag_warning(d, file, line, col, ...) \
+  diag_report(d, DIAG_WARNING, file, line, col, __VA_ARGS__)
+/* Attaches a source line shown under the last message, with a caret under its
+ * column (like gcc). */
+void diag_source(diag *d, const char *line_text);
+int diag_errors(const diag *d);
+int diag_warnings(const diag *d);
+/* Prints every message, sorted, to out; then forgets them. */
+void diag_print(diag *d, FILE *out);
+/* Returns the messages joined as text (caller frees); for tests. */
+char *diag_text(diag *d);
+
+#endif

@@ -1,0 +1,50 @@
+/* fsx: files and folders: reading whole files, walking trees in a sorted
+ * (deterministic) order, writing files with their folders, and the atomic
+ * output directory that keeps the last good site when a build fails. */
+#ifndef KLAR_FSX_H
+#define KLAR_FSX_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "arena.h"
+
+/* Reads the whole file into the arena (NUL-terminated); *len gets its size.
+ * Returns NULL and sets errno when it cannot be read. */
+char *fsx_read(arena *a, const char *path, size_t *len);
+/* Reads into a malloc'd buffer the caller frees. */
+char *fsx_read_heap(const char *path, size_t *len);
+/* Writes n bytes to path, creating its parent folders. Returns false on error
+ * (errno set). */
+bool fsx_write(const char *path, const void *data, size_t n);
+/* Creates path and its parents (like mkdir -p). */
+bool fsx_mkdirs(const char *path);
+/* Removes a tree (like rm -rf); true if it is gone. */
+bool fsx_rmtree(const char *path);
+bool fsx_is_dir(const char *path);
+bool fsx_is_file(const char *path);
+/* Copies a file, creating the destination's folders. */
+bool fsx_copy(const char *from, const char *to);
+/* Modification time in nanoseconds, or -1. */
+long long fsx_mtime(const char *path);
+
+/* Calls fn for every regular file below root, in sorted order (byte order of
+ * the relative paths, folders walked as they come in that order). rel is the
+ * path relative to root with '/' separators. Hidden entries (".x") are
+ * skipped. Returns false if root cannot be read. */
+typedef void (*fsx_walk_fn)(const char *rel, void *ctx);
+bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx);
+
+/* Joins two path parts with one '/'. */
+char *fsx_join(arena *a, const char *dir, const char *name);
+/* Returns the folder part of a relative path ("" for none) and the last part. */
+char *fsx_dirname(arena *a, const char *path);
+const char *fsx_basename(const char *path);
+
+/* The atomic output directory: fsx_stage_begin makes a fresh temporary folder
+ * beside out ("public.tmp-PID"); fsx_stage_commit swaps it in for out (the old
+ * one removed after the rename); fsx_stage_abort removes it, leaving out as
+ * it was. */
+char *fsx_stage_begin(arena *a, const char *out);
+bool fsx_stage_commit(const char *stage, const char *out);
+void fsx_stage_abort(const char *stage);
+
+#endif

@@ -1,0 +1,69 @@
+/* md: Markdown for klar. The only module that includes cmark-gfm. Parses a
+ * page body with the GFM extensions (table, strikethrough, autolink,
+ * tagfilter, tasklist) and footnotes, runs klar's AST passes (heading ids,
+ * link and image resolution through a callback, Danish typography) and
+ * renders the HTML body. Guards against inputs on which Debian's cmark-gfm
+ * 0.29.0.gfm.6 is quadratic: such a body is refused with an error naming
+ * the file, never a hang.
+ * Thread-safe after md_init: each call uses only its own memory. */
+#ifndef KLAR_MD_H
+#define KLAR_MD_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "../core/arena.h"
+#include "../core/diag.h"
+#include "../core/str.h"
+
+/* Registers the cmark-gfm extensions. Call once, in main, before any thread
+ * starts (cmark-gfm's registry is process-global). */
+void md_init(void);
+
+/* The link resolver: given a link or image destination as written in the
+ * Markdown, writes the URL to use into out and returns true; returns false
+ * (and reports nothing itself) when the target is broken: md then reports
+ * "broken link to 'x'" at the link's position. Destinations that are
+ * absolute URLs (scheme:, //, /, #, mailto:) are not passed to it. */
+typedef bool (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
+
+typedef struct md_options {
+  bool site_passes;   /* heading ids, link resolution, typography; false = plain cmark-gfm */
+  bool unsafe;        /* keep raw HTML (the spec expects it); the site sets it too */
+  bool smart;         /* CMARK_OPT_SMART */
+  bool footnotes;     /* footnote extension */
+  const char *extensions; /* space-separated names to attach; NULL = all six */
+  bool full_info_string, table_style_attrs; /* spec-only cmark options */
+  const char *quote_open, *quote_close;     /* Danish typography quotes, default » « */
+  md_resolve_fn resolve;  void *resolve_ctx;
+  const char *file;   /* for messages */
+  int line_offset;    /* added to cmark's line numbers (front matter lines) */
+  size_t max_nesting; /* refuse deeper nesting of containers/brackets; 0 = default 100 */
+  size_t max_columns; /* refuse wider tables; 0 = default 200 */
+} md_options;
+
+typedef struct md_heading {
+  int level;
+  const char *id, *text; /* text: plain text of the heading */
+} md_heading;
+
+typedef struct md_result {
+  const char *html;          /* the rendered body (arena) */
+  const char *summary;       /* first paragraph as plain text (arena), "" if none */
+  md_heading *headings; size_t nheadings;
+  int words;
+} md_result;
+
+/* Parses and renders src (n bytes, must be valid UTF-8: the caller checks)
+ * with opts. Returns true and fills *res (memory in arena a); on refusal or
+ * errors (broken links, pathological input) reports to d and returns false;
+ * res->html is still set where rendering was possible. */
+bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag *d,
+               md_result *res);
+
+/* Renders a short inline Markdown string (front matter text) to HTML without
+ * a wrapping <p>; used by the `markdown` template helper. */
+const char *md_inline(const char *src, const md_options *opts, arena *a);
+
+/* The print stage's view of a parsed document: a walk over klar's own node
+ * kinds, so print/ never touches cmark. (Filled in by the print issue.) */
+
+#endif

@@ -1,0 +1,143 @@
+/* model: the site as klar understands it: every page with its URL, type and
+ * checked front matter, sections, taxonomies, menus and cross references.
+ * Built once by model_build from the loaded content; read-only afterwards,
+ * so render workers share it without locks. Everything lives in the build
+ * arena. */
+#ifndef KLAR_MODEL_H
+#define KLAR_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "../core/arena.h"
+#include "../core/diag.h"
+#include "../core/map.h"
+#include "../core/val.h"
+
+typedef struct page page;
+typedef struct site site;
+
+typedef enum {
+  PAGE_REGULAR, /* content/a/b.md or a bundle content/a/b/index.md */
+  PAGE_SECTION, /* a section's list page: content/a/_index.md (or made up) */
+  PAGE_HOME,    /* content/_index.md: the front page */
+  PAGE_TAXONOMY,/* /emner/: the list of terms of a taxonomy */
+  PAGE_TERM     /* /emner/robusthed/: the pages carrying one term */
+} page_kind;
+
+typedef struct page_list {
+  page **items;
+  size_t n;
+} page_list;
+
+typedef struct toc_entry {
+  int level;
+  const char *id, *title;
+} toc_entry;
+
+struct page {
+  page_kind kind;
+  const char *src;     /* path below content/ ("temaer/robusthed.md"); made-up pages: NULL */
+  const char *file;    /* path for messages ("content/temaer/robusthed.md") */
+  const char *dir;     /* folder below content/ of the source ("temaer"); bundle: its own folder */
+  const char *section; /* first folder below content/ ("temaer"), "" at the root */
+  const char *type;    /* content type: front matter `type`, else the section's default, else "page" */
+  const char *slug;    /* last part of the URL */
+  const char *url;     /* site-relative URL with trailing slash: "/temaer/robusthed/" */
+  const char *out;     /* output file below public/: "temaer/robusthed/index.html" */
+  const char *title;
+  const char *date;    /* "2014-05-27" as written, or NULL */
+  long days;           /* the date as days since 1970, or a large negative value when none */
+  double weight;       /* front matter `weight`, 0 when absent */
+  bool draft, bundle;
+  val *fm;             /* all front matter (a map, never NULL); references resolved to VAL_REF */
+
+  const char *body;    /* Markdown after the front matter (NUL-terminated) */
+  size_t body_len;
+  int body_line;       /* line in `file` of the body's first line (1-based) */
+  const char **resources; size_t nresources; /* bundle files besides index.md, relative to dir */
+
+  page *parent;        /* the section page (or home) this page is listed on; NULL for home */
+  page_list pages;     /* section/home/term pages: the pages listed, sorted (weight, date desc, title) */
+  page_list subsections;
+  page_list referrers; /* pages whose front matter references this page, in site order */
+  const char *term;    /* PAGE_TERM: the term as written; PAGE_TAXONOMY/TERM: taxonomy name in `taxonomy` */
+  const char *taxonomy;
+
+  /* Filled by the Markdown stage (render stage 1), before layouts run. */
+  const char *html;    /* the body as HTML */
+  const char *summary; /* front matter `summary`/`description`, else the first paragraph as plain text */
+  toc_entry *toc; size_t ntoc;
+  int words;
+  size_t index;        /* position in site->all */
+};
+
+typedef struct field_schema {
+  const char *name;
+  const char *kind;    /* string text date number bool list ref */
+  const char *of;      /* list item kind */
+  const char *to;      /* ref (or list of ref): the type referenced */
+  bool required;
+  const char **values; size_t nvalues; /* allowed values, if any */
+} field_schema;
+
+typedef struct type_schema {
+  const char *name;
+  const char *title;   /* readable name ("Forslag") */
+  field_schema *fields; size_t nfields;
+  bool closed;         /* unknown fields are errors (default true when fields are declared) */
+} type_schema;
+
+typedef struct menu_item {
+  const char *title, *url;
+  page *page;          /* when the item names a page */
+} menu_item;
+
+typedef struct taxonomy {
+  const char *name;    /* front matter field ("temaer") */
+  const char *title;   /* readable ("Temaer") */
+  const char *slug;    /* URL part */
+  page *list;          /* PAGE_TAXONOMY page */
+  page_list terms;     /* PAGE_TERM pages, sorted by title */
+} taxonomy;
+
+struct site {
+  const char *root;        /* the project folder */
+  const char *content_dir; /* root/content */
+  const char *layouts_dir; /* root/layouts */
+  const char *assets_dir;  /* root/assets */
+  const char *title;
+  const char *baseurl;     /* "https://klar.hedensted.dk/", always ends in '/' */
+  const char *basepath;    /* path part of baseurl ("/" or "/klar/") */
+  const char *language;    /* "da" */
+  const char *quote_open, *quote_close; /* typographic quotes, default » « */
+  const char *build_date;  /* ISO date of the build (SOURCE_DATE_EPOCH, else the newest page date) */
+  val *config;             /* all of site.yaml */
+  val *params;             /* site.yaml `params` (a map, never NULL) */
+  menu_item *menu; size_t nmenu;
+  type_schema *types; size_t ntypes;
+  taxonomy *taxonomies; size_t ntaxonomies;
+  page_list all;           /* every page to render, in a stable order (by src, then made-up pages) */
+  page_list regular;       /* PAGE_REGULAR pages only, sorted by src */
+  page *home;
+  map by_src;              /* src → page */
+  map by_url;              /* url → page */
+  map sections;            /* section name → section page */
+  bool drafts;             /* --drafts */
+  arena *arena;            /* the build arena */
+};
+
+/* Builds the model from the content folder of root: reads site.yaml and every
+ * content/**.md, checks front matter against the types, gives every page its
+ * URL, builds sections, taxonomies, menus and references. Errors go to d with
+ * positions; returns the site even when there were errors (the caller checks
+ * diag_errors), or NULL when nothing could be read at all. */
+site *model_build(arena *a, const char *root, bool drafts, diag *d);
+
+/* Returns the page a relative link from page `from` to a .md file names, or
+ * NULL. target is as written ("../temaer/robusthed.md", may have #frag). */
+page *model_resolve_link(const site *s, const page *from, const char *target);
+/* Returns the type schema of a name or NULL. */
+const type_schema *model_type(const site *s, const char *name);
+/* Returns the pages of a content type, in site order (arena-allocated list). */
+page_list model_pages_of(const site *s, const char *type);
+
+#endif

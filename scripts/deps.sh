@@ -1,0 +1,54 @@
+#!/bin/sh
+# Installs what klar needs to build (and, with "test", to test) when it is
+# missing. Called by make; does nothing when everything is there.
+#   scripts/deps.sh build   libraries found through pkg-config, plus tools
+#   scripts/deps.sh test    also the test tools (poppler, qpdf, chromium, ...)
+set -e
+want=${1:-build}
+missing=""
+
+need_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+need_file() { [ -e "$1" ] || missing="$missing $2"; }
+
+need_cmd pkg-config pkg-config
+need_cmd cc gcc
+need_pc libcmark-gfm libcmark-gfm-dev
+need_file /usr/include/cmark-gfm-core-extensions.h libcmark-gfm-extensions-dev
+need_pc libxml-2.0 libxml2-dev
+need_pc lua5.4 liblua5.4-dev
+need_pc yaml-0.1 libyaml-dev
+need_pc cairo-pdf libcairo2-dev
+need_pc pangocairo libpango1.0-dev
+need_pc libqpdf libqpdf-dev
+need_file /usr/include/hyphen.h libhyphen-dev
+need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
+need_file /usr/include/qrencode.h libqrencode-dev
+need_cmd python3 python3
+need_file /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf fonts-noto-core
+
+if [ "$want" = test ] || [ "$want" = bench ]; then
+  need_cmd pdfinfo poppler-utils
+  need_cmd qpdf qpdf
+  need_cmd chromium chromium
+  need_cmd node nodejs
+  need_cmd npm npm
+  need_cmd java openjdk-17-jre-headless
+fi
+if [ "$want" = bench ]; then
+  need_cmd hugo hugo
+  need_file /usr/bin/time time
+  need_cmd weasyprint weasyprint
+fi
+
+[ -z "$missing" ] && exit 0
+echo "klar: installing missing packages:$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,143 @@
+/* Unit tests of generator/core: arena, str, map, dk, val, diag. */
+#include "harness.h"
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/dk.h"
+#include "core/map.h"
+#include "core/str.h"
+#include "core/val.h"
+#include <stdlib.h>
+
+TEST(arena_alloc_and_reset) {
+  arena *a = arena_new();
+  char *s = arena_strdup(a, "robusthed");
+  CHECK_STR(s, "robusthed");
+  void *big = arena_alloc(a, 1 << 20);
+  CHECK(big != NULL);
+  memset(big, 1, 1 << 20);
+  CHECK(arena_used(a) >= (1 << 20));
+  arena_reset(a);
+  CHECK(arena_used(a) == 0);
+  CHECK_STR(arena_printf(a, "%d. %s", 27, "maj"), "27. maj");
+  arena_free(a);
+  arena_free(NULL);
+}
+
+TEST(sbuf_escapes_html) {
+  sbuf b = SBUF_INIT;
+  sbuf_put_html(&b, "a<b & \"c\">", 10);
+  CHECK_STR(sbuf_str(&b), "a&lt;b &amp; &quot;c&quot;&gt;");
+  sbuf_free(&b);
+}
+
+TEST(utf8_validation) {
+  size_t bad = 0;
+  CHECK(str_utf8_valid("Læring", strlen("Læring"), &bad));
+  CHECK(!str_utf8_valid("L\xe6ring", 6, &bad));
+  CHECK(bad == 1);
+  CHECK(!str_utf8_valid("\xc0\xaf", 2, &bad)); /* overlong '/' */
+}
+
+TEST(map_keeps_insertion_order) {
+  map m = MAP_INIT;
+  char keys[100][8];
+  for (int i = 0; i < 100; i++) {
+    snprintf(keys[i], 8, "k%d", i);
+    map_set(&m, keys[i], (void *)(long)(i + 1));
+  }
+  CHECK(map_get(&m, "k42") == (void *)43L);
+  CHECK(map_get(&m, "nope") == NULL);
+  CHECK(m.n == 100);
+  CHECK_STR(m.entries[57].key, "k57");
+  map_set(&m, "k3", (void *)7L);
+  CHECK(m.n == 100 && map_get(&m, "k3") == (void *)7L);
+  map_free(&m);
+}
+
+TEST(danish_slugs) {
+  arena *a = arena_new();
+  CHECK_STR(dk_slug(a, "Fordybelse og nysgerrighed"), "fordybelse-og-nysgerrighed");
+  CHECK_STR(dk_slug(a, "Fællesskab, Læring & Sø!"), "faellesskab-laering-soe");
+  CHECK_STR(dk_slug(a, "Børnehave på Åen"), "boernehave-paa-aaen");
+  CHECK_STR(dk_slug(a, "  --Café 2014--  "), "cafe-2014");
+  arena_free(a);
+}
+
+TEST(danish_dates) {
+  int y, m, d;
+  CHECK(dk_parse_date("2014-05-27", &y, &m, &d) && y == 2014 && m == 5 && d == 27);
+  CHECK(!dk_parse_date("2014-02-30", &y, &m, &d));
+  CHECK(!dk_parse_date("27.5.2014", &y, &m, &d));
+  CHECK(dk_parse_date("2018-03-07T09:00", &y, &m, &d) && d == 7);
+  sbuf b = SBUF_INIT;
+  dk_date_put(&b, 2014, 5, 27, false);
+  CHECK_STR(sbuf_str(&b), "27. maj 2014");
+  sbuf_clear(&b);
+  dk_date_put(&b, 2014, 5, 27, true);
+  CHECK_STR(sbuf_str(&b), "27.\xc2\xa0maj\xc2\xa0" "2014");
+  CHECK_STR(dk_weekday(2014, 5, 28), "onsdag");
+  CHECK(dk_days(1970, 1, 1) == 0 && dk_days(2014, 5, 27) == 16217);
+  sbuf_free(&b);
+}
+
+TEST(danish_numbers) {
+  sbuf b = SBUF_INIT;
+  dk_number_put(&b, 2325750, 0);
+  CHECK_STR(sbuf_str(&b), "2.325.750");
+  sbuf_clear(&b);
+  dk_number_put(&b, 4.95, 2);
+  CHECK_STR(sbuf_str(&b), "4,95");
+  sbuf_clear(&b);
+  dk_number_put(&b, -1234.5, -1);
+  CHECK_STR(sbuf_str(&b), "-1.234,5");
+  sbuf_clear(&b);
+  dk_number_put(&b, 1000, -1);
+  CHECK_STR(sbuf_str(&b), "1.000");
+  sbuf_clear(&b);
+  dk_money_put(&b, 4950000);
+  CHECK_STR(sbuf_str(&b), "4,95\xc2\xa0mio.\xc2\xa0kr.");
+  sbuf_clear(&b);
+  dk_money_put(&b, 10);
+  CHECK_STR(sbuf_str(&b), "10\xc2\xa0kr.");
+  sbuf_free(&b);
+}
+
+TEST(diag_sorts_by_position) {
+  diag *d = diag_new();
+  diag_error(d, "content/b.md", 3, 1, "second file");
+  diag_error(d, "content/a.md", 10, 2, "later line");
+  diag_error(d, "content/a.md", 2, 5, "first");
+  diag_warning(d, NULL, 0, 0, "about the build");
+  char *t = diag_text(d);
+  CHECK_STR(t, "klar: warning: about the build\n"
+               "content/a.md:2:5: error: first\n"
+               "content/a.md:10:2: error: later line\n"
+               "content/b.md:3:1: error: second file\n");
+  CHECK(diag_errors(d) == 3 && diag_warnings(d) == 1);
+  free(t);
+  diag_free(d);
+}
+
+TEST(val_maps) {
+  arena *a = arena_new();
+  val *m = val_new(a, VAL_MAP, 1, 1);
+  for (int i = 0; i < 20; i++)
+    val_map_put(a, m, arena_printf(a, "k%d", i), val_str(a, arena_printf(a, "v%d", i), i + 1, 1));
+  CHECK_STR(val_as_str(val_get(m, "k13")), "v13");
+  CHECK(val_get(m, "x") == NULL);
+  CHECK(m->u.map.n == 20);
+  arena_free(a);
+}
+
+int main(void) {
+  RUN(arena_alloc_and_reset);
+  RUN(sbuf_escapes_html);
+  RUN(utf8_validation);
+  RUN(map_keeps_insertion_order);
+  RUN(danish_slugs);
+  RUN(danish_dates);
+  RUN(danish_numbers);
+  RUN(diag_sorts_by_position);
+  RUN(val_maps);
+  return harness_done("core");
+}
