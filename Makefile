@@ -5,11 +5,12 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 JOBS    ?=
+BUILD   ?= build
 -include config.mk
 
 # Install missing build dependencies before anything asks pkg-config.
-DEPS_STAMP := build/.deps-build
-$(shell mkdir -p build && { [ -f $(DEPS_STAMP) ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
+DEPS_STAMP := $(BUILD)/.deps-build
+$(shell mkdir -p $(BUILD) && { [ -f $(DEPS_STAMP) ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
 
 PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
@@ -17,21 +18,22 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen
 
 # Warnings: all of -Wall -Wextra as errors; -Wshadow and -Wstrict-prototypes
 # catch the two mistakes most common in a C codebase of this shape.
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+WERROR ?= -Werror
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT  ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 
 SRC  := $(shell find generator -name '*.c' | sort)
-OBJ  := $(SRC:%.c=build/obj/%.o)
-LIBOBJ := $(filter-out build/obj/generator/main.o,$(OBJ))
-SAN_OBJ := $(SRC:%.c=build/san/%.o)
-SAN_LIBOBJ := $(filter-out build/san/generator/main.o,$(SAN_OBJ))
+OBJ  := $(SRC:%.c=$(BUILD)/obj/%.o)
+LIBOBJ := $(filter-out $(BUILD)/obj/generator/main.o,$(OBJ))
+SAN_OBJ := $(SRC:%.c=$(BUILD)/san/%.o)
+SAN_LIBOBJ := $(filter-out $(BUILD)/san/generator/main.o,$(SAN_OBJ))
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-UNIT_SAN := $(UNIT_SRC:tests/unit/%.c=build/san-tests/%)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_SAN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san-tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
-TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 Q := @
 ifeq ($(V),1)
@@ -39,13 +41,14 @@ Q :=
 endif
 
 .PHONY: all site test unit bench install uninstall clean regen-golden serve check-deps test-deps
-all: klar
+all: $(KLAR_BIN)
 
-klar: $(OBJ)
+KLAR_BIN ?= klar
+$(KLAR_BIN): $(OBJ)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
 
-build/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
@@ -53,30 +56,30 @@ build/obj/%.o: %.c
 # The sanitizer build: the same sources under ASan and UBSan, for the unit
 # tests (one target of `make test`).
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-build/san/%.o: %.c
+$(BUILD)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $< (asan,ubsan)"
 	$(Q)$(CC) $(CFLAGS_ALL) -O1 $(SANFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/harness.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/harness.h
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(LDLIBS_ALL)
 
-build/san-tests/%: tests/unit/%.c $(SAN_LIBOBJ) tests/unit/harness.h
+$(BUILD)/san-tests/%: tests/unit/%.c $(SAN_LIBOBJ) tests/unit/harness.h
 	@mkdir -p $(dir $@)
 	@echo "  CC    $< (asan,ubsan)"
 	$(Q)$(CC) $(CFLAGS_ALL) -O1 $(SANFLAGS) -Igenerator -o $@ $< $(SAN_LIBOBJ) $(LDLIBS_ALL)
 
-build/tools/%: tests/tools/%.c $(LIBOBJ)
+$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(LDLIBS_ALL)
 
-site: klar
+site: $(KLAR_BIN)
 	./klar build $(if $(JOBS),-j $(JOBS))
 
-serve: klar
+serve: $(KLAR_BIN)
 	./klar serve
 
 unit: $(UNIT_BIN)
@@ -88,17 +91,17 @@ test-deps:
 
 # Every suite prints "N passed, N failed"; tests/run adds them up and ends
 # with the total line.
-test: klar $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) test-deps
+test: $(KLAR_BIN) $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) test-deps
 	@sh tests/run
 
-regen-golden: klar
+regen-golden: $(KLAR_BIN)
 	sh tests/golden/run.sh --regen
 
-bench: klar $(TOOL_BIN)
+bench: $(KLAR_BIN) $(TOOL_BIN)
 	@sh scripts/deps.sh bench
 	sh bench/run.sh
 
-install: klar
+install: $(KLAR_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 klar $(DESTDIR)$(PREFIX)/bin/klar
 
@@ -106,6 +109,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/klar
 
 clean:
-	rm -rf build klar public public.tmp-* public.old-* tests/out bench/out
+	rm -rf $(BUILD) klar public public.tmp-* public.old-* tests/out bench/out
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)

@@ -121,6 +121,7 @@ struct site {
   map by_src;              /* src → page */
   map by_url;              /* url → page */
   map sections;            /* section name → section page */
+  map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
   bool drafts;             /* --drafts */
   arena *arena;            /* the build arena */
 };
