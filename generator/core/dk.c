@@ -153,3 +153,36 @@ void dk_money_put(sbuf *b, double kr) {
     sbuf_puts(b, NBSP "kr.");
   }
 }
+
+/* The primary weight of a code point in Danish order: letters a–z, then æ ø
+ * å; accented letters weigh as their base letter; digits before letters. */
+static int primary(int cp) {
+  if (cp >= 'A' && cp <= 'Z') cp += 32;
+  if (cp >= 'a' && cp <= 'z') return 100 + (cp - 'a');
+  if (cp >= '0' && cp <= '9') return 50 + (cp - '0');
+  switch (cp) {
+  case 0xE6: case 0xC6: case 0xE4: case 0xC4: return 126;
+  case 0xF8: case 0xD8: case 0xF6: case 0xD6: return 127;
+  case 0xE5: case 0xC5: return 128;
+  default: break;
+  }
+  if (cp >= 0xC0 && cp <= 0xFF) {
+    const char *f = fold_latin1(cp);
+    if (f) return 100 + (f[0] - 'a');
+  }
+  return cp < 128 ? cp : 1000 + cp;
+}
+
+int dk_collate(const char *a, const char *b) {
+  const char *pa = a, *pb = b, *ea = a + strlen(a), *eb = b + strlen(b);
+  while (pa < ea && pb < eb) {
+    int ca = str_utf8_next(&pa, ea), cb = str_utf8_next(&pb, eb);
+    if (ca < 0) { ca = (unsigned char)*pa; pa++; }
+    if (cb < 0) { cb = (unsigned char)*pb; pb++; }
+    int wa = primary(ca), wb = primary(cb);
+    if (wa != wb) return wa < wb ? -1 : 1;
+  }
+  if (pa < ea) return 1;
+  if (pb < eb) return -1;
+  return strcmp(a, b);
+}

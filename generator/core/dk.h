@@ -38,4 +38,8 @@ void dk_number_put(sbuf *b, double x, int decimals);
  * before the unit is a no-break space. */
 void dk_money_put(sbuf *b, double kroner);
 
+/* Compares two strings in Danish alphabetical order (a–z, then æ, ø, å;
+ * case and accents second), as strcmp returns. */
+int dk_collate(const char *a, const char *b);
+
 #endif

@@ -1,5 +1,5 @@
 /* layout: XML layouts with Lua expressions. The only module that includes
- * libxml2. layout_load reads every layouts/**.xml once, compiles directives
+ * libxml2. layout_load reads every layout file once, compiles directives
  * into a node tree and checks every expression compiles; workers then render
  * pages, each with its own Lua state (see script/klua.h). */
 #ifndef KLAR_LAYOUT_H

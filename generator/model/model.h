@@ -127,7 +127,7 @@ struct site {
 };
 
 /* Builds the model from the content folder of root: reads site.yaml and every
- * content/**.md, checks front matter against the types, gives every page its
+ * content/ Markdown file, checks front matter against the types, gives every page its
  * URL, builds sections, taxonomies, menus and references. Errors go to d with
  * positions; returns the site even when there were errors (the caller checks
  * diag_errors), or NULL when nothing could be read at all. */

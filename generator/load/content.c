@@ -1,0 +1,158 @@
+/* content: the walk over content/ and front matter splitting. */
+#include "content.h"
+#include "../core/fsx.h"
+#include "../core/str.h"
+#include "../core/vec.h"
+#include "yml.h"
+#include <string.h>
+
+typedef struct walk_ctx {
+  VEC(const char *) md;
+  VEC(const char *) other;
+  arena *a;
+} walk_ctx;
+
+static void collect(const char *rel, void *ctx) {
+  walk_ctx *w = ctx;
+  const char *r = arena_strdup(w->a, rel);
+  if (str_ends(rel, ".md")) vec_push(&w->md, r);
+  else if (strcmp(rel, "site.yaml") != 0) vec_push(&w->other, r);
+}
+
+/* A line that is exactly "---" (or "..." when closing), with optional
+ * trailing spaces and a \n or \r\n. Returns the length of the line including
+ * its end, or 0. */
+static size_t fence_line(const char *p, const char *end, bool closing) {
+  if (end - p < 3) return 0;
+  if (memcmp(p, "---", 3) != 0 && !(closing && memcmp(p, "...", 3) == 0)) return 0;
+  const char *q = p + 3;
+  while (q < end && (*q == ' ' || *q == '\t')) q++;
+  if (q < end && *q == '\r') q++;
+  if (q < end && *q != '\n') return 0;
+  if (q < end) q++;
+  return (size_t)(q - p);
+}
+
+bool content_split(const char *text, size_t n, const char **yaml, size_t *yaml_len,
+                   const char **body, int *body_line) {
+  const char *end = text + n, *p = text;
+  *yaml = NULL;
+  *yaml_len = 0;
+  *body = text;
+  *body_line = 1;
+  size_t f = fence_line(p, end, false);
+  if (!f) return true;
+  p += f;
+  const char *start = p;
+  int line = 2;
+  while (p < end) {
+    size_t c = fence_line(p, end, true);
+    if (c) {
+      *yaml = start;
+      *yaml_len = (size_t)(p - start);
+      *body = p + c;
+      *body_line = line + 1;
+      return true;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) break;
+    p = nl + 1;
+    line++;
+  }
+  return false;
+}
+
+/* Reports the line and column of the first invalid UTF-8 byte. */
+static bool check_utf8(const char *text, size_t n, const char *file, diag *d) {
+  size_t bad;
+  if (str_utf8_valid(text, n, &bad)) return true;
+  int line = 1, col = 1;
+  for (size_t i = 0; i < bad; i++) {
+    if (text[i] == '\n') { line++; col = 1; }
+    else if (((unsigned char)text[i] & 0xC0) != 0x80) col++;
+  }
+  diag_error(d, file, line, col,
+             "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8",
+             (unsigned char)text[bad]);
+  return false;
+}
+
+static page *load_page(arena *a, const char *dir, const char *display_dir, const char *rel, diag *d) {
+  page *p = arena_calloc(a, 1, sizeof *p);
+  p->src = rel;
+  p->file = fsx_join(a, display_dir, rel);
+  const char *base = fsx_basename(rel);
+  p->dir = fsx_dirname(a, rel);
+  const char *slash = strchr(rel, '/');
+  p->section = slash ? arena_strndup(a, rel, (size_t)(slash - rel)) : "";
+  p->kind = PAGE_REGULAR;
+  if (!strcmp(base, "_index.md")) p->kind = *p->dir ? PAGE_SECTION : PAGE_HOME;
+  else if (!strcmp(base, "index.md") && *p->dir) p->bundle = true;
+  p->fm = val_new(a, VAL_MAP, 1, 1);
+  p->body = "";
+  p->body_line = 1;
+
+  size_t n;
+  char *text = fsx_read(a, fsx_join(a, dir, rel), &n);
+  if (!text) {
+    diag_error(d, p->file, 0, 0, "cannot read the file");
+    return p;
+  }
+  if (n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { text += 3; n -= 3; }
+  if (!check_utf8(text, n, p->file, d)) return p;
+  if (memchr(text, 0, n)) {
+    diag_error(d, p->file, 0, 0, "the file contains a NUL byte; is it really Markdown?");
+    return p;
+  }
+  const char *yaml, *body;
+  size_t ylen;
+  int bline;
+  if (!content_split(text, n, &yaml, &ylen, &body, &bline)) {
+    diag_error(d, p->file, 1, 1, "the front matter opened by '---' is never closed by a line '---'");
+    return p;
+  }
+  p->body = body;
+  p->body_len = n - (size_t)(body - text);
+  p->body_line = bline;
+  if (yaml) {
+    val *fm = yml_parse(a, yaml, ylen, p->file, 1, d);
+    if (fm && fm->kind != VAL_MAP) {
+      diag_error(d, p->file, fm->line, fm->col, "the front matter must be a mapping of 'field: value' lines");
+      fm = NULL;
+    }
+    if (fm) p->fm = fm;
+  }
+  return p;
+}
+
+void content_load(arena *a, const char *dir, const char *display_dir, content *out, diag *d) {
+  walk_ctx w = {.a = a};
+  memset(out, 0, sizeof *out);
+  if (!fsx_walk(dir, collect, &w)) {
+    diag_error(d, display_dir, 0, 0, "cannot read the content folder");
+    return;
+  }
+  out->pages.items = arena_alloc(a, (w.md.n ? w.md.n : 1) * sizeof(page *));
+  for (size_t i = 0; i < w.md.n; i++) {
+    page *p = load_page(a, dir, display_dir, w.md.items[i], d);
+    out->pages.items[out->pages.n++] = p;
+  }
+  /* Bundle resources: files at or below the folder of a bundle's index.md. */
+  for (size_t i = 0; i < out->pages.n; i++) {
+    page *p = out->pages.items[i];
+    if (!p->bundle) continue;
+    size_t dl = strlen(p->dir), count = 0;
+    const char **res = arena_alloc(a, (w.other.n ? w.other.n : 1) * sizeof(char *));
+    for (size_t j = 0; j < w.other.n; j++) {
+      const char *f = w.other.items[j];
+      if (!strncmp(f, p->dir, dl) && f[dl] == '/') res[count++] = f + dl + 1;
+    }
+    p->resources = res;
+    p->nresources = count;
+  }
+  out->statics = arena_alloc(a, (w.other.n ? w.other.n : 1) * sizeof(char *));
+  for (size_t j = 0; j < w.other.n; j++) out->statics[j] = w.other.items[j];
+  out->nstatics = w.other.n;
+  vec_free(&w.md);
+  vec_free(&w.other);
+}

@@ -1,0 +1,29 @@
+/* content: reading content/: every Markdown file becomes a page with its
+ * front matter parsed and its body kept as text; every other file is a static
+ * file (a bundle resource or a file copied as it is). URLs, types and checks
+ * are the model's work. */
+#ifndef KLAR_CONTENT_H
+#define KLAR_CONTENT_H
+#include "../core/arena.h"
+#include "../core/diag.h"
+#include "../model/model.h"
+
+typedef struct content {
+  page_list pages;           /* every .md file, sorted by src */
+  const char **statics;      /* other files below content/ (not site.yaml), sorted */
+  size_t nstatics;
+} content;
+
+/* Reads every file below dir (the content folder). Pages get src, file, dir,
+ * section, kind, bundle, fm, body, body_line and resources; errors (invalid
+ * UTF-8, malformed front matter) go to d and the page is still listed with
+ * an empty front matter when it could be read. Memory in arena a. */
+void content_load(arena *a, const char *dir, const char *display_dir, content *out, diag *d);
+
+/* Splits front matter from text: fills the YAML part and the body. Returns
+ * false (with a message) when a front matter block is opened but not
+ * closed. Exposed for tests. */
+bool content_split(const char *text, size_t n, const char **yaml, size_t *yaml_len,
+                   const char **body, int *body_line);
+
+#endif
