@@ -1,3 +1,165 @@
-/* main: the command line of klar. The only place that exits. */
+/* main: the command line of klar. The only place that prints usage, sets up
+ * the process-wide libraries and exits. */
+#include "build/build.h"
+#include "core/diag.h"
+#include "md/md.h"
 #include <stdio.h>
-int main(void) { puts("klar"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KLAR_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static const char *usage_main =
+    "usage: klar COMMAND [options]\n"
+    "\n"
+    "Builds the KLAR til Læring website (and booklets) from Markdown.\n"
+    "\n"
+    "commands:\n"
+    "  build      build the site from content/ into public/\n"
+    "  check      check content and layouts without writing anything\n"
+    "  version    print klar's version\n"
+    "  help       show this text; 'klar help build' shows a command's options\n"
+    "\n"
+    "Run 'klar COMMAND --help' for the options of a command.\n";
+
+static const char *usage_build =
+    "usage: klar build [options]\n"
+    "\n"
+    "Builds the site: reads content/ (Markdown with YAML front matter and\n"
+    "content/site.yaml), applies the XML layouts in layouts/ and writes the\n"
+    "website into public/. The new site replaces the old one only when every\n"
+    "page succeeded: after an error, public/ is exactly as it was.\n"
+    "\n"
+    "options:\n"
+    "  -r, --root DIR   the site's folder, holding content/, layouts/ and\n"
+    "                   assets/ (default: the current folder)\n"
+    "  -o, --out DIR    write the site here (default: ROOT/public)\n"
+    "  -j, --jobs N     render on N threads (default: the number of cores);\n"
+    "                   the output is byte-identical whatever N is\n"
+    "  -D, --drafts     include pages whose front matter says draft: true\n"
+    "  -q, --quiet      print nothing but errors and warnings\n"
+    "  -h, --help       show this text\n"
+    "\n"
+    "Errors are printed as file:line:col: error: message, all of them at\n"
+    "once. Exit status: 0 built, 1 errors in content or layouts, 2 usage\n"
+    "errors. SOURCE_DATE_EPOCH, when set, fixes the build date.\n";
+
+static const char *usage_check =
+    "usage: klar check [options]\n"
+    "\n"
+    "Does everything 'klar build' does but writes the site nowhere: a quick\n"
+    "way to find every error in content/ and layouts/.\n"
+    "\n"
+    "options: the same as 'klar build' (--root, --jobs, --drafts, --quiet).\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+  fprintf(stderr, "klar %s: ", cmd);
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nRun 'klar %s --help' for the options.\n", cmd);
+  return EXIT_USAGE;
+}
+
+/* Parses the options shared by build and check. Returns -1 when parsing
+ * succeeded, else the exit status. */
+static int parse_build_args(const char *cmd, int argc, char **argv, build_options *o) {
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *value = NULL;
+#define TAKES(shortname, longname)                                                 \
+  ((!strcmp(a, shortname) || !strcmp(a, longname)) &&                              \
+   (i + 1 < argc ? (value = argv[++i], 1) : (value = NULL, 1)))
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(!strcmp(cmd, "check") ? usage_check : usage_build, stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "-D") || !strcmp(a, "--drafts")) {
+      o->drafts = true;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      o->quiet = true;
+    } else if (!strncmp(a, "--root=", 7)) {
+      o->root = a + 7;
+    } else if (!strncmp(a, "--out=", 6)) {
+      o->out = a + 6;
+    } else if (!strncmp(a, "--jobs=", 7) || (!strncmp(a, "-j", 2) && a[2])) {
+      value = a[1] == 'j' ? a + 2 : a + 7;
+      goto jobs;
+    } else if (TAKES("-r", "--root")) {
+      if (!value) return usage_error(cmd, "%s needs a folder", a);
+      o->root = value;
+    } else if (TAKES("-o", "--out")) {
+      if (!value) return usage_error(cmd, "%s needs a folder", a);
+      o->out = value;
+    } else if (TAKES("-j", "--jobs")) {
+    jobs:
+      if (!value) return usage_error(cmd, "%s needs a number of threads", a);
+      char *end;
+      long n = strtol(value, &end, 10);
+      if (*end || n < 1 || n > 256) return usage_error(cmd, "the number of jobs must be 1 to 256, not '%s'", value);
+      o->jobs = (int)n;
+    } else {
+      return usage_error(cmd, "unknown option '%s'", a);
+    }
+#undef TAKES
+  }
+  return -1;
+}
+
+static int cmd_build(int argc, char **argv, bool check_only) {
+  const char *cmd = check_only ? "check" : "build";
+  build_options o = {.root = "."};
+  int rc = parse_build_args(cmd, argc, argv, &o);
+  if (rc >= 0) return rc;
+  char tmpl[] = "/tmp/klar-check-XXXXXX";
+  if (check_only) {
+    if (!mkdtemp(tmpl)) {
+      perror("klar check");
+      return EXIT_INPUT;
+    }
+    o.out = tmpl;
+  }
+  diag *d = diag_new();
+  build_stats st;
+  bool ok = build_site(&o, d, &st);
+  diag_print(d, stderr);
+  if (check_only) {
+    char cmdline[64];
+    snprintf(cmdline, sizeof cmdline, "rm -rf '%s'", tmpl);
+    if (system(cmdline) != 0) { /* best effort */ }
+  }
+  if (!ok) {
+    fprintf(stderr, "klar: %d error%s; %s\n", st.errors, st.errors == 1 ? "" : "s",
+            check_only ? "fix them and check again" : "the previous site is left as it was");
+  } else if (!o.quiet) {
+    printf("klar: %s %d pages (%d files) in %.0f ms%s\n", check_only ? "checked" : "built", st.pages,
+           st.files, st.seconds * 1000, st.warnings ? ", with warnings" : "");
+  }
+  diag_free(d);
+  return ok ? EXIT_OK : EXIT_INPUT;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  /* cmark-gfm's extension registry is process-global: fill it before any
+   * thread starts. */
+  md_init();
+  if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2, false);
+  if (!strcmp(cmd, "check")) return cmd_build(argc - 2, argv + 2, true);
+  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("klar %s\n", KLAR_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    if (argc > 2 && !strcmp(argv[2], "build")) fputs(usage_build, stdout);
+    else if (argc > 2 && !strcmp(argv[2], "check")) fputs(usage_check, stdout);
+    else fputs(usage_main, stdout);
+    return EXIT_OK;
+  }
+  fprintf(stderr, "klar: unknown command '%s'\n\n%s", cmd, usage_main);
+  return EXIT_USAGE;
+}

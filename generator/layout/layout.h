@@ -14,7 +14,7 @@ typedef struct layout_set layout_set;
 typedef struct layout_worker layout_worker;
 
 /* Loads and compiles every layout below site->layouts_dir (parsed without
- * network access or external entities), the helpers in layouts/lua/*.lua and
+ * network access or external entities), the helpers in the layouts/lua/ files and
  * the strings in layouts/i18n.yaml. Errors (XML syntax, unknown directive,
  * expression that does not compile, extends/include of a missing file,
  * inheritance cycle) go to d with layouts/FILE:LINE. Returns the set (also

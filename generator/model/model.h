@@ -121,6 +121,8 @@ struct site {
   map by_src;              /* src → page */
   map by_url;              /* url → page */
   map sections;            /* section name → section page */
+  map by_type;             /* type name → page_list* of its regular pages */
+  map statics;             /* static files below content/ (path → output path) */
   map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
   bool drafts;             /* --drafts */
   arena *arena;            /* the build arena */
@@ -134,11 +136,17 @@ struct site {
 site *model_build(arena *a, const char *root, bool drafts, diag *d);
 
 /* Returns the page a relative link from page `from` to a .md file names, or
- * NULL. target is as written ("../temaer/robusthed.md", may have #frag). */
-page *model_resolve_link(const site *s, const page *from, const char *target);
+ * NULL. target is as written ("../temaer/robusthed.md", may have #frag).
+ * Scratch memory comes from arena a (the caller's: safe in workers). */
+page *model_resolve_link(const site *s, const page *from, const char *target, arena *a);
+/* Returns the folder-relative path below content/ that target names from
+ * page `from` ("../bilag/x.pdf" from "om" → "bilag/x.pdf"), or NULL when it
+ * climbs out of content/. In arena a. */
+char *model_resolve_path(const page *from, const char *target, arena *a);
 /* Returns the type schema of a name or NULL. */
 const type_schema *model_type(const site *s, const char *name);
-/* Returns the pages of a content type, in site order (arena-allocated list). */
+/* Returns the pages of a content type, in site order (an empty list for an
+ * unknown type). Precomputed: safe in workers. */
 page_list model_pages_of(const site *s, const char *type);
 
 #endif

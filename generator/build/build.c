@@ -1,0 +1,286 @@
+/* build: orchestration and the thread pool. */
+#include "build.h"
+#include "../core/arena.h"
+#include "../core/fsx.h"
+#include "../core/str.h"
+#include "../layout/layout.h"
+#include "../md/md.h"
+#include "../model/model.h"
+#include "../site/site.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int build_cores(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
+/* ------------------------------------------------------------ the pool */
+
+typedef struct pool_job {
+  atomic_size_t next;
+  size_t n;
+  void (*fn)(void *shared, void *worker, size_t i);
+  void *shared;
+} pool_job;
+
+typedef struct pool_arg {
+  pool_job *job;
+  void *worker;
+} pool_arg;
+
+static void *pool_main(void *p) {
+  pool_arg *arg = p;
+  for (;;) {
+    size_t i = atomic_fetch_add(&arg->job->next, 1);
+    if (i >= arg->job->n) break;
+    arg->job->fn(arg->job->shared, arg->worker, i);
+  }
+  return NULL;
+}
+
+/* Runs fn(shared, workers[k], i) for i in 0..n-1 on `jobs` threads, each
+ * thread with its own worker state; items are taken in order, one at a time,
+ * so that long pages do not hold up a whole chunk. */
+static void pool_run(int jobs, size_t n, void (*fn)(void *, void *, size_t), void *shared, void **workers) {
+  pool_job job = {.n = n, .fn = fn, .shared = shared};
+  atomic_init(&job.next, 0);
+  pool_arg *args = xcalloc((size_t)jobs, sizeof *args);
+  pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
+  for (int k = 0; k < jobs; k++) {
+    args[k].job = &job;
+    args[k].worker = workers[k];
+  }
+  if (jobs == 1) {
+    pool_main(&args[0]);
+  } else {
+    for (int k = 0; k < jobs; k++)
+      if (pthread_create(&th[k], NULL, pool_main, &args[k]) != 0) klar_oom();
+    for (int k = 0; k < jobs; k++) pthread_join(th[k], NULL);
+  }
+  free(args);
+  free(th);
+}
+
+/* ------------------------------------------------------ stage 1: Markdown */
+
+typedef struct md_shared {
+  site *s;
+  diag *d;
+} md_shared;
+
+typedef struct md_worker {
+  arena *scratch;
+  arena *keep; /* results that outlive the stage: one arena per worker */
+} md_worker;
+
+typedef struct link_ctx {
+  const site *s;
+  const page *p;
+  arena *a;
+} link_ctx;
+
+static bool resolve_link(void *ctx, bool is_image, const char *dest, sbuf *out) {
+  link_ctx *c = ctx;
+  const char *frag = strchr(dest, '#');
+  if (!is_image) {
+    page *t = model_resolve_link(c->s, c->p, dest, c->a);
+    if (t) {
+      site_url_put(c->s, out, t->url);
+      if (frag) sbuf_puts(out, frag);
+      return true;
+    }
+  }
+  char *path = model_resolve_path(c->p, dest, c->a);
+  const char *target = path ? map_get(&c->s->statics, path) : NULL;
+  if (!target) return false;
+  site_url_put(c->s, out, target);
+  if (frag && !is_image) sbuf_puts(out, frag);
+  return true;
+}
+
+static void md_one(void *sh, void *wk, size_t i) {
+  md_shared *ms = sh;
+  md_worker *w = wk;
+  page *p = ms->s->all.items[i];
+  val *sum = val_get(p->fm, "summary");
+  if (!sum) sum = val_get(p->fm, "description");
+  if (!p->body_len) {
+    p->html = "";
+    p->summary = val_as_str(sum) ? val_as_str(sum) : "";
+    return;
+  }
+  link_ctx lc = {ms->s, p, w->scratch};
+  md_options o = {0};
+  o.site_passes = true;
+  o.unsafe = true;
+  o.footnotes = true;
+  o.quote_open = ms->s->quote_open;
+  o.quote_close = ms->s->quote_close;
+  o.resolve = resolve_link;
+  o.resolve_ctx = &lc;
+  o.file = p->file;
+  o.line_offset = p->body_line - 1;
+  md_result r = {0};
+  md_render(p->body, p->body_len, &o, w->keep, ms->d, &r);
+  p->html = r.html ? r.html : "";
+  p->summary = val_as_str(sum) ? val_as_str(sum) : r.summary ? r.summary : "";
+  p->words = r.words;
+  p->ntoc = r.nheadings;
+  p->toc = arena_calloc(w->keep, r.nheadings ? r.nheadings : 1, sizeof(toc_entry));
+  for (size_t k = 0; k < r.nheadings; k++) {
+    p->toc[k].level = r.headings[k].level;
+    p->toc[k].id = r.headings[k].id;
+    p->toc[k].title = r.headings[k].text;
+  }
+  arena_reset(w->scratch);
+}
+
+/* ------------------------------------------------------- stage 2: layouts */
+
+typedef struct render_shared {
+  site *s;
+  layout_set *ls;
+  const char *out;
+  diag *d;
+  atomic_int files;
+} render_shared;
+
+typedef struct render_worker {
+  layout_worker *lw;
+  sbuf html;
+  arena *scratch;
+} render_worker;
+
+static void render_one(void *sh, void *wk, size_t i) {
+  render_shared *rs = sh;
+  render_worker *w = wk;
+  page *p = rs->s->all.items[i];
+  const char *name = layout_pick(rs->ls, p, rs->d);
+  if (!name) return;
+  sbuf_clear(&w->html);
+  if (!layout_render(w->lw, p, name, &w->html, rs->d)) return;
+  char *path = fsx_join(w->scratch, rs->out, p->out);
+  if (!fsx_write(path, w->html.data, w->html.len))
+    diag_error(rs->d, p->file, 0, 0, "cannot write %s", p->out);
+  else
+    atomic_fetch_add(&rs->files, 1);
+  arena_reset(w->scratch);
+}
+
+/* The 404 page: rendered with layouts/404.xml from a made-up page. */
+static void render_404(site *s, layout_set *ls, layout_worker *lw, const char *out, diag *d) {
+  page p = {0};
+  p.kind = PAGE_REGULAR;
+  p.title = "Siden findes ikke";
+  p.type = "404";
+  p.section = "";
+  p.dir = "";
+  p.slug = "404";
+  p.url = "/404.html";
+  p.out = "404.html";
+  p.file = fsx_join(s->arena, s->layouts_dir, "404.xml");
+  p.fm = val_new(s->arena, VAL_MAP, 0, 0);
+  val_map_put(s->arena, p.fm, "layout", val_str(s->arena, "404", 0, 0));
+  p.body = "";
+  p.html = "";
+  p.summary = "";
+  p.days = -1000000000L;
+  p.parent = s->home;
+  const char *name = layout_pick(ls, &p, d);
+  if (!name) return;
+  sbuf b = SBUF_INIT;
+  if (layout_render(lw, &p, name, &b, d)) fsx_write(fsx_join(s->arena, out, "404.html"), b.data, b.len);
+  sbuf_free(&b);
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+bool build_site(const build_options *o, diag *d, build_stats *st) {
+  double t0 = now_seconds();
+  memset(st, 0, sizeof *st);
+  arena *a = arena_new();
+  int jobs = o->jobs > 0 ? o->jobs : build_cores();
+  bool ok = false;
+  char *stage = NULL;
+
+  site *s = model_build(a, o->root, o->drafts, d);
+  if (!s || diag_errors(d)) goto done;
+  const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
+  stage = fsx_stage_begin(a, out);
+  if (!stage) {
+    diag_error(d, out, 0, 0, "cannot create the output folder beside it");
+    goto done;
+  }
+  site_assets(s, stage, d);
+  layout_set *ls = layout_load(a, s, d);
+
+  /* Stage 1: Markdown for every page, in parallel. */
+  md_shared ms = {s, d};
+  md_worker *mw = xcalloc((size_t)jobs, sizeof *mw);
+  void **wp = xcalloc((size_t)jobs, sizeof(void *));
+  for (int k = 0; k < jobs; k++) {
+    mw[k].scratch = arena_new();
+    mw[k].keep = arena_new();
+    wp[k] = &mw[k];
+  }
+  pool_run(jobs, s->all.n, md_one, &ms, wp);
+  for (int k = 0; k < jobs; k++) {
+    arena_free(mw[k].scratch);
+    arena_defer(a, (void (*)(void *))arena_free, mw[k].keep);
+  }
+  free(mw);
+
+  /* Stage 2: layouts for every page, in parallel, when all is well so far. */
+  if (!diag_errors(d)) {
+    render_shared rs = {.s = s, .ls = ls, .out = stage, .d = d};
+    atomic_init(&rs.files, 0);
+    render_worker *rw = xcalloc((size_t)jobs, sizeof *rw);
+    for (int k = 0; k < jobs; k++) {
+      rw[k].lw = layout_worker_new(ls, d);
+      rw[k].scratch = arena_new();
+      wp[k] = &rw[k];
+    }
+    pool_run(jobs, s->all.n, render_one, &rs, wp);
+    render_404(s, ls, rw[0].lw, stage, d);
+    for (int k = 0; k < jobs; k++) {
+      layout_worker_free(rw[k].lw);
+      sbuf_free(&rw[k].html);
+      arena_free(rw[k].scratch);
+    }
+    free(rw);
+    st->files = atomic_load(&rs.files);
+  }
+  free(wp);
+
+  if (!diag_errors(d)) {
+    site_statics(s, stage, d);
+    site_sitemap(s, stage, d);
+    site_feed(s, stage, d);
+    site_robots(s, stage, d);
+    site_aliases(s, stage, d);
+  }
+  st->pages = (int)s->all.n;
+  if (diag_errors(d)) goto done;
+  if (!fsx_stage_commit(stage, out)) {
+    diag_error(d, out, 0, 0, "cannot move the new site into place");
+    goto done;
+  }
+  stage = NULL;
+  ok = true;
+done:
+  if (stage) fsx_stage_abort(stage);
+  st->errors = diag_errors(d);
+  st->warnings = diag_warnings(d);
+  st->seconds = now_seconds() - t0;
+  arena_free(a);
+  return ok;
+}

@@ -1,0 +1,29 @@
+/* build: one build of the site, start to finish: model, Markdown and layouts
+ * on a thread pool, the other output files, then the atomic swap of the
+ * output folder. A failed build leaves the previous output untouched. */
+#ifndef KLAR_BUILD_H
+#define KLAR_BUILD_H
+#include <stdbool.h>
+#include "../core/diag.h"
+
+typedef struct build_options {
+  const char *root;  /* the site's folder (holds content/, layouts/, assets/) */
+  const char *out;   /* the output folder (default root/public) */
+  int jobs;          /* worker threads; 0 = number of cores */
+  bool drafts;       /* include pages with draft: true */
+  bool quiet;        /* no summary line */
+} build_options;
+
+typedef struct build_stats {
+  int pages, files, errors, warnings;
+  double seconds;
+} build_stats;
+
+/* Builds the site. Returns true when the new output is in place; on false,
+ * every error is in d and the old output is as it was. */
+bool build_site(const build_options *o, diag *d, build_stats *st);
+
+/* Number of online processors (at least 1). */
+int build_cores(void);
+
+#endif

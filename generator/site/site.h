@@ -1,0 +1,30 @@
+/* site: the files of the output besides the pages' own HTML: fingerprinted
+ * assets, static files from content/, sitemap.xml, the Atom feed,
+ * robots.txt and alias redirects. Each function writes below `out` (the
+ * staging folder of the build) and reports failures to d. */
+#ifndef KLAR_SITE_H
+#define KLAR_SITE_H
+#include <stdbool.h>
+#include "../core/diag.h"
+#include "../core/str.h"
+#include "../model/model.h"
+
+/* Copies assets/ into out, CSS and JS with a content hash in their names
+ * ("css/site.3f9a0c1b2d.css"), and fills s->assets (path → URL). */
+bool site_assets(site *s, const char *out, diag *d);
+/* Copies the non-Markdown files of content/ (bundle resources and others). */
+bool site_statics(const site *s, const char *out, diag *d);
+/* Writes sitemap.xml with every page's absolute URL (and date when known). */
+bool site_sitemap(const site *s, const char *out, diag *d);
+/* Writes the Atom feed of the news pages (type `news`, or the section named by
+ * site.yaml's feed.section) as feed.xml (and index.xml in that section). */
+bool site_feed(const site *s, const char *out, diag *d);
+/* Writes robots.txt pointing at the sitemap. */
+bool site_robots(const site *s, const char *out, diag *d);
+/* Writes a redirect page for each front matter `aliases` entry. */
+bool site_aliases(const site *s, const char *out, diag *d);
+/* Returns the public URL of a site path ("/temaer/" → basepath + "temaer/")
+ * appended to b. */
+void site_url_put(const site *s, sbuf *b, const char *path);
+
+#endif
