@@ -1,0 +1,270 @@
+-- Site-defined helpers for the klar layouts (see docs/reference.md, "Lua in
+-- layouts"). Every global function defined here becomes a helper that the
+-- layouts call in their expressions. Keep them small and free of side effects:
+-- each render worker runs this file once in its own sandbox.
+
+-- ---------------------------------------------------------------------------
+-- small utilities
+
+-- true when s is a string with something else than white space in it
+function nonempty(s)
+  return type(s) == "string" and s:find("%S") ~= nil
+end
+
+-- the list x, or an empty list when x is nil (so `k:for` never fails on a
+-- field that a page leaves out); a single value becomes a one-item list
+function items(x)
+  if x == nil or x == false then return {} end
+  if type(x) == "string" or type(x) == "number" then return { x } end
+  return x
+end
+
+-- the number of items of a list (0 for nil)
+function count(x)
+  if x == nil or x == false then return 0 end
+  return #x
+end
+
+-- HTML escape for the few helpers that build markup for k:html
+function esc(s)
+  s = tostring(s or "")
+  return (s:gsub("[&<>\"']", {
+    ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;",
+  }))
+end
+
+-- s cut at a word boundary to at most n bytes, with an ellipsis when cut
+function excerpt(s, n)
+  if not nonempty(s) then return nil end
+  s = s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+  n = n or 160
+  if #s <= n then return s end
+  local cut = s:sub(1, n)
+  local sp = cut:match(".*() ")
+  if sp and sp > n / 2 then cut = cut:sub(1, sp - 1) end
+  cut = cut:gsub("[%s,.;:–-]+$", "")
+  return cut .. "…"
+end
+
+-- two pages are the same page (page objects may be fresh per access, so
+-- compare their URLs)
+function same(a, b)
+  if a == nil or b == nil then return false end
+  if a == b then return true end
+  return type(a) ~= "string" and type(b) ~= "string" and a.url ~= nil and a.url == b.url
+end
+
+-- true when the list of pages `list` holds the page `pg`
+function has_ref(list, pg)
+  if list == nil or pg == nil then return false end
+  if type(list) == "string" or list.url then return same(list, pg) end
+  for i = 1, #list do
+    if same(list[i], pg) then return true end
+  end
+  return false
+end
+
+-- the items of list that are not the page pg
+function without(list, pg)
+  local out = {}
+  if list == nil then return out end
+  for i = 1, #list do
+    if not same(list[i], pg) then out[#out + 1] = list[i] end
+  end
+  return out
+end
+
+-- ---------------------------------------------------------------------------
+-- page head
+
+-- the <title>: "Robusthed · KLAR til Læring"; the front page only the site
+function page_title(page, site)
+  if page.kind == "home" or not nonempty(page.title) or page.title == site.title then
+    return site.title
+  end
+  return page.title .. " · " .. site.title
+end
+
+-- the meta description: the page's summary/description, else the site's
+function describe(page, site)
+  local s = excerpt(page.description, 200) or excerpt(page.summary, 160)
+  if s then return s end
+  if site.params and nonempty(site.params.description) then return site.params.description end
+  return site.title
+end
+
+-- true when the page body holds a video facade (then base.xml loads video.js)
+function has_video(page)
+  local c = page.content
+  return type(c) == "string" and c:find("data-video-id", 1, true) ~= nil
+end
+
+-- class of <body>: the kind and the type, for the few styles that differ
+function body_class(page)
+  local c = "kind-" .. tostring(page.kind or "page")
+  if nonempty(page.type) then c = c .. " type-" .. page.type end
+  return c
+end
+
+-- aria-current for a menu item: "page" on the page itself, "true" when the
+-- page lies in the item's section, else nothing
+function menu_current(m, page)
+  if m.url ~= nil and m.url == page.url then return "page" end
+  if m.active then return "true" end
+  return nil
+end
+
+-- "79 75 50 00" → "tel:+4579755000"
+function tel_href(s)
+  local d = tostring(s or ""):gsub("[^%d+]", "")
+  if d:sub(1, 1) ~= "+" and #d == 8 then d = "+45" .. d end
+  return "tel:" .. d
+end
+
+-- the accessibility statement: site.params.accessibility (a URL or site path)
+function accessibility_url(site)
+  local p = site.params and site.params.accessibility
+  if nonempty(p) then
+    if p:sub(1, 1) == "/" and url then return url(p) end
+    return p
+  end
+  return url and url("/tilgaengelighed/") or "/tilgaengelighed/"
+end
+
+-- ---------------------------------------------------------------------------
+-- navigation
+
+-- the pages above a page, from the front page down to its parent
+function crumbs(page)
+  local chain, p, guard = {}, page.parent, 0
+  while p ~= nil and guard < 12 do
+    table.insert(chain, 1, p)
+    p = p.parent
+    guard = guard + 1
+  end
+  return chain
+end
+
+-- toc entries of level 2 (and 3 when deep is true)
+function toc_entries(page, deep)
+  local out = {}
+  local toc = page.toc
+  if toc == nil then return out end
+  for i = 1, #toc do
+    local e = toc[i]
+    if e.level == 2 or (deep and e.level == 3) then out[#out + 1] = e end
+  end
+  return out
+end
+
+-- ---------------------------------------------------------------------------
+-- formats
+
+-- minutes as Danish text: 45 → "45 min.", 60 → "1 t.", 90 → "1 t. 30 min."
+function duration(min)
+  if min == nil then return nil end
+  local n = tonumber(min)
+  if n == nil then return tostring(min) end
+  n = math.floor(n + 0.5)
+  if n < 60 then return n .. " min." end
+  local h, m = n // 60, n % 60
+  if m == 0 then return h .. " t." end
+  return h .. " t. " .. m .. " min."
+end
+
+local function months_text(m, unit)
+  if unit == "år" then
+    local y = m / 12
+    if y == math.floor(y) then return tostring(math.floor(y)) end
+    return (tostring(y):gsub("%.", ","))
+  end
+  return tostring(m)
+end
+
+-- an age group from months: (0, 6) → "0–6 måneder", (36, 72) → "3–6 år",
+-- (6, 36) → "6 måneder–3 år", (72, nil) → "fra 6 år"
+function age_label(from, to)
+  from, to = tonumber(from), tonumber(to)
+  if from == nil and to == nil then return nil end
+  local function one(m)
+    if m % 12 == 0 and m >= 12 then
+      local y = m // 12
+      return y .. " år", "år"
+    end
+    return m .. (m == 1 and " måned" or " måneder"), "mdr"
+  end
+  if to == nil then return "fra " .. one(from) end
+  if from == nil then return "op til " .. one(to) end
+  local a, ua = one(from)
+  local b, ub = one(to)
+  if from == 0 and ub == "år" then return "0–" .. b end
+  if ua == ub then
+    return a:match("^(%d+)") .. "–" .. b
+  end
+  return a .. "–" .. b
+end
+
+-- a time of day in Danish style: "18:30" → "18.30", "9" → "9.00"
+function clock(s)
+  if s == nil then return nil end
+  s = tostring(s)
+  local h, m = s:match("^(%d%d?)[:.](%d%d)")
+  if h then return tonumber(h) .. "." .. m end
+  h = s:match("^(%d%d?)$")
+  if h then return tonumber(h) .. ".00" end
+  return s
+end
+
+-- reading time from a word count: "Læsetid: 3 min."
+function reading_time(words)
+  local w = tonumber(words)
+  if w == nil or w < 120 then return nil end
+  return math.max(1, math.floor(w / 200 + 0.5)) .. " min."
+end
+
+-- the text of a contact: a string as it is, or a map with name/title/phone/email
+function contact_name(c)
+  if c == nil then return nil end
+  if type(c) == "string" then return c end
+  return c.name or c.navn or c.title
+end
+
+-- the contact as a small block of HTML (escaped), for k:html
+function contact_html(c)
+  if c == nil then return nil end
+  if type(c) == "string" then
+    local mail = c:match("[%w%._%-]+@[%w%.%-]+%.%a+")
+    if mail then
+      local before, after = c:match("^(.-)" .. mail:gsub("%p", "%%%0") .. "(.*)$")
+      return esc(before) .. '<a href="mailto:' .. esc(mail) .. '">' .. esc(mail) .. "</a>" .. esc(after)
+    end
+    return esc(c)
+  end
+  local parts = {}
+  local name = c.name or c.navn
+  if nonempty(name) then parts[#parts + 1] = "<strong>" .. esc(name) .. "</strong>" end
+  local role = c.role or c.title or c.titel
+  if nonempty(role) then parts[#parts + 1] = esc(role) end
+  local phone = c.phone or c.telefon
+  if phone then
+    parts[#parts + 1] = '<a href="' .. esc(tel_href(phone)) .. '">' .. esc(phone) .. "</a>"
+  end
+  local mail = c.email or c.mail
+  if nonempty(mail) then
+    parts[#parts + 1] = '<a href="mailto:' .. esc(mail) .. '">' .. esc(mail) .. "</a>"
+  end
+  return table.concat(parts, "<br>")
+end
+
+-- titles of a list of pages joined for running text: "A, B og C"
+function and_list(list)
+  if list == nil then return nil end
+  local t = {}
+  for i = 1, #list do
+    local x = list[i]
+    t[#t + 1] = type(x) == "string" and x or x.title
+  end
+  if #t == 0 then return nil end
+  if #t == 1 then return t[1] end
+  return table.concat(t, ", ", 1, #t - 1) .. " og " .. t[#t]
+end
