@@ -331,6 +331,8 @@ def site_yaml(section_titles):
     for i, t in enumerate(section_titles):
         out.append("  - title: %s\n    page: %s/_index.md\n" % (yaml_str(t), section_dir(i)))
     out.append("taxonomies:\n  tags: { title: Emner }\n")
+    # One Atom feed of the newest pages of a section (Hugo: one RSS feed).
+    out.append("feed: { section: %s }\n" % section_dir(NSECTIONS - 2))
     return "".join(out)
 
 

@@ -1,0 +1,221 @@
+#!/bin/sh
+# The benchmark of DESIGN.md's speed bar: klar against Hugo on the same
+# synthetic site, on this machine. `make bench` runs it after building klar
+# and the tools.
+#
+#  1. generates the site once (scripts/gen-bench-site.py) into bench/out/klar
+#     and bench/out/hugo, unless the same site is there already;
+#  2. builds it with klar and with Hugo BENCH_RUNS times each (the first run
+#     is a warm-up and not counted), under /usr/bin/time -v for peak memory;
+#  3. runs tests/tools/cmark_floor: cmark-gfm parse + render of every page
+#     alone, the floor of Markdown work;
+#  4. prints a table: median wall time of klar and Hugo, Hugo/klar, the floor,
+#     klar/floor, peak memory, and the pages each wrote.
+#
+# Exits non-zero only when a tool fails (or is missing), never on ratios.
+#
+# Environment:
+#   BENCH_PAGES  pages to generate (10000)     BENCH_SEED  seed (1)
+#   BENCH_RUNS   runs per tool, incl. warm-up (5)
+#   BENCH_JOBS   klar's -j and the floor's threaded variant (nproc)
+#   BENCH_TOOLS  which to run, of "klar hugo floor" (all)
+#   KLAR         the klar binary (./klar)
+#   FLOOR        the cmark_floor binary ($BUILD/tools/cmark_floor; compiled
+#                into bench/out/ when missing)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+PAGES=${BENCH_PAGES:-10000}
+SEED=${BENCH_SEED:-1}
+RUNS=${BENCH_RUNS:-5}
+JOBS=${BENCH_JOBS:-$(nproc)}
+TOOLS=${BENCH_TOOLS:-klar hugo floor}
+BUILD=${BUILD:-build}
+KLAR=${KLAR:-./klar}
+FLOOR=${FLOOR:-$BUILD/tools/cmark_floor}
+OUT=bench/out
+ABS_OUT=$(pwd)/$OUT
+TIME=/usr/bin/time
+failed=0
+
+[ "$RUNS" -ge 2 ] 2>/dev/null || { echo "bench: BENCH_RUNS must be 2 or more" >&2; exit 2; }
+[ -x "$TIME" ] || { echo "bench: $TIME missing (apt-get install time)" >&2; exit 1; }
+mkdir -p "$OUT"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+wants() { case " $TOOLS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# --- 1. the site -------------------------------------------------------------
+
+# The stamp names everything the generated site depends on; a matching stamp
+# means the site on disk is the one we would generate.
+stamp="pages=$PAGES seed=$SEED $(cat scripts/gen-bench-site.py \
+  $(find bench/hugo bench/klar-layouts -type f | sort) | cksum)"
+if [ -f "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$stamp" ] \
+   && [ -d "$OUT/klar/content" ] && [ -d "$OUT/hugo/content" ]; then
+  say "reusing the generated site in $OUT ($PAGES pages, seed $SEED)"
+else
+  rm -f "$OUT/.stamp"
+  say "generating $PAGES pages (seed $SEED) into $OUT"
+  python3 scripts/gen-bench-site.py --pages "$PAGES" --seed "$SEED" \
+    --out "$OUT/klar" --hugo "$OUT/hugo" || { say "generator failed"; exit 1; }
+  printf '%s\n' "$stamp" > "$OUT/.stamp"
+fi
+md_bytes=$(find "$OUT/klar/content" -name '*.md' -exec cat {} + | wc -c)
+
+# --- 2. timed builds ---------------------------------------------------------
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# median FILE: the median of the numbers in FILE, one per line.
+median() {
+  sort -n "$1" | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# timed NAME DEST CMD...: runs CMD RUNS times with DEST removed before each
+# run; records wall ms and peak RSS (kB) of all runs but the first in
+# $OUT/NAME.ms and $OUT/NAME.rss. Returns 1 when a run fails.
+timed() {
+  name=$1 dest=$2
+  shift 2
+  : > "$OUT/$name.ms"
+  : > "$OUT/$name.rss"
+  i=1
+  while [ "$i" -le "$RUNS" ]; do
+    rm -rf "$dest"
+    t0=$(now_ms)
+    "$TIME" -v -o "$OUT/$name.time" "$@" > "$OUT/$name.log" 2>&1
+    rc=$?
+    t1=$(now_ms)
+    if [ "$rc" -ne 0 ]; then
+      say "$name failed (exit $rc) on run $i: $*"
+      sed 's/^/  | /' "$OUT/$name.log" | tail -n 20 >&2
+      return 1
+    fi
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$OUT/$name.time")
+    if [ "$i" -eq 1 ]; then
+      say "$name: warm-up $((t1 - t0)) ms"
+    else
+      say "$name: run $i $((t1 - t0)) ms, peak ${rss} kB"
+      echo $((t1 - t0)) >> "$OUT/$name.ms"
+      echo "$rss" >> "$OUT/$name.rss"
+    fi
+    i=$((i + 1))
+  done
+}
+
+html_pages() { find "$1" -name '*.html' 2>/dev/null | wc -l; }
+
+# check_pages NAME COUNT: a build that exits 0 but writes fewer HTML files than
+# there are pages did not do the work; count it as a failure.
+check_pages() {
+  if [ "$2" -lt "$PAGES" ]; then
+    say "$1 wrote only $2 HTML files for $PAGES pages: counted as failed"
+    failed=1
+    return 1
+  fi
+}
+
+klar_ms=nan klar_rss=nan klar_pages=-
+if wants klar; then
+  if [ ! -x "$KLAR" ]; then
+    say "no klar binary at $KLAR (make klar)"
+    failed=1
+  elif timed klar "$OUT/klar-public" "$KLAR" build --root "$OUT/klar" \
+      --out "$OUT/klar-public" -j "$JOBS" --quiet; then
+    klar_ms=$(median "$OUT/klar.ms")
+    klar_rss=$(sort -n "$OUT/klar.rss" | tail -n 1)
+    klar_pages=$(html_pages "$OUT/klar-public")
+    check_pages klar "$klar_pages" || klar_ms=nan klar_rss=nan
+  else
+    failed=1
+  fi
+fi
+
+hugo_ms=nan hugo_rss=nan hugo_pages=- hugo_version=hugo
+if wants hugo; then
+  if ! command -v hugo >/dev/null 2>&1; then
+    say "hugo missing (apt-get install hugo)"
+    failed=1
+  else
+    hugo_version=$(hugo version | sed -n 's/^hugo v\([0-9.]*\).*/hugo \1/p')
+    # Hugo resolves a relative destination against the source folder.
+    if timed hugo "$OUT/hugo-public" hugo --source "$OUT/hugo" \
+        --destination "$ABS_OUT/hugo-public" --quiet; then
+      if [ -s "$OUT/hugo.log" ]; then
+        say "hugo printed messages (expected none):"
+        sed 's/^/  | /' "$OUT/hugo.log" >&2
+      fi
+      hugo_ms=$(median "$OUT/hugo.ms")
+      hugo_rss=$(sort -n "$OUT/hugo.rss" | tail -n 1)
+      hugo_pages=$(html_pages "$OUT/hugo-public")
+      check_pages hugo "$hugo_pages" || hugo_ms=nan hugo_rss=nan
+    else
+      failed=1
+    fi
+  fi
+fi
+
+# --- 3. the floor ------------------------------------------------------------
+
+floor_ms=nan floorj_ms=nan floorj_bad=-
+if wants floor; then
+  if [ ! -x "$FLOOR" ]; then
+    # Not built by make (e.g. run by hand): compile the one file here.
+    FLOOR=$OUT/cmark_floor
+    say "compiling tests/tools/cmark_floor.c into $FLOOR"
+    ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 $(pkg-config --cflags libcmark-gfm) \
+      -o "$FLOOR" tests/tools/cmark_floor.c $(pkg-config --libs libcmark-gfm) \
+      -lcmark-gfm-extensions -lpthread || { say "cannot build cmark_floor"; FLOOR=; }
+  fi
+  if [ -z "$FLOOR" ]; then
+    failed=1
+  elif line=$("$FLOOR" -r "$RUNS" "$OUT/klar/content"); then
+    say "$line"
+    floor_ms=$(printf '%s\n' "$line" | sed -n 's/.* ms=\([0-9.]*\).*/\1/p')
+    if [ "$JOBS" -gt 1 ]; then
+      if line=$("$FLOOR" -j "$JOBS" -r "$RUNS" "$OUT/klar/content"); then
+        say "$line"
+        floorj_ms=$(printf '%s\n' "$line" | sed -n 's/.* ms=\([0-9.]*\).*/\1/p')
+        floorj_bad=$(printf '%s\n' "$line" | sed -n 's/.* mismatches=\([0-9]*\).*/\1/p')
+      else
+        say "cmark_floor -j $JOBS failed"
+        failed=1
+      fi
+    fi
+  else
+    say "cmark_floor failed"
+    failed=1
+  fi
+fi
+
+# --- 4. the table ------------------------------------------------------------
+
+awk -v pages="$PAGES" -v bytes="$md_bytes" -v cpus="$(nproc)" -v runs="$RUNS" \
+    -v jobs="$JOBS" -v hv="$hugo_version" \
+    -v km="$klar_ms" -v kr="$klar_rss" -v kp="$klar_pages" \
+    -v hm="$hugo_ms" -v hr="$hugo_rss" -v hp="$hugo_pages" \
+    -v fm="$floor_ms" -v fjm="$floorj_ms" -v fjb="$floorj_bad" '
+function secs(ms) { return ms == "nan" ? "-" : sprintf("%7.3f s", ms / 1000) }
+function mb(kb) { return kb == "nan" ? "-" : sprintf("%6.0f MB", kb / 1024) }
+function ratio(a, b) { return (a == "nan" || b == "nan" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+BEGIN {
+  printf "\nklar benchmark: %d pages, %.1f MB of Markdown, %d CPUs; median of %d runs after a warm-up\n\n",
+    pages, bytes / 1e6, cpus, runs - 1
+  printf "%-32s %10s %10s %8s\n", "", "wall", "peak RSS", "HTML"
+  printf "%-32s %10s %10s %8s\n", "klar build -j " jobs, secs(km), mb(kr), kp
+  printf "%-32s %10s %10s %8s\n", hv, secs(hm), mb(hr), hp
+  printf "%-32s %10s\n", "cmark-gfm floor, 1 thread", secs(fm)
+  if (fjm != "nan")
+    printf "%-32s %10s   (HTML differed from 1 thread on %s files)\n",
+      "cmark-gfm floor, " jobs " threads", secs(fjm), fjb
+  printf "\n%-32s %10s\n", "Hugo/klar (higher: klar faster)", ratio(hm, km)
+  printf "%-32s %10s\n", "klar/floor (1 thread)", ratio(km, fm)
+  if (fjm != "nan")
+    printf "%-32s %10s\n", "klar/floor (" jobs " threads)", ratio(km, fjm)
+  printf "\n"
+}' | tee "$OUT/results.txt"
+
+exit $failed
