@@ -105,7 +105,7 @@ static const char *level_name(diag_level l) {
 }
 
 static void format_all(diag *d, sbuf *out) {
-  qsort(d->msgs, d->n, sizeof *d->msgs, cmp_msg);
+  if (d->n) qsort(d->msgs, d->n, sizeof *d->msgs, cmp_msg);
   for (size_t i = 0; i < d->n; i++) {
     msg *m = &d->msgs[i];
     if (m->file) {

@@ -96,12 +96,17 @@ static page *load_page(arena *a, const char *dir, const char *display_dir, const
   char *text = fsx_read(a, fsx_join(a, dir, rel), &n);
   if (!text) {
     diag_error(d, p->file, 0, 0, "cannot read the file");
+    p->broken = true;
     return p;
   }
   if (n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { text += 3; n -= 3; }
-  if (!check_utf8(text, n, p->file, d)) return p;
+  if (!check_utf8(text, n, p->file, d)) {
+    p->broken = true;
+    return p;
+  }
   if (memchr(text, 0, n)) {
     diag_error(d, p->file, 0, 0, "the file contains a NUL byte; is it really Markdown?");
+    p->broken = true;
     return p;
   }
   const char *yaml, *body;
@@ -109,6 +114,7 @@ static page *load_page(arena *a, const char *dir, const char *display_dir, const
   int bline;
   if (!content_split(text, n, &yaml, &ylen, &body, &bline)) {
     diag_error(d, p->file, 1, 1, "the front matter opened by '---' is never closed by a line '---'");
+    p->broken = true;
     return p;
   }
   p->body = body;
@@ -121,6 +127,7 @@ static page *load_page(arena *a, const char *dir, const char *display_dir, const
       fm = NULL;
     }
     if (fm) p->fm = fm;
+    else p->broken = true;
   }
   return p;
 }

@@ -690,8 +690,17 @@ static void set_build_date(builder *b) {
 
 static void index_types(builder *b);
 
+static void free_map(void *m) { map_free(m); }
+
 site *model_build(arena *a, const char *root, bool drafts, diag *d) {
   site *s = arena_calloc(a, 1, sizeof *s);
+  /* The site's maps live on the heap; they die with the build arena. */
+  arena_defer(a, free_map, &s->by_src);
+  arena_defer(a, free_map, &s->by_url);
+  arena_defer(a, free_map, &s->sections);
+  arena_defer(a, free_map, &s->by_type);
+  arena_defer(a, free_map, &s->statics);
+  arena_defer(a, free_map, &s->assets);
   builder bb = {.s = s, .a = a, .d = d};
   builder *b = &bb;
   s->arena = a;
@@ -725,6 +734,7 @@ site *model_build(arena *a, const char *root, bool drafts, diag *d) {
   VEC(page *) kept = {0};
   for (size_t i = 0; i < c.pages.n; i++) {
     page *p = c.pages.items[i];
+    if (p->broken) continue; /* already reported; checking it would only add noise */
     check_common(b, p);
     if (p->draft && !drafts) continue;
     const char *t = val_as_str(val_get(p->fm, "type"));

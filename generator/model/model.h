@@ -48,6 +48,7 @@ struct page {
   long days;           /* the date as days since 1970, or a large negative value when none */
   double weight;       /* front matter `weight`, 0 when absent */
   bool draft, bundle;
+  bool broken;         /* could not be read or decoded: reported once, not checked further */
   val *fm;             /* all front matter (a map, never NULL); references resolved to VAL_REF */
 
   const char *body;    /* Markdown after the front matter (NUL-terminated) */
