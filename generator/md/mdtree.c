@@ -1,0 +1,348 @@
+/* mdtree: cmark-gfm's tree → klar's block tree (see mdtree.h). The
+ * conversion is one recursive walk; inline content is flattened into runs
+ * with the style bits of the enclosing emphasis, strong, code, strike and
+ * link nodes. */
+#include "mdtree.h"
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <string.h>
+#include "../core/dk.h"
+#include "../core/map.h"
+#include "../core/str.h"
+#include "../core/vec.h"
+
+typedef VEC(mdt_run) run_vec;
+typedef VEC(mdt_block *) block_vec;
+
+typedef struct conv {
+  arena *a;
+  int line_offset;
+  map ids;        /* heading ids used so far */
+  map footnotes;  /* label → number (as (void*)(long)) */
+  int nfootnotes;
+} conv;
+
+/* Returns cmark's type string for extension nodes ("table", "strikethrough"). */
+static const char *ext_type(cmark_node *n) { return cmark_node_get_type_string(n); }
+
+static mdt_block *new_block(conv *c, mdt_kind k, cmark_node *n) {
+  mdt_block *b = arena_calloc(c->a, 1, sizeof *b);
+  b->kind = k;
+  b->task = -1;
+  b->line = cmark_node_get_start_line(n) + c->line_offset;
+  b->col = cmark_node_get_start_column(n);
+  return b;
+}
+
+static void plain_text(cmark_node *n, sbuf *out) {
+  for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
+    cmark_node_type t = cmark_node_get_type(ch);
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+      const char *s = cmark_node_get_literal(ch);
+      if (s) sbuf_puts(out, s);
+    } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+      sbuf_putc(out, ' ');
+    } else {
+      plain_text(ch, out);
+    }
+  }
+}
+
+static int footnote_number(conv *c, const char *label) {
+  void *v = map_get(&c->footnotes, label);
+  if (v) return (int)(long)v;
+  c->nfootnotes++;
+  map_set(&c->footnotes, arena_strdup(c->a, label), (void *)(long)c->nfootnotes);
+  return c->nfootnotes;
+}
+
+static void push_run(conv *c, run_vec *runs, mdr_kind k, unsigned style, const char *text,
+                     const char *url) {
+  /* Merge with the previous text run of the same style and link. */
+  if (k == MDR_TEXT && runs->n) {
+    mdt_run *last = &runs->items[runs->n - 1];
+    if (last->kind == MDR_TEXT && last->style == style &&
+        (last->url == url || (last->url && url && strcmp(last->url, url) == 0))) {
+      last->text = arena_printf(c->a, "%s%s", last->text, text);
+      return;
+    }
+  }
+  mdt_run r = {k, style, arena_strdup(c->a, text ? text : ""), url, 0};
+  vec_push(runs, r);
+}
+
+static void inlines(conv *c, cmark_node *parent, unsigned style, const char *url, run_vec *runs) {
+  for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+    cmark_node_type t = cmark_node_get_type(n);
+    switch (t) {
+    case CMARK_NODE_TEXT:
+      push_run(c, runs, MDR_TEXT, style, cmark_node_get_literal(n), url);
+      break;
+    case CMARK_NODE_CODE:
+      push_run(c, runs, MDR_TEXT, style | MDS_CODE, cmark_node_get_literal(n), url);
+      break;
+    case CMARK_NODE_SOFTBREAK:
+      push_run(c, runs, MDR_SOFTBREAK, style, "", url);
+      break;
+    case CMARK_NODE_LINEBREAK:
+      push_run(c, runs, MDR_HARDBREAK, style, "", url);
+      break;
+    case CMARK_NODE_EMPH:
+      inlines(c, n, style | MDS_EMPH, url, runs);
+      break;
+    case CMARK_NODE_STRONG:
+      inlines(c, n, style | MDS_STRONG, url, runs);
+      break;
+    case CMARK_NODE_LINK: {
+      const char *u = arena_strdup(c->a, cmark_node_get_url(n));
+      inlines(c, n, style, u, runs);
+      break;
+    }
+    case CMARK_NODE_IMAGE: {
+      sbuf alt = SBUF_INIT;
+      plain_text(n, &alt);
+      push_run(c, runs, MDR_TEXT, style | MDS_EMPH, sbuf_str(&alt), url);
+      sbuf_free(&alt);
+      break;
+    }
+    case CMARK_NODE_FOOTNOTE_REFERENCE: {
+      const char *label = cmark_node_get_literal(n);
+      mdt_run r = {MDR_FOOTREF, style, arena_strdup(c->a, label ? label : ""), url, 0};
+      r.number = footnote_number(c, r.text);
+      vec_push(runs, r);
+      break;
+    }
+    case CMARK_NODE_HTML_INLINE:
+      break; /* raw HTML has no print form */
+    default:
+      if (strcmp(ext_type(n), "strikethrough") == 0)
+        inlines(c, n, style | MDS_STRIKE, url, runs);
+      else
+        inlines(c, n, style, url, runs);
+      break;
+    }
+  }
+}
+
+static void set_runs(conv *c, mdt_block *b, cmark_node *n) {
+  run_vec runs = {0};
+  inlines(c, n, 0, NULL, &runs);
+  b->runs = arena_alloc(c->a, (runs.n ? runs.n : 1) * sizeof *b->runs);
+  if (runs.n) memcpy(b->runs, runs.items, runs.n * sizeof *b->runs);
+  b->nruns = runs.n;
+  vec_free(&runs);
+}
+
+static void set_children(conv *c, mdt_block *b, block_vec *v) {
+  b->children = arena_alloc(c->a, (v->n ? v->n : 1) * sizeof *b->children);
+  if (v->n) memcpy(b->children, v->items, v->n * sizeof *b->children);
+  b->nchildren = v->n;
+  vec_free(v);
+}
+
+/* A paragraph that holds one image and nothing but blank text around it. */
+static cmark_node *lone_image(cmark_node *para) {
+  cmark_node *img = NULL;
+  for (cmark_node *n = cmark_node_first_child(para); n; n = cmark_node_next(n)) {
+    cmark_node_type t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_IMAGE && !img) {
+      img = n;
+    } else if (t == CMARK_NODE_SOFTBREAK) {
+      continue;
+    } else if (t == CMARK_NODE_TEXT) {
+      const char *s = cmark_node_get_literal(n);
+      if (s && s[strspn(s, " \t")] != '\0') return NULL;
+    } else {
+      return NULL;
+    }
+  }
+  return img;
+}
+
+static const char *unique_id(conv *c, const char *text) {
+  char *base = dk_slug(c->a, text);
+  if (!*base) base = "afsnit";
+  const char *id = base;
+  for (int i = 2; map_has(&c->ids, id); i++) id = arena_printf(c->a, "%s-%d", base, i);
+  map_set(&c->ids, id, (void *)1);
+  return id;
+}
+
+static mdt_block *convert(conv *c, cmark_node *n);
+
+static void convert_children(conv *c, cmark_node *n, mdt_block *b) {
+  block_vec v = {0};
+  for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
+    mdt_block *cb = convert(c, ch);
+    if (cb) vec_push(&v, cb);
+  }
+  set_children(c, b, &v);
+}
+
+static mdt_block *convert(conv *c, cmark_node *n) {
+  mdt_block *b;
+  switch (cmark_node_get_type(n)) {
+  case CMARK_NODE_DOCUMENT:
+    b = new_block(c, MDT_DOCUMENT, n);
+    convert_children(c, n, b);
+    return b;
+  case CMARK_NODE_HEADING: {
+    b = new_block(c, MDT_HEADING, n);
+    b->level = cmark_node_get_heading_level(n);
+    set_runs(c, b, n);
+    b->id = unique_id(c, mdtree_plain(c->a, b));
+    return b;
+  }
+  case CMARK_NODE_PARAGRAPH: {
+    cmark_node *img = lone_image(n);
+    if (img) {
+      b = new_block(c, MDT_IMAGE, img);
+      b->line = cmark_node_get_start_line(n) + c->line_offset;
+      b->src = arena_strdup(c->a, cmark_node_get_url(img));
+      const char *title = cmark_node_get_title(img);
+      b->title = title && *title ? arena_strdup(c->a, title) : NULL;
+      sbuf alt = SBUF_INIT;
+      plain_text(img, &alt);
+      b->alt = sbuf_dup(&alt, c->a);
+      sbuf_free(&alt);
+      return b;
+    }
+    b = new_block(c, MDT_PARAGRAPH, n);
+    set_runs(c, b, n);
+    return b;
+  }
+  case CMARK_NODE_LIST:
+    b = new_block(c, MDT_LIST, n);
+    b->ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+    b->start = b->ordered ? cmark_node_get_list_start(n) : 0;
+    b->tight = cmark_node_get_list_tight(n) != 0;
+    convert_children(c, n, b);
+    return b;
+  case CMARK_NODE_ITEM:
+    b = new_block(c, MDT_ITEM, n);
+    if (strcmp(ext_type(n), "tasklist") == 0)
+      b->task = cmark_gfm_extensions_get_tasklist_item_checked(n) ? 1 : 0;
+    convert_children(c, n, b);
+    return b;
+  case CMARK_NODE_BLOCK_QUOTE:
+    b = new_block(c, MDT_QUOTE, n);
+    convert_children(c, n, b);
+    return b;
+  case CMARK_NODE_CODE_BLOCK: {
+    b = new_block(c, MDT_CODE, n);
+    b->info = arena_strdup(c->a, cmark_node_get_fence_info(n));
+    const char *lit = cmark_node_get_literal(n);
+    size_t len = lit ? strlen(lit) : 0;
+    while (len && lit[len - 1] == '\n') len--; /* the last line end is not content */
+    b->text = arena_strndup(c->a, lit ? lit : "", len);
+    return b;
+  }
+  case CMARK_NODE_THEMATIC_BREAK:
+    return new_block(c, MDT_BREAK, n);
+  case CMARK_NODE_HTML_BLOCK:
+    b = new_block(c, MDT_HTML, n);
+    b->text = arena_strdup(c->a, cmark_node_get_literal(n));
+    return b;
+  case CMARK_NODE_FOOTNOTE_DEFINITION: {
+    b = new_block(c, MDT_FOOTNOTE, n);
+    const char *label = cmark_node_get_literal(n);
+    b->label = arena_strdup(c->a, label ? label : "");
+    convert_children(c, n, b);
+    return b;
+  }
+  default:
+    break;
+  }
+  const char *t = ext_type(n);
+  if (strcmp(t, "table") == 0) {
+    b = new_block(c, MDT_TABLE, n);
+    b->ncols = cmark_gfm_extensions_get_table_columns(n);
+    uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
+    char *align = arena_alloc(c->a, (size_t)b->ncols + 1);
+    for (int i = 0; i < b->ncols; i++)
+      align[i] = al && (al[i] == 'l' || al[i] == 'c' || al[i] == 'r') ? (char)al[i] : '-';
+    align[b->ncols] = '\0';
+    b->align = align;
+    convert_children(c, n, b);
+    return b;
+  }
+  if (strcmp(t, "table_row") == 0) {
+    b = new_block(c, MDT_ROW, n);
+    b->header = cmark_gfm_extensions_get_table_row_is_header(n) != 0;
+    convert_children(c, n, b);
+    return b;
+  }
+  if (strcmp(t, "table_cell") == 0) {
+    b = new_block(c, MDT_CELL, n);
+    set_runs(c, b, n);
+    return b;
+  }
+  return NULL; /* nothing else carries block content */
+}
+
+static void number_footnotes(conv *c, mdt_block *doc) {
+  /* Definitions go last, in the order of their first reference; unreferenced
+   * ones get numbers after the referenced ones. */
+  block_vec body = {0}, defs = {0};
+  for (size_t i = 0; i < doc->nchildren; i++) {
+    mdt_block *b = doc->children[i];
+    if (b->kind == MDT_FOOTNOTE) {
+      void *v = map_get(&c->footnotes, b->label);
+      b->number = v ? (int)(long)v : footnote_number(c, b->label);
+      vec_push(&defs, b);
+    } else {
+      vec_push(&body, b);
+    }
+  }
+  for (size_t i = 1; i < defs.n; i++) /* insertion sort by number */
+    for (size_t j = i; j > 0 && defs.items[j - 1]->number > defs.items[j]->number; j--) {
+      mdt_block *t = defs.items[j];
+      defs.items[j] = defs.items[j - 1];
+      defs.items[j - 1] = t;
+    }
+  for (size_t i = 0; i < defs.n; i++) vec_push(&body, defs.items[i]);
+  vec_free(&defs);
+  set_children(c, doc, &body);
+}
+
+mdt_block *mdtree_parse(arena *a, const char *src, size_t n, const char *file,
+                        int line_offset, diag *d) {
+  (void)file;
+  (void)d;
+  cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+  static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
+  for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+    cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+    /* md_init registers them; a missing one is a programming error. */
+    if (e) cmark_parser_attach_syntax_extension(p, e);
+  }
+  cmark_parser_feed(p, src, n);
+  cmark_node *root = cmark_parser_finish(p);
+  cmark_parser_free(p);
+  conv c = {a, line_offset, MAP_INIT, MAP_INIT, 0};
+  mdt_block *doc = convert(&c, root);
+  cmark_node_free(root); /* everything was copied into the arena */
+  number_footnotes(&c, doc);
+  map_free(&c.ids);
+  map_free(&c.footnotes);
+  return doc;
+}
+
+const char *mdtree_plain(arena *a, const mdt_block *b) {
+  sbuf s = SBUF_INIT;
+  for (size_t i = 0; i < b->nruns; i++) {
+    const mdt_run *r = &b->runs[i];
+    if (r->kind == MDR_TEXT) sbuf_puts(&s, r->text);
+    else if (r->kind != MDR_FOOTREF) sbuf_putc(&s, ' ');
+  }
+  char *out = sbuf_dup(&s, a);
+  sbuf_free(&s);
+  return out;
+}
+
+const char *mdtree_kind_name(mdt_kind k) {
+  static const char *const names[] = {"document", "heading", "paragraph", "list", "item",
+                                      "quote", "code", "table", "row", "cell", "break",
+                                      "image", "footnote", "html"};
+  return (size_t)k < sizeof names / sizeof *names ? names[k] : "?";
+}

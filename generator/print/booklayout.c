@@ -1,0 +1,474 @@
+/* booklayout: reads layouts/print/NAME.xml with libxml2 (no network, no entity
+ * substitution, no DOCTYPE) into a booklayout. Every element and attribute
+ * is checked against the tables below, so a misspelt name is an error with
+ * the line rather than a silently ignored setting. */
+#include "booklayout.h"
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../core/fsx.h"
+#include "../core/vec.h"
+
+#define NS "urn:klar:print"
+
+static const char *const element_names[BL_NSTYLES] = {
+    "h1", "h2", "h3", "h4", "p", "li", "blockquote", "code", "table", "th",
+    "caption", "footnote", "toc", "toc-title", "header", "footer", "cover-title", "cover-text"};
+
+const char *booklayout_element_name(bl_element e) {
+  return (unsigned)e < BL_NSTYLES ? element_names[e] : "?";
+}
+
+typedef struct rd {
+  arena *a;
+  const char *file;
+  diag *d;
+  booklayout *L;
+  bool ok;
+} rd;
+
+static int line_of(xmlNode *n) { return (int)xmlGetLineNo(n); }
+
+static void err(rd *r, xmlNode *n, const char *fmt, const char *x, const char *y) {
+  char buf[512];
+  snprintf(buf, sizeof buf, fmt, x ? x : "", y ? y : "");
+  diag_error(r->d, r->file, n ? line_of(n) : 0, 0, "%s", buf);
+  r->ok = false;
+}
+
+static const char *name_of(xmlNode *n) { return (const char *)n->name; }
+
+static bool is_el(xmlNode *n) { return n->type == XML_ELEMENT_NODE; }
+
+/* Checks that every attribute of n is one of the NULL-terminated list. */
+static void check_attrs(rd *r, xmlNode *n, const char *const *allowed) {
+  for (xmlAttr *at = n->properties; at; at = at->next) {
+    const char *an = (const char *)at->name;
+    bool found = false;
+    for (const char *const *p = allowed; *p; p++)
+      if (strcmp(*p, an) == 0) found = true;
+    if (at->ns) found = false; /* no foreign attributes */
+    if (!found) err(r, n, "unknown attribute '%s' on <%s>", an, name_of(n));
+  }
+}
+
+/* Returns the attribute's value copied into the arena, or NULL. */
+static const char *attr(rd *r, xmlNode *n, const char *name) {
+  xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+  if (!v) return NULL;
+  char *s = arena_strdup(r->a, (const char *)v);
+  xmlFree(v);
+  return s;
+}
+
+static void num_attr(rd *r, xmlNode *n, const char *name, double *out, double lo, double hi) {
+  const char *v = attr(r, n, name);
+  if (!v) return;
+  char *end;
+  errno = 0;
+  double x = strtod(v, &end);
+  if (end == v || *end || errno || !isfinite(x) || x < lo || x > hi) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%g and %g", lo, hi);
+    diag_error(r->d, r->file, line_of(n), 0,
+               "attribute '%s' of <%s> must be a number between %s, not '%s'", name,
+               name_of(n), msg, v);
+    r->ok = false;
+    return;
+  }
+  *out = x;
+}
+
+static void bool_attr(rd *r, xmlNode *n, const char *name, bool *out) {
+  const char *v = attr(r, n, name);
+  if (!v) return;
+  if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0) *out = true;
+  else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0) *out = false;
+  else err(r, n, "attribute '%s' must be true or false, not '%s'", name, v);
+}
+
+static void color_attr(rd *r, xmlNode *n, const char *name, unsigned *out, bool *has) {
+  const char *v = attr(r, n, name);
+  if (!v) return;
+  if (strcmp(v, "none") == 0 && has) {
+    *has = false;
+    return;
+  }
+  char *end;
+  unsigned long x = v[0] == '#' ? strtoul(v + 1, &end, 16) : 0;
+  if (v[0] != '#' || strlen(v) != 7 || *end) {
+    err(r, n, "attribute '%s' must be a colour #RRGGBB, not '%s'", name, v);
+    return;
+  }
+  *out = (unsigned)x;
+  if (has) *has = true;
+}
+
+static bool parse_align(const char *v, bl_align *out, bool running) {
+  static const char *const names[] = {"left", "center", "right", "justify", "inside", "outside"};
+  for (int i = 0; i < 6; i++)
+    if (strcmp(v, names[i]) == 0) {
+      if (running ? i == BL_JUSTIFY : i >= BL_INSIDE) return false;
+      *out = (bl_align)i;
+      return true;
+    }
+  return false;
+}
+
+static void set_defaults(booklayout *L, double base, double leading) {
+  bl_style s = {0};
+  s.family = L->family;
+  s.size = base;
+  s.leading = leading;
+  s.color = 0x1a1a1a;
+  s.align = BL_LEFT;
+  for (int i = 0; i < BL_NSTYLES; i++) L->styles[i] = s;
+  static const double hs[] = {1.8, 1.4, 1.2, 1.0};
+  for (int i = BL_H1; i <= BL_H4; i++) {
+    bl_style *h = &L->styles[i];
+    h->size = base * hs[i];
+    h->leading = 1.2;
+    h->bold = true;
+    h->keep_with_next = true;
+    h->space_before = i == BL_H1 ? 0 : 3;
+    h->space_after = i == BL_H1 ? 3 : 1.5;
+  }
+  L->styles[BL_P].align = BL_JUSTIFY;
+  L->styles[BL_P].hyphenate = true;
+  L->styles[BL_P].space_after = 2;
+  L->styles[BL_LI] = L->styles[BL_P];
+  L->styles[BL_LI].space_after = 1;
+  L->styles[BL_LI].indent = 5;
+  L->styles[BL_BLOCKQUOTE] = L->styles[BL_P];
+  L->styles[BL_BLOCKQUOTE].italic = true;
+  L->styles[BL_BLOCKQUOTE].indent = 5;
+  bl_style *c = &L->styles[BL_CODE];
+  c->family = L->mono;
+  c->size = base * 0.85;
+  c->has_background = true;
+  c->background = 0xf0f0f0;
+  c->space_after = 2;
+  L->styles[BL_TABLE].size = base * 0.9;
+  L->styles[BL_TABLE].space_after = 3;
+  L->styles[BL_TH] = L->styles[BL_TABLE];
+  L->styles[BL_TH].bold = true;
+  L->styles[BL_TH].has_background = true;
+  L->styles[BL_TH].background = 0xe8e8e8;
+  L->styles[BL_CAPTION].size = base * 0.85;
+  L->styles[BL_CAPTION].italic = true;
+  L->styles[BL_CAPTION].space_after = 3;
+  L->styles[BL_FOOTNOTE].size = base * 0.8;
+  L->styles[BL_FOOTNOTE].space_after = 1;
+  L->styles[BL_TOC].space_after = 1;
+  L->styles[BL_TOC_TITLE] = L->styles[BL_H1];
+  L->styles[BL_HEADER].size = base * 0.75;
+  L->styles[BL_FOOTER].size = base * 0.75;
+  L->styles[BL_COVER_TITLE].size = base * 2.2;
+  L->styles[BL_COVER_TITLE].bold = true;
+  L->styles[BL_COVER_TITLE].leading = 1.15;
+  L->styles[BL_COVER_TITLE].align = BL_CENTER;
+  L->styles[BL_COVER_TITLE].space_after = 4;
+  L->styles[BL_COVER_TEXT].size = base * 1.2;
+  L->styles[BL_COVER_TEXT].align = BL_CENTER;
+  L->styles[BL_COVER_TEXT].space_after = 2;
+}
+
+static void read_style(rd *r, xmlNode *n) {
+  static const char *const ok[] = {"element", "family", "size", "leading", "weight", "style",
+                                   "color", "background", "space-before", "space-after",
+                                   "indent", "align", "hyphenate", "keep-with-next",
+                                   "break-before", NULL};
+  check_attrs(r, n, ok);
+  const char *el = attr(r, n, "element");
+  if (!el) {
+    err(r, n, "<style> needs an element attribute (h1, p, li, ...)%s%s", NULL, NULL);
+    return;
+  }
+  int e = -1;
+  for (int i = 0; i < BL_NSTYLES; i++)
+    if (strcmp(el, element_names[i]) == 0) e = i;
+  if (e < 0) {
+    err(r, n, "unknown element '%s' in <style>; known: h1 h2 h3 h4 p li blockquote code table "
+              "th caption footnote toc toc-title header footer cover-title cover-text%s",
+        el, NULL);
+    return;
+  }
+  bl_style *s = &r->L->styles[e];
+  const char *v;
+  if ((v = attr(r, n, "family"))) s->family = v;
+  num_attr(r, n, "size", &s->size, 2, 200);
+  num_attr(r, n, "leading", &s->leading, 0.8, 4);
+  if ((v = attr(r, n, "weight"))) {
+    if (strcmp(v, "bold") == 0) s->bold = true;
+    else if (strcmp(v, "normal") == 0) s->bold = false;
+    else err(r, n, "weight must be bold or normal, not '%s'%s", v, NULL);
+  }
+  if ((v = attr(r, n, "style"))) {
+    if (strcmp(v, "italic") == 0) s->italic = true;
+    else if (strcmp(v, "normal") == 0) s->italic = false;
+    else err(r, n, "style must be italic or normal, not '%s'%s", v, NULL);
+  }
+  color_attr(r, n, "color", &s->color, NULL);
+  color_attr(r, n, "background", &s->background, &s->has_background);
+  num_attr(r, n, "space-before", &s->space_before, 0, 100);
+  num_attr(r, n, "space-after", &s->space_after, 0, 100);
+  num_attr(r, n, "indent", &s->indent, 0, 100);
+  if ((v = attr(r, n, "align")) && !parse_align(v, &s->align, false))
+    err(r, n, "align must be left, center, right or justify, not '%s'%s", v, NULL);
+  bool_attr(r, n, "hyphenate", &s->hyphenate);
+  bool_attr(r, n, "keep-with-next", &s->keep_with_next);
+  bool_attr(r, n, "break-before", &s->break_before);
+}
+
+static void read_running(rd *r, xmlNode *n, bl_running *run) {
+  static const char *const ok[] = {"text", "align", "rule", NULL};
+  check_attrs(r, n, ok);
+  run->on = true;
+  run->text = "{page}";
+  run->align = BL_OUTSIDE;
+  const char *v;
+  if ((v = attr(r, n, "text"))) run->text = v;
+  if ((v = attr(r, n, "align")) && !parse_align(v, &run->align, true))
+    err(r, n, "align must be left, center, right, inside or outside, not '%s'%s", v, NULL);
+  bool_attr(r, n, "rule", &run->rule);
+}
+
+static void no_children(rd *r, xmlNode *n) {
+  for (xmlNode *c = n->children; c; c = c->next)
+    if (is_el(c)) err(r, c, "<%s> cannot contain <%s>", name_of(n), name_of(c));
+}
+
+typedef VEC(bl_part) part_vec;
+
+static void read_part(rd *r, xmlNode *n, part_vec *parts) {
+  bl_part p = {0};
+  p.line = line_of(n);
+  const char *nm = name_of(n);
+  if (strcmp(nm, "cover") == 0 || strcmp(nm, "back") == 0) {
+    static const char *const ok[] = {"background", "color", "valign", NULL};
+    check_attrs(r, n, ok);
+    p.kind = nm[0] == 'c' ? BL_PART_COVER : BL_PART_BACK;
+    p.color = r->L->styles[BL_COVER_TITLE].color;
+    color_attr(r, n, "background", &p.background, &p.has_background);
+    color_attr(r, n, "color", &p.color, NULL);
+    p.valign = attr(r, n, "valign");
+    if (!p.valign) p.valign = "middle";
+    if (strcmp(p.valign, "top") && strcmp(p.valign, "middle") && strcmp(p.valign, "bottom"))
+      err(r, n, "valign must be top, middle or bottom, not '%s'%s", p.valign, NULL);
+    VEC(bl_text) texts = {0};
+    for (xmlNode *c = n->children; c; c = c->next) {
+      if (!is_el(c)) continue;
+      if (strcmp(name_of(c), "text") != 0) {
+        err(r, c, "unknown element <%s> in <%s>; use <text>", name_of(c), nm);
+        continue;
+      }
+      static const char *const tok[] = {"field", "style", NULL};
+      check_attrs(r, c, tok);
+      no_children(r, c);
+      bl_text t = {0};
+      t.line = line_of(c);
+      t.field = attr(r, c, "field");
+      t.style = texts.n == 0 && p.kind == BL_PART_COVER ? BL_COVER_TITLE : BL_COVER_TEXT;
+      const char *st = attr(r, c, "style");
+      if (st) {
+        int e = -1;
+        for (int i = 0; i < BL_NSTYLES; i++)
+          if (strcmp(st, element_names[i]) == 0) e = i;
+        if (e < 0) err(r, c, "unknown style '%s' on <text>%s", st, NULL);
+        else t.style = (bl_element)e;
+      }
+      xmlChar *content = xmlNodeGetContent(c);
+      const char *txt = (const char *)content;
+      while (txt && (*txt == ' ' || *txt == '\n' || *txt == '\t')) txt++;
+      if (txt && *txt) {
+        size_t len = strlen(txt);
+        while (len && (txt[len - 1] == ' ' || txt[len - 1] == '\n' || txt[len - 1] == '\t')) len--;
+        t.text = arena_strndup(r->a, txt, len);
+      }
+      xmlFree(content);
+      if (!t.field && !t.text) err(r, c, "<text> needs a field attribute or text%s%s", NULL, NULL);
+      vec_push(&texts, t);
+    }
+    p.texts = arena_alloc(r->a, (texts.n ? texts.n : 1) * sizeof *p.texts);
+    if (texts.n) memcpy(p.texts, texts.items, texts.n * sizeof *p.texts);
+    p.ntexts = texts.n;
+    vec_free(&texts);
+  } else if (strcmp(nm, "toc") == 0) {
+    static const char *const ok[] = {"title", "depth", NULL};
+    check_attrs(r, n, ok);
+    no_children(r, n);
+    p.kind = BL_PART_TOC;
+    p.title = attr(r, n, "title");
+    if (!p.title) p.title = "Indhold";
+    double depth = 2;
+    num_attr(r, n, "depth", &depth, 1, 4);
+    p.depth = (int)depth;
+  } else if (strcmp(nm, "content") == 0 || strcmp(nm, "blank") == 0) {
+    static const char *const ok[] = {NULL};
+    check_attrs(r, n, ok);
+    no_children(r, n);
+    p.kind = nm[0] == 'c' ? BL_PART_CONTENT : BL_PART_BLANK;
+  } else {
+    err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank back%s", nm,
+        NULL);
+    return;
+  }
+  vec_push(parts, p);
+}
+
+booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *file, diag *d) {
+  rd r = {a, file, d, NULL, true};
+  xmlParserCtxtPtr ctx = xmlNewParserCtxt();
+  if (!ctx) klar_oom();
+  xmlDocPtr doc = xmlCtxtReadMemory(ctx, xml, (int)n, file, "UTF-8",
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc) {
+    xmlErrorPtr e = xmlCtxtGetLastError(ctx);
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "not well-formed XML");
+    size_t len = strlen(msg);
+    while (len && msg[len - 1] == '\n') msg[--len] = '\0';
+    diag_error(d, file, e ? e->line : 0, e ? e->int2 : 0, "%s", msg);
+    xmlFreeParserCtxt(ctx);
+    return NULL;
+  }
+  xmlFreeParserCtxt(ctx);
+  xmlNode *root = xmlDocGetRootElement(doc);
+  if (doc->intSubset || doc->extSubset) {
+    diag_error(d, file, 1, 1, "a print layout may not have a DOCTYPE");
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  if (!root || strcmp(name_of(root), "print") != 0 || !root->ns ||
+      strcmp((const char *)root->ns->href, NS) != 0) {
+    diag_error(d, file, root ? line_of(root) : 1, 0,
+               "a print layout's root must be <print xmlns=\"" NS "\">");
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  booklayout *L = arena_calloc(a, 1, sizeof *L);
+  r.L = L;
+  L->file = arena_strdup(a, file);
+  const char *base = fsx_basename(file);
+  const char *dot = strrchr(base, '.');
+  L->name = arena_strndup(a, base, dot ? (size_t)(dot - base) : strlen(base));
+  L->width = 148;
+  L->height = 210;
+  L->bleed = 3;
+  L->marks = true;
+  L->inner = L->outer = L->top = 15;
+  L->bottom = 18;
+  L->columns = 1;
+  L->gap = 5;
+  L->family = "Noto Sans";
+  L->mono = "Noto Sans Mono";
+  L->lang = "da-DK";
+  double size = 10, leading = 1.35;
+  static const char *const root_ok[] = {"name", NULL};
+  check_attrs(&r, root, root_ok);
+  const char *nm = attr(&r, root, "name");
+  if (nm) L->name = nm;
+
+  /* First pass: geometry and font (the styles' defaults depend on them). */
+  for (xmlNode *c = root->children; c; c = c->next) {
+    if (!is_el(c)) continue;
+    if (!c->ns || strcmp((const char *)c->ns->href, NS) != 0) {
+      err(&r, c, "element <%s> is not in the namespace " NS "%s", name_of(c), NULL);
+      continue;
+    }
+    const char *en = name_of(c);
+    if (strcmp(en, "page") == 0) {
+      static const char *const ok[] = {"width", "height", "bleed", "marks", "pages", NULL};
+      check_attrs(&r, c, ok);
+      num_attr(&r, c, "width", &L->width, 20, 1000);
+      num_attr(&r, c, "height", &L->height, 20, 1000);
+      num_attr(&r, c, "bleed", &L->bleed, 0, 20);
+      bool_attr(&r, c, "marks", &L->marks);
+      double pages = 0;
+      num_attr(&r, c, "pages", &pages, 0, 1000);
+      L->pages = (int)pages;
+      if (pages != floor(pages) || (L->pages && L->pages % 4))
+        err(&r, c, "pages must be a whole multiple of 4 (saddle stitching)%s%s", NULL, NULL);
+    } else if (strcmp(en, "margins") == 0) {
+      static const char *const ok[] = {"inner", "outer", "top", "bottom", NULL};
+      check_attrs(&r, c, ok);
+      num_attr(&r, c, "inner", &L->inner, 0, 200);
+      num_attr(&r, c, "outer", &L->outer, 0, 200);
+      num_attr(&r, c, "top", &L->top, 0, 200);
+      num_attr(&r, c, "bottom", &L->bottom, 0, 200);
+    } else if (strcmp(en, "columns") == 0) {
+      static const char *const ok[] = {"count", "gap", NULL};
+      check_attrs(&r, c, ok);
+      double cols = 1;
+      num_attr(&r, c, "count", &cols, 1, 6);
+      L->columns = (int)cols;
+      num_attr(&r, c, "gap", &L->gap, 0, 50);
+    } else if (strcmp(en, "font") == 0) {
+      static const char *const ok[] = {"family", "mono", "size", "leading", "lang", NULL};
+      check_attrs(&r, c, ok);
+      const char *v;
+      if ((v = attr(&r, c, "family"))) L->family = v;
+      if ((v = attr(&r, c, "mono"))) L->mono = v;
+      if ((v = attr(&r, c, "lang"))) L->lang = v;
+      num_attr(&r, c, "size", &size, 4, 48);
+      num_attr(&r, c, "leading", &leading, 0.8, 4);
+    } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
+               strcmp(en, "sequence")) {
+      err(&r, c, "unknown element <%s>; known: page margins columns font style header footer "
+                 "sequence%s",
+          en, NULL);
+    }
+    if (strcmp(en, "style") && strcmp(en, "sequence")) no_children(&r, c);
+  }
+  set_defaults(L, size, leading);
+  if (L->width - L->inner - L->outer < 20 || L->height - L->top - L->bottom < 20)
+    err(&r, root, "the margins leave less than 20 mm for the text%s%s", NULL, NULL);
+
+  part_vec parts = {0};
+  for (xmlNode *c = root->children; c; c = c->next) {
+    if (!is_el(c) || !c->ns || strcmp((const char *)c->ns->href, NS) != 0) continue;
+    const char *en = name_of(c);
+    if (strcmp(en, "style") == 0) {
+      no_children(&r, c);
+      read_style(&r, c);
+    } else if (strcmp(en, "header") == 0) {
+      read_running(&r, c, &L->header);
+    } else if (strcmp(en, "footer") == 0) {
+      read_running(&r, c, &L->footer);
+    } else if (strcmp(en, "sequence") == 0) {
+      check_attrs(&r, c, (const char *const[]){NULL});
+      for (xmlNode *p = c->children; p; p = p->next)
+        if (is_el(p)) read_part(&r, p, &parts);
+    }
+  }
+  int ncontent = 0;
+  for (size_t i = 0; i < parts.n; i++) ncontent += parts.items[i].kind == BL_PART_CONTENT;
+  if (parts.n == 0) {
+    bl_part p = {0};
+    p.kind = BL_PART_CONTENT;
+    vec_push(&parts, p);
+  } else if (ncontent != 1) {
+    err(&r, root, "the <sequence> must have exactly one <content/>%s%s", NULL, NULL);
+  }
+  L->parts = arena_alloc(a, parts.n * sizeof *L->parts);
+  memcpy(L->parts, parts.items, parts.n * sizeof *L->parts);
+  L->nparts = parts.n;
+  vec_free(&parts);
+  xmlFreeDoc(doc);
+  return r.ok ? L : NULL;
+}
+
+booklayout *booklayout_load(arena *a, const char *root, const char *name, diag *d) {
+  const char *rel = arena_printf(a, "layouts/print/%s.xml", name);
+  const char *path = root && *root ? fsx_join(a, root, rel) : rel;
+  size_t len = 0;
+  char *xml = fsx_read(a, path, &len);
+  if (!xml) {
+    diag_error(d, rel, 0, 0, "cannot read print layout '%s': %s", name, strerror(errno));
+    return NULL;
+  }
+  return booklayout_parse(a, xml, len, rel, d);
+}

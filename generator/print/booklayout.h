@@ -1,0 +1,98 @@
+/* booklayout: print layouts, layouts/print/NAME.xml in the namespace
+ * urn:klar:print. A layout declares the trim size, bleed and crop marks,
+ * margins, columns, the font family, a style per Markdown element, the
+ * running header and footer and the page sequence of a booklet. Lengths are
+ * millimetres, font sizes points. A mistake (unknown element or attribute, a
+ * bad number) is reported with the layout's file:line. */
+#ifndef KLAR_BOOKLAYOUT_H
+#define KLAR_BOOKLAYOUT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "../core/arena.h"
+#include "../core/diag.h"
+
+#define BL_MM 2.834645669291339 /* points per millimetre */
+
+typedef enum { BL_LEFT, BL_CENTER, BL_RIGHT, BL_JUSTIFY, BL_INSIDE, BL_OUTSIDE } bl_align;
+
+/* The styled elements. */
+typedef enum {
+  BL_H1, BL_H2, BL_H3, BL_H4, BL_P, BL_LI, BL_BLOCKQUOTE, BL_CODE, BL_TABLE, BL_TH,
+  BL_CAPTION, BL_FOOTNOTE, BL_TOC, BL_TOC_TITLE, BL_HEADER, BL_FOOTER, BL_COVER_TITLE,
+  BL_COVER_TEXT, BL_NSTYLES
+} bl_element;
+
+typedef struct bl_style {
+  const char *family;       /* font family; the layout's when not given */
+  double size;              /* pt */
+  double leading;           /* line height as a multiple of the size */
+  bool bold, italic;
+  unsigned color;           /* 0xRRGGBB */
+  bool has_background;
+  unsigned background;      /* 0xRRGGBB (code blocks, table headers) */
+  double space_before, space_after; /* mm */
+  double indent;            /* mm: left indent of lists and quotes per level */
+  bl_align align;           /* left, center, right, justify */
+  bool hyphenate;
+  bool keep_with_next;      /* headings: never last on a page */
+  bool break_before;        /* start on a new page */
+} bl_style;
+
+typedef enum { BL_PART_COVER, BL_PART_TOC, BL_PART_CONTENT, BL_PART_BACK, BL_PART_BLANK } bl_part_kind;
+
+/* A text on a cover or back page: a booklet field or fixed text. */
+typedef struct bl_text {
+  const char *field;        /* booklet field ("title", "subtitle", a front matter key) or NULL */
+  const char *text;         /* fixed text when field is NULL */
+  bl_element style;         /* BL_COVER_TITLE or BL_COVER_TEXT by default */
+  int line;
+} bl_text;
+
+typedef struct bl_part {
+  bl_part_kind kind;
+  int line;
+  const char *title;        /* toc: its heading ("Indhold") */
+  int depth;                /* toc: heading levels listed */
+  bool has_background;
+  unsigned background, color;
+  const char *valign;       /* cover/back: "top", "middle", "bottom" */
+  bl_text *texts; size_t ntexts;
+} bl_part;
+
+typedef struct bl_running {
+  bool on;
+  const char *text;         /* "{page}", "{section}", "{title}" placeholders */
+  bl_align align;           /* left, center, right, inside, outside */
+  bool rule;                /* a hairline between it and the text area */
+} bl_running;
+
+typedef struct booklayout {
+  const char *name;         /* "pixi" */
+  const char *file;         /* "layouts/print/pixi.xml", for messages */
+  double width, height;     /* trim size, mm */
+  double bleed;             /* mm, default 3 */
+  bool marks;               /* crop marks on the printer PDF */
+  int pages;                /* a fixed page count (pixi: 24), 0 = as many as needed */
+  double inner, outer, top, bottom; /* margins, mm */
+  int columns;
+  double gap;               /* between columns, mm */
+  const char *family;       /* "Noto Sans" */
+  const char *mono;         /* "Noto Sans Mono" */
+  const char *lang;         /* "da-DK" */
+  bl_style styles[BL_NSTYLES];
+  bl_running header, footer;
+  bl_part *parts; size_t nparts;
+} booklayout;
+
+/* Loads layouts/print/NAME.xml below root (NAME without .xml). Returns the
+ * layout in arena a, or NULL after reporting to d (file missing, not
+ * well-formed, unknown element or attribute, bad value). */
+booklayout *booklayout_load(arena *a, const char *root, const char *name, diag *d);
+
+/* Parses a layout from memory; file is the name used in messages. */
+booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *file, diag *d);
+
+/* Returns the element name of a style ("h1", "cover-title"). */
+const char *booklayout_element_name(bl_element e);
+
+#endif

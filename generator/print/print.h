@@ -1,0 +1,56 @@
+/* print: booklets. Turns a list of pages into print-ready PDF through a print
+ * layout (layouts/print/NAME.xml, see booklayout.h): paragraphs shaped by
+ * Pango with Danish hyphenation, pages broken by klar (widows and orphans,
+ * headings kept with what follows, images never split, tables split with
+ * their header rows repeated), PDF written by Cairo and finished with qpdf.
+ * The only module that includes Cairo, Pango, libhyphen and qpdf.
+ * Thread-safe: booklets may be made in parallel (each call has its own font
+ * map and memory); md_init must have run. */
+#ifndef KLAR_PRINT_H
+#define KLAR_PRINT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "../core/diag.h"
+#include "../core/val.h"
+#include "../model/model.h"
+
+/* What to make: the pages, in reading order, and the layout to set them in. */
+typedef struct booklet_spec {
+  const char *name;     /* output base name ("pixi-0-1-aar"): NAME.pdf, NAME-tryk.pdf, NAME-ark.pdf */
+  const char *layout;   /* print layout name ("pixi" → layouts/print/pixi.xml) */
+  const char *title;    /* PDF title and the cover's "title" field; NULL: the first page's title */
+  const char *subtitle; /* the cover's "subtitle" field, may be NULL */
+  const char *author;   /* PDF author, may be NULL (then site->title) */
+  const char *subject;  /* PDF subject, may be NULL */
+  const val *fields;    /* more fields for cover texts (a map), may be NULL; a field not
+                           here is looked up in the first page's front matter */
+  page **pages;         /* the content, each page starting with its title as a heading */
+  size_t npages;
+  bool impose;          /* also write NAME-ark.pdf: printer spreads for saddle stitching */
+  const char *file;     /* where the booklet was declared (site.yaml), for messages; may be NULL */
+  int line;
+} booklet_spec;
+
+/* Figures of one made booklet, for the command line and tests. */
+typedef struct booklet_info {
+  int pages;            /* pages of the reader PDF */
+  int printer_pages;    /* pages of the printer PDF (a multiple of 4) */
+  double seconds;       /* wall time of print_booklet */
+} booklet_info;
+
+/* Makes the booklet b of site s into folder outdir (created if missing):
+ *   NAME.pdf       the reader PDF: trim-size pages, bookmarks, links, labels, tags
+ *   NAME-tryk.pdf  the printer PDF: bleed, crop marks, TrimBox/BleedBox, pages
+ *                  padded to a multiple of 4, no links
+ *   NAME-ark.pdf   with b->impose: the printer pages imposed two by two
+ * Each file is written to a temporary name and renamed, so no half-written
+ * PDF is ever left. s supplies root (for layouts/print/), content_dir (for
+ * images), baseurl (links to pages outside the booklet) and build_date (the
+ * PDF dates, for reproducible output). Returns true on success; on errors
+ * (layout, missing font or image, content too long for a fixed page count,
+ * I/O) reports them to d with positions and returns false, writing nothing.
+ * info may be NULL. */
+bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, diag *d,
+                   booklet_info *info);
+
+#endif
