@@ -187,7 +187,9 @@ bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx) {
 }
 
 char *fsx_join(arena *a, const char *dir, const char *name) {
-  if (!dir || !*dir) return arena_strdup(a, name);
+  /* "." joins to the bare name, so that messages read content/x.md rather
+   * than ./content/x.md when klar runs in the site's folder. */
+  if (!dir || !*dir || !strcmp(dir, ".")) return arena_strdup(a, name);
   size_t dl = strlen(dir);
   return arena_printf(a, "%s%s%s", dir, dir[dl - 1] == '/' ? "" : "/", name);
 }
