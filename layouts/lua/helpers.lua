@@ -268,3 +268,154 @@ function and_list(list)
   if #t == 1 then return t[1] end
   return table.concat(t, ", ", 1, #t - 1) .. " og " .. t[#t]
 end
+
+-- ---------------------------------------------------------------------------
+-- finding pages
+
+-- the section page that lists the first page of a list (e.g. the section of
+-- the themes: section_of(pages_of("theme")))
+function section_of(list)
+  if list == nil or #list == 0 then return nil end
+  return list[1].parent
+end
+
+-- the first of several front matter fields a page has: pick(page, "sagsnr", "case")
+function pick(page, ...)
+  if page == nil then return nil end
+  for i = 1, select("#", ...) do
+    local v = page[select(i, ...)]
+    if v ~= nil and v ~= "" then return v end
+  end
+  return nil
+end
+
+-- the item before and after page in list (for "previous/next" links)
+function neighbours(list, page)
+  if list == nil then return nil, nil end
+  for i = 1, #list do
+    if same(list[i], page) then return list[i - 1], list[i + 1] end
+  end
+  return nil, nil
+end
+function prev_of(list, page) local p = neighbours(list, page); return p end
+function next_of(list, page) local _, n = neighbours(list, page); return n end
+
+-- the page that shows the interface matrix (front matter `layout: matrix`)
+function matrix_page(list, site)
+  local all = list or (site and site.pages)
+  if all == nil then return nil end
+  for i = 1, #all do
+    if all[i].layout == "matrix" then return all[i] end
+  end
+  return nil
+end
+
+-- the age group of a pixi guide as text, from whichever fields it has:
+-- months (months_from/months_to, from/to, age_from/age_to) or a written `age`
+function age_of(p)
+  if p == nil then return nil end
+  local a = pick(p, "months_from", "age_from", "from")
+  local b = pick(p, "months_to", "age_to", "to")
+  if a ~= nil or b ~= nil then return age_label(a, b) end
+  local s = pick(p, "age", "alder", "age_group")
+  if type(s) == "string" then return s end
+  return nil
+end
+
+-- ---------------------------------------------------------------------------
+-- conference programmes
+
+local function minutes_of(s)
+  if s == nil then return nil end
+  local h, m = tostring(s):match("^(%d%d?)[:.](%d%d)")
+  if h then return tonumber(h) * 60 + tonumber(m) end
+  h = tostring(s):match("^(%d%d?)$")
+  if h then return tonumber(h) * 60 end
+  return nil
+end
+
+local function hhmm(n)
+  return string.format("%d.%02d", (n // 60) % 24, n % 60)
+end
+
+-- "kl. 17.00–20.00" from a conference's start/end (or time) fields
+function conf_hours(p)
+  local s = pick(p, "start", "time", "starttime", "from")
+  local e = pick(p, "end", "endtime", "until")
+  if s == nil then return nil end
+  if e ~= nil then return "kl. " .. clock(s) .. "–" .. clock(e) end
+  return "kl. " .. clock(s)
+end
+
+local function resolve(x)
+  if type(x) == "string" and page_at then
+    local ok, p = pcall(page_at, x)
+    if ok and p then return p end
+  end
+  return x
+end
+
+-- The rows of a conference programme, whatever form the front matter has:
+--   programme: [{time: "17:00", offer: <offer>, title?, presenter?}, ...]
+--   programme: [<offer>, ...] or offers: [<offer>, ...] with a `start` time:
+--     the times then follow from the offers' durations (plus `break` minutes
+--     between items, default 0).
+-- Each row: {time, title, url, presenter, presenter_url, themes}.
+function programme(p)
+  local list = pick(p, "programme", "program", "offers", "items")
+  local rows = {}
+  if list == nil then return rows end
+  local t = minutes_of(pick(p, "start", "time", "starttime", "from"))
+  local gap = tonumber(pick(p, "break", "pause")) or 0
+  for i = 1, #list do
+    local it = list[i]
+    local offer, row = nil, {}
+    if type(it) == "string" then
+      local r = resolve(it)
+      if type(r) == "string" then row.title = r else offer = r end
+    elseif it.url ~= nil and it.title ~= nil and it.offer == nil then
+      offer = it                         -- a page (an offer) itself
+    else
+      offer = resolve(it.offer or it.tilbud)
+      if type(offer) == "string" then row.title = offer; offer = nil end
+      row.title = it.title or it.titel or row.title
+      row.presenter = it.presenter or it.speaker or it.oplaegsholder
+      if it.time or it.start or it.tid then
+        row.time = clock(it.time or it.start or it.tid)
+        if it["end"] then row.time = row.time .. "–" .. clock(it["end"]); row.closed = true end
+        t = minutes_of(it.time or it.start or it.tid)
+      end
+      row.minutes = tonumber(it.duration or it.minutes)
+    end
+    if offer ~= nil and type(offer) ~= "string" then
+      row.title = row.title or offer.title
+      row.url = offer.url
+      row.minutes = row.minutes or tonumber(offer.duration)
+      if row.presenter == nil and offer.role ~= nil and type(offer.role) ~= "string" then
+        row.presenter = offer.role.title
+        row.presenter_url = offer.role.url
+      end
+      if offer.themes ~= nil and #offer.themes > 0 then row.themes = and_list(offer.themes) end
+    end
+    if row.time ~= nil and not row.closed and row.minutes and t ~= nil then
+      row.time = hhmm(t) .. "–" .. hhmm(t + row.minutes)
+    elseif row.time == nil and t ~= nil then
+      row.time = hhmm(t)
+      if row.minutes then row.time = row.time .. "–" .. hhmm(t + row.minutes) end
+    end
+    if t ~= nil and row.minutes then t = t + row.minutes + gap end
+    rows[#rows + 1] = row
+  end
+  return rows
+end
+
+-- a readable name of a page's content type, for card kickers on mixed lists
+local type_names = {
+  catalog = "Katalog", group = "Kernegruppe", proposal = "Forslag", theme = "Tema",
+  stage = "Livsfase", role = "Oplægsholder", offer = "Tilbud", conference = "Forældrekonference",
+  pixi = "Pixi-guide", news = "Nyhed", page = nil,
+}
+function type_title(p)
+  if p == nil then return nil end
+  return type_names[p.type]
+end
