@@ -8,7 +8,8 @@
 #  2. builds it with klar and with Hugo BENCH_RUNS times each (the first run
 #     is a warm-up and not counted), under /usr/bin/time -v for peak memory;
 #  3. runs tests/tools/cmark_floor: cmark-gfm parse + render of every page
-#     alone, the floor of Markdown work;
+#     alone, the floor of Markdown work (the fastest of BENCH_RUNS rounds: a
+#     floor is a lower bound, and the machine may be shared);
 #  4. prints a table: median wall time of klar and Hugo, Hugo/klar, the floor,
 #     klar/floor, peak memory, and the pages each wrote.
 #
@@ -19,6 +20,11 @@
 #   BENCH_RUNS   runs per tool, incl. warm-up (5)
 #   BENCH_JOBS   klar's -j and the floor's threaded variant (nproc)
 #   BENCH_TOOLS  which to run, of "klar hugo floor" (all)
+#   BENCH_PUBLIC where the built sites go (default: a fresh folder in
+#                /dev/shm, removed at the end; else bench/out). On tmpfs the
+#                times are the generators' own: on this VM's disk, repeated
+#                writes of 140 MB get slower run after run (Hugo 6 s → 11 s),
+#                which would make the order of the runs decide the result.
 #   KLAR         the klar binary (./klar)
 #   FLOOR        the cmark_floor binary ($BUILD/tools/cmark_floor; compiled
 #                into bench/out/ when missing)
@@ -34,9 +40,19 @@ BUILD=${BUILD:-build}
 KLAR=${KLAR:-./klar}
 FLOOR=${FLOOR:-$BUILD/tools/cmark_floor}
 OUT=bench/out
-ABS_OUT=$(pwd)/$OUT
 TIME=/usr/bin/time
 failed=0
+
+if [ -n "${BENCH_PUBLIC:-}" ]; then
+  PUB=$BENCH_PUBLIC
+elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  PUB=$(mktemp -d /dev/shm/klar-bench.XXXXXX) || exit 1
+  trap 'rm -rf "$PUB"' EXIT
+  trap 'exit 130' INT TERM
+else
+  PUB=$OUT
+fi
+case $PUB in /*) ;; *) PUB=$(pwd)/$PUB ;; esac
 
 [ "$RUNS" -ge 2 ] 2>/dev/null || { echo "bench: BENCH_RUNS must be 2 or more" >&2; exit 2; }
 [ -x "$TIME" ] || { echo "bench: $TIME missing (apt-get install time)" >&2; exit 1; }
@@ -123,11 +139,11 @@ if wants klar; then
   if [ ! -x "$KLAR" ]; then
     say "no klar binary at $KLAR (make klar)"
     failed=1
-  elif timed klar "$OUT/klar-public" "$KLAR" build --root "$OUT/klar" \
-      --out "$OUT/klar-public" -j "$JOBS" --quiet; then
+  elif timed klar "$PUB/klar-public" "$KLAR" build --root "$OUT/klar" \
+      --out "$PUB/klar-public" -j "$JOBS" --quiet; then
     klar_ms=$(median "$OUT/klar.ms")
     klar_rss=$(sort -n "$OUT/klar.rss" | tail -n 1)
-    klar_pages=$(html_pages "$OUT/klar-public")
+    klar_pages=$(html_pages "$PUB/klar-public")
     check_pages klar "$klar_pages" || klar_ms=nan klar_rss=nan
   else
     failed=1
@@ -141,16 +157,17 @@ if wants hugo; then
     failed=1
   else
     hugo_version=$(hugo version | sed -n 's/^hugo v\([0-9.]*\).*/hugo \1/p')
-    # Hugo resolves a relative destination against the source folder.
-    if timed hugo "$OUT/hugo-public" hugo --source "$OUT/hugo" \
-        --destination "$ABS_OUT/hugo-public" --quiet; then
+    # (PUB is absolute: Hugo resolves a relative destination against the
+    # source folder.)
+    if timed hugo "$PUB/hugo-public" hugo --source "$OUT/hugo" \
+        --destination "$PUB/hugo-public" --quiet; then
       if [ -s "$OUT/hugo.log" ]; then
         say "hugo printed messages (expected none):"
         sed 's/^/  | /' "$OUT/hugo.log" >&2
       fi
       hugo_ms=$(median "$OUT/hugo.ms")
       hugo_rss=$(sort -n "$OUT/hugo.rss" | tail -n 1)
-      hugo_pages=$(html_pages "$OUT/hugo-public")
+      hugo_pages=$(html_pages "$PUB/hugo-public")
       check_pages hugo "$hugo_pages" || hugo_ms=nan hugo_rss=nan
     else
       failed=1
@@ -174,11 +191,11 @@ if wants floor; then
     failed=1
   elif line=$("$FLOOR" -r "$RUNS" "$OUT/klar/content"); then
     say "$line"
-    floor_ms=$(printf '%s\n' "$line" | sed -n 's/.* ms=\([0-9.]*\).*/\1/p')
+    floor_ms=$(printf '%s\n' "$line" | sed -n 's/.* min_ms=\([0-9.]*\).*/\1/p')
     if [ "$JOBS" -gt 1 ]; then
       if line=$("$FLOOR" -j "$JOBS" -r "$RUNS" "$OUT/klar/content"); then
         say "$line"
-        floorj_ms=$(printf '%s\n' "$line" | sed -n 's/.* ms=\([0-9.]*\).*/\1/p')
+        floorj_ms=$(printf '%s\n' "$line" | sed -n 's/.* min_ms=\([0-9.]*\).*/\1/p')
         floorj_bad=$(printf '%s\n' "$line" | sed -n 's/.* mismatches=\([0-9]*\).*/\1/p')
       else
         say "cmark_floor -j $JOBS failed"
@@ -194,7 +211,7 @@ fi
 # --- 4. the table ------------------------------------------------------------
 
 awk -v pages="$PAGES" -v bytes="$md_bytes" -v cpus="$(nproc)" -v runs="$RUNS" \
-    -v jobs="$JOBS" -v hv="$hugo_version" \
+    -v jobs="$JOBS" -v hv="$hugo_version" -v pub="$PUB" \
     -v km="$klar_ms" -v kr="$klar_rss" -v kp="$klar_pages" \
     -v hm="$hugo_ms" -v hr="$hugo_rss" -v hp="$hugo_pages" \
     -v fm="$floor_ms" -v fjm="$floorj_ms" -v fjb="$floorj_bad" '
@@ -202,15 +219,15 @@ function secs(ms) { return ms == "nan" ? "-" : sprintf("%7.3f s", ms / 1000) }
 function mb(kb) { return kb == "nan" ? "-" : sprintf("%6.0f MB", kb / 1024) }
 function ratio(a, b) { return (a == "nan" || b == "nan" || b == 0) ? "-" : sprintf("%.2f", a / b) }
 BEGIN {
-  printf "\nklar benchmark: %d pages, %.1f MB of Markdown, %d CPUs; median of %d runs after a warm-up\n\n",
-    pages, bytes / 1e6, cpus, runs - 1
+  printf "\nklar benchmark: %d pages, %.1f MB of Markdown, %d CPUs; median of %d runs after a warm-up;\noutput to %s\n\n",
+    pages, bytes / 1e6, cpus, runs - 1, pub
   printf "%-32s %10s %10s %8s\n", "", "wall", "peak RSS", "HTML"
   printf "%-32s %10s %10s %8s\n", "klar build -j " jobs, secs(km), mb(kr), kp
   printf "%-32s %10s %10s %8s\n", hv, secs(hm), mb(hr), hp
-  printf "%-32s %10s\n", "cmark-gfm floor, 1 thread", secs(fm)
+  printf "%-32s %10s\n", "cmark-gfm floor, 1 thread (min)", secs(fm)
   if (fjm != "nan")
     printf "%-32s %10s   (HTML differed from 1 thread on %s files)\n",
-      "cmark-gfm floor, " jobs " threads", secs(fjm), fjb
+      "cmark-gfm floor, " jobs " threads (min)", secs(fjm), fjb
   printf "\n%-32s %10s\n", "Hugo/klar (higher: klar faster)", ratio(hm, km)
   printf "%-32s %10s\n", "klar/floor (1 thread)", ratio(km, fm)
   if (fjm != "nan")
