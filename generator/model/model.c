@@ -39,10 +39,21 @@ static const char *config_str(builder *b, const char *key, const char *dflt) {
 }
 
 static bool is_kind(const char *k) {
-  static const char *kinds[] = {"string", "text", "date", "number", "bool", "list", "ref", NULL};
+  static const char *kinds[] = {"string", "text", "date", "number", "bool", "list", "ref", "map", NULL};
   for (int i = 0; kinds[i]; i++)
     if (!strcmp(k, kinds[i])) return true;
   return false;
+}
+
+static void read_field(builder *b, field_schema *f, const char *name, val *spec);
+
+/* Reads a `fields:` mapping (of a type, or of the items of a list of maps). */
+static field_schema *read_fields(builder *b, val *fields, size_t *n) {
+  field_schema *fs = arena_calloc(b->a, fields->u.map.n ? fields->u.map.n : 1, sizeof(field_schema));
+  *n = 0;
+  for (size_t j = 0; j < fields->u.map.n; j++)
+    read_field(b, &fs[(*n)++], fields->u.map.keys[j], fields->u.map.vals[j]);
+  return fs;
 }
 
 static void read_field(builder *b, field_schema *f, const char *name, val *spec) {
@@ -69,18 +80,20 @@ static void read_field(builder *b, field_schema *f, const char *name, val *spec)
     for (size_t i = 0; i < spec->u.map.n; i++) {
       const char *key = spec->u.map.keys[i];
       if (strcmp(key, "kind") && strcmp(key, "of") && strcmp(key, "to") && strcmp(key, "required") &&
-          strcmp(key, "values") && strcmp(key, "title") && strcmp(key, "help"))
+          strcmp(key, "values") && strcmp(key, "title") && strcmp(key, "help") && strcmp(key, "fields"))
         diag_error(b->d, b->site_file, spec->u.map.vals[i]->line, spec->u.map.vals[i]->col,
-                   "unknown option '%s' for field '%s' (known: kind, of, to, required, values, title, help)",
+                   "unknown option '%s' for field '%s' (known: kind, of, to, required, values, fields, title, help)",
                    key, name);
     }
+    val *sub = val_get(spec, "fields");
+    if (sub && sub->kind == VAL_MAP) f->fields = read_fields(b, sub, &f->nfields);
   } else {
     diag_error(b->d, b->site_file, spec->line, spec->col, "field '%s' must be a kind or a mapping", name);
     return;
   }
   if (!is_kind(f->kind))
     diag_error(b->d, b->site_file, spec->line, spec->col,
-               "field '%s' has an unknown kind '%s' (known: string, text, date, number, bool, list, ref)",
+               "field '%s' has an unknown kind '%s' (known: string, text, date, number, bool, list, ref, map)",
                name, f->kind);
   if (f->of && !is_kind(f->of))
     diag_error(b->d, b->site_file, spec->line, spec->col, "field '%s' lists an unknown kind '%s'", name, f->of);
@@ -105,9 +118,7 @@ static void read_types(builder *b) {
     if (!t->title) t->title = t->name;
     val *fields = val_get(spec, "fields");
     if (fields && fields->kind == VAL_MAP) {
-      t->fields = arena_calloc(b->a, fields->u.map.n, sizeof(field_schema));
-      for (size_t j = 0; j < fields->u.map.n; j++)
-        read_field(b, &t->fields[t->nfields++], fields->u.map.keys[j], fields->u.map.vals[j]);
+      t->fields = read_fields(b, fields, &t->nfields);
       t->closed = true;
     }
     val *open = val_get(spec, "open");
@@ -314,17 +325,56 @@ static bool check_scalar(builder *b, page *p, const char *name, const char *kind
   return true;
 }
 
+static void check_fields(builder *b, page *p, const field_schema *fs, size_t n, val *m, const char *what);
+
 static void check_field(builder *b, page *p, const field_schema *f, val *v) {
   if (!strcmp(f->kind, "list")) {
     if (v->kind != VAL_LIST) {
       diag_error(b->d, p->file, v->line, v->col, "'%s' must be a list (lines starting with '- ')", f->name);
       return;
     }
-    if (f->of)
-      for (size_t i = 0; i < v->u.list.n; i++) check_scalar(b, p, f->name, f->of, v->u.list.items[i], f);
+    for (size_t i = 0; f->of && i < v->u.list.n; i++) {
+      val *item = v->u.list.items[i];
+      if (!strcmp(f->of, "map")) {
+        if (item->kind != VAL_MAP)
+          diag_error(b->d, p->file, item->line, item->col, "each item of '%s' must be a mapping of 'field: value'", f->name);
+        else if (f->fields)
+          check_fields(b, p, f->fields, f->nfields, item, f->name);
+      } else {
+        check_scalar(b, p, f->name, f->of, item, f);
+      }
+    }
+    return;
+  }
+  if (!strcmp(f->kind, "map")) {
+    if (v->kind != VAL_MAP)
+      diag_error(b->d, p->file, v->line, v->col, "'%s' must be a mapping of 'field: value'", f->name);
+    else if (f->fields)
+      check_fields(b, p, f->fields, f->nfields, v, f->name);
     return;
   }
   check_scalar(b, p, f->name, f->kind, v, f);
+}
+
+/* Checks the items of a nested mapping against their fields: required ones
+ * present, kinds right, no unknown keys. */
+static void check_fields(builder *b, page *p, const field_schema *fs, size_t n, val *m, const char *what) {
+  for (size_t i = 0; i < n; i++) {
+    val *v = val_get(m, fs[i].name);
+    if (!v || v->kind == VAL_NULL) {
+      if (fs[i].required)
+        diag_error(b->d, p->file, m->line, m->col, "this item of '%s' needs the field '%s'", what, fs[i].name);
+      continue;
+    }
+    check_field(b, p, &fs[i], v);
+  }
+  for (size_t i = 0; i < m->u.map.n; i++) {
+    bool known = false;
+    for (size_t j = 0; j < n && !known; j++) known = !strcmp(fs[j].name, m->u.map.keys[i]);
+    if (!known)
+      diag_error(b->d, p->file, m->u.map.vals[i]->line, m->u.map.vals[i]->col,
+                 "unknown field '%s' in an item of '%s'", m->u.map.keys[i], what);
+  }
 }
 
 static bool is_common(const char *k) {
@@ -455,9 +505,17 @@ static void add_referrer(builder *b, page *target, page *from) {
   l->items[l->n++] = from;
 }
 
-static void resolve_refs(builder *b, page *p, val *v, const char *field, const char *to) {
+static void resolve_refs(builder *b, page *p, val *v, const char *field, const field_schema *f) {
+  const char *to = f ? f->to : NULL;
   if (v->kind == VAL_LIST) {
-    for (size_t i = 0; i < v->u.list.n; i++) resolve_refs(b, p, v->u.list.items[i], field, to);
+    for (size_t i = 0; i < v->u.list.n; i++) resolve_refs(b, p, v->u.list.items[i], field, f);
+    return;
+  }
+  if (v->kind == VAL_MAP) {
+    for (size_t i = 0; f && i < v->u.map.n; i++)
+      for (size_t j = 0; j < f->nfields; j++)
+        if (!strcmp(f->fields[j].name, v->u.map.keys[i]))
+          resolve_refs(b, p, v->u.map.vals[i], v->u.map.keys[i], &f->fields[j]);
     return;
   }
   if (v->kind != VAL_REF) return;
@@ -789,10 +847,10 @@ site *model_build(arena *a, const char *root, bool drafts, diag *d) {
     page *p = kept.items[i];
     const type_schema *t = model_type(s, p->type);
     for (size_t j = 0; j < p->fm->u.map.n; j++) {
-      const char *to = NULL;
+      const field_schema *f = NULL;
       for (size_t k = 0; t && k < t->nfields; k++)
-        if (!strcmp(t->fields[k].name, p->fm->u.map.keys[j])) to = t->fields[k].to;
-      resolve_refs(b, p, p->fm->u.map.vals[j], p->fm->u.map.keys[j], to);
+        if (!strcmp(t->fields[k].name, p->fm->u.map.keys[j])) f = &t->fields[k];
+      resolve_refs(b, p, p->fm->u.map.vals[j], p->fm->u.map.keys[j], f);
     }
   }
   build_taxonomies(b);

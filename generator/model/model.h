@@ -78,6 +78,7 @@ typedef struct field_schema {
   const char *to;      /* ref (or list of ref): the type referenced */
   bool required;
   const char **values; size_t nvalues; /* allowed values, if any */
+  struct field_schema *fields; size_t nfields; /* `of: map`: the fields of each item */
 } field_schema;
 
 typedef struct type_schema {
