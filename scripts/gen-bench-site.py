@@ -141,7 +141,13 @@ def layout_site(npages):
 
 def link_targets(src_section, dst_section, j):
     """Returns (klar link, Hugo link) from a page of src_section to page j of
-    dst_section (j None: the section's list page)."""
+    dst_section (j None: the section's list page). src_section None: from
+    the front page, content/_index.md, whose URL is /."""
+    if src_section is None:
+        if j is None:
+            return "%s/_index.md" % section_dir(dst_section), "%s/" % section_dir(dst_section)
+        return ("%s/%s.md" % (section_dir(dst_section), page_name(j)),
+                "%s/%s/" % (section_dir(dst_section), page_name(j)))
     same = src_section == dst_section
     if j is None:
         klar = ("_index.md" if same else "../%s/_index.md" % section_dir(dst_section))
@@ -168,7 +174,10 @@ class Page:
 
     def link(self):
         r = self.rng
-        dst = self.section if r.random() < 0.4 else r.randrange(NSECTIONS)
+        if self.section is None or r.random() >= 0.4:
+            dst = r.randrange(NSECTIONS)
+        else:
+            dst = self.section
         if r.random() < 0.1 or not self.by_section[dst]:
             j = None
         else:
@@ -357,7 +366,7 @@ def generate(npages, seed, out, hugo):
     total = 0
 
     # Front page.
-    k, h = Page(rng, text, 0, by_section).build(False)
+    k, h = Page(rng, text, None, by_section).build(False)
     fm = front_matter("KLAR til Læring")
     put("_index.md", fm + k, fm + h)
 
