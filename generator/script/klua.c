@@ -1291,13 +1291,13 @@ bool klua_exec(klua *k, const char *chunk, const char *name) {
 
 /* ---- expressions --------------------------------------------------------- */
 
-/* Loads src as the expression chunk "return (src)" (new lines around src so
- * that a trailing comment cannot swallow the parenthesis). */
+/* Loads src as the expression chunk "return src". A return must end its
+ * block, so src cannot smuggle in statements after it; and syntax messages
+ * name only what the designer wrote ("near <eof>"). */
 static bool load_expr(klua *k, const char *src) {
   sbuf b = SBUF_INIT;
-  sbuf_puts(&b, "return (\n");
+  sbuf_puts(&b, "return ");
   sbuf_puts(&b, src);
-  sbuf_puts(&b, "\n)");
   int st = luaL_loadbufferx(k->L, b.data, b.len, "=expression", "t");
   sbuf_free(&b);
   if (st != LUA_OK) {

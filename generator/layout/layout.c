@@ -1,0 +1,1061 @@
+/* layout: XML layouts compiled into klar's own node tree, rendered to HTML5.
+ *
+ * Loading parses each layouts/NAME.xml with libxml2 (no network, no entity
+ * substitution, no DTD loading), turns the document into lnodes and frees
+ * it: directives are parsed, expressions registered (and compile-checked in
+ * a scratch Lua state), and every subtree without directives is serialised
+ * once into a static string, so rendering mostly copies bytes. Inheritance
+ * (<k:layout extends>) is resolved into a chain per layout; rendering walks
+ * the root layout's tree and looks up each k:slot in the fills of the chain,
+ * most derived first. Workers compile each expression lazily, once, in their
+ * own Lua state. */
+#include "layout.h"
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../core/fsx.h"
+#include "../core/map.h"
+#include "../load/yml.h"
+#include "../script/klua.h"
+#include "html5.h"
+
+#define KNS "urn:klar:layout"
+/* Includes nest at most this deep (a recursive partial for a tree menu is
+ * fine; an endless one is not). */
+#define MAX_INCLUDE_DEPTH 64
+
+typedef enum { LN_STATIC, LN_ELEM, LN_CONTENT, LN_INCLUDE, LN_FILL } lnode_kind;
+
+typedef struct lbind {
+  const char *name;
+  int expr;
+} lbind;
+
+typedef struct layout layout;
+typedef struct lnode lnode;
+
+struct lnode {
+  lnode_kind kind;
+  int line;
+  const char *text; /* LN_STATIC: serialised HTML */
+  size_t len;
+  const char *open; /* LN_ELEM: "<div class=\"x\"" without '>' */
+  const char *close;/* "</div>", NULL for void elements */
+  lbind *with;
+  size_t nwith;
+  const char *for_i, *for_x;
+  int for_expr, if_expr, text_expr, html_expr, omit_expr;
+  bool omit_always, raw;
+  lbind *attrs; /* k:attr-NAME: name is NAME */
+  size_t nattrs;
+  const char *slot;   /* k:slot, or the slot of a k:fill */
+  lbind *params;      /* include parameters */
+  size_t nparams;
+  const char *src;    /* include target name */
+  layout *target;
+  lnode **kids;
+  size_t nkids;
+};
+
+struct layout {
+  const char *name; /* "proposal.xml" */
+  const char *file; /* "layouts/proposal.xml" */
+  lnode *root;      /* the element tree of a root layout; NULL for a child */
+  const char *extends;
+  int extends_line;
+  map fills;        /* slot → LN_FILL node */
+  layout **chain;   /* this layout first, the root layout last */
+  size_t nchain;
+  bool bad;
+};
+
+typedef struct lexpr {
+  const char *src, *file, *directive;
+  const char *shown; /* the attribute as written, for messages */
+  int line;
+} lexpr;
+
+struct layout_set {
+  arena *a;
+  const site *s;
+  map by_name;
+  layout **all;
+  size_t n;
+  lexpr *exprs;
+  size_t nexprs, cap;
+  val *strings;
+  lnode **includes; /* every LN_INCLUDE, linked after loading */
+  size_t nincludes, capincludes;
+};
+
+struct layout_worker {
+  const layout_set *ls;
+  klua *k;
+  int *handles; /* per expression: handle, or -1 before the first use */
+  int depth;
+};
+
+/* ---- loading: libxml2 errors ---------------------------------------------- */
+
+typedef struct xml_errs {
+  diag *d;
+  const char *file;
+  const char *src;
+  int count;
+} xml_errs;
+
+/* Returns the text of line `line` (1-based) of src, in arena a. */
+static char *source_line(arena *a, const char *src, int line) {
+  const char *p = src;
+  for (int i = 1; i < line && p; i++) {
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  if (!p) return NULL;
+  const char *e = strchr(p, '\n');
+  size_t n = e ? (size_t)(e - p) : strlen(p);
+  if (n && p[n - 1] == '\r') n--;
+  return arena_strndup(a, p, n);
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e) {
+  xml_errs *x = ctx;
+  if (e->level < XML_ERR_ERROR) return;
+  /* Only the first error: libxml2's later ones follow from it. */
+  if (x->count++) return;
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = 0;
+  const char *hint = "";
+  if (strstr(msg, "Entity '") && strstr(msg, "not defined"))
+    hint = " (XML knows only &amp; &lt; &gt; &quot; &apos;: write the character itself or &#NNN;)";
+  diag_error(x->d, x->file, e->line, e->int2, "XML: %s%s", msg, hint);
+  arena *a = arena_new();
+  char *text = source_line(a, x->src, e->line);
+  if (text) diag_source(x->d, text);
+  arena_free(a);
+}
+
+/* ---- loading: compile the tree -------------------------------------------- */
+
+typedef struct loader {
+  layout_set *ls;
+  layout *l;
+  diag *d;
+  klua *scratch;
+  xmlDocPtr doc;
+} loader;
+
+static int line_of(xmlNodePtr n) { return (int)xmlGetLineNo(n); }
+
+static bool is_k(xmlNsPtr ns) { return ns && ns->href && !strcmp((const char *)ns->href, KNS); }
+
+static void lerror(loader *ld, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void lerror(loader *ld, int line, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  diag_error(ld->d, ld->l->file, line, 0, "%s", msg);
+  ld->l->bad = true;
+}
+
+/* Registers an expression and checks that it compiles; returns its id, or -1
+ * after reporting the syntax error. */
+static int add_expr(loader *ld, const char *directive, const char *src, const char *shown,
+                    int line) {
+  char *err = NULL;
+  if (!klua_check(ld->scratch, src, &err)) {
+    diag_error(ld->d, ld->l->file, line, 0, "in %s=\"%s\": %s", directive, shown, err);
+    free(err);
+    ld->l->bad = true;
+    return -1;
+  }
+  layout_set *ls = ld->ls;
+  if (ls->nexprs == ls->cap) {
+    ls->cap = ls->cap ? ls->cap * 2 : 64;
+    ls->exprs = xrealloc(ls->exprs, ls->cap * sizeof *ls->exprs);
+  }
+  lexpr *e = &ls->exprs[ls->nexprs];
+  e->src = arena_strdup(ls->a, src);
+  e->shown = arena_strdup(ls->a, shown);
+  e->file = ld->l->file;
+  e->directive = arena_strdup(ls->a, directive);
+  e->line = line;
+  return (int)ls->nexprs++;
+}
+
+static const char *const lua_keywords[] = {
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
+    "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+    NULL};
+
+/* Reads a Lua name at *p (advancing past it and following blanks) into the
+ * arena; NULL if there is none or it is a keyword. */
+static const char *read_name(arena *a, const char **pp) {
+  const char *p = *pp;
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+  const char *s = p;
+  if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) return NULL;
+  while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+         *p == '_')
+    p++;
+  char *name = arena_strndup(a, s, (size_t)(p - s));
+  for (int i = 0; lua_keywords[i]; i++)
+    if (!strcmp(name, lua_keywords[i])) return NULL;
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+  *pp = p;
+  return name;
+}
+
+/* k:for="x in e" or "i, x in e". */
+static bool parse_for(loader *ld, lnode *n, const char *v, int line) {
+  arena *a = ld->ls->a;
+  const char *p = v;
+  const char *first = read_name(a, &p), *second = NULL;
+  if (first && *p == ',') {
+    p++;
+    second = read_name(a, &p);
+    if (!second) first = NULL;
+  }
+  if (!first || strncmp(p, "in", 2) != 0 || !(p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) {
+    lerror(ld, line, "k:for=\"%s\" must read \"x in list\" or \"i, x in list\"", v);
+    return false;
+  }
+  n->for_x = second ? second : first;
+  n->for_i = second ? first : NULL;
+  n->for_expr = add_expr(ld, "k:for", p + 2, v, line);
+  return n->for_expr >= 0;
+}
+
+/* Splits k:with at the semicolons outside strings and brackets; each part is
+ * "name = expr". */
+static bool parse_with(loader *ld, lnode *n, const char *v, int line) {
+  arena *a = ld->ls->a;
+  size_t cap = 1;
+  for (const char *q = v; *q; q++) cap += *q == ';';
+  n->with = arena_calloc(a, cap, sizeof *n->with);
+  const char *p = v;
+  bool ok = true;
+  while (*p) {
+    const char *s = p;
+    int depth = 0;
+    char quote = 0;
+    for (; *p; p++) {
+      if (quote) {
+        if (*p == '\\' && p[1]) p++;
+        else if (*p == quote) quote = 0;
+      } else if (*p == '"' || *p == '\'') quote = *p;
+      else if (*p == '(' || *p == '{' || *p == '[') depth++;
+      else if (*p == ')' || *p == '}' || *p == ']') depth--;
+      else if (*p == ';' && depth <= 0) break;
+    }
+    char *part = arena_strndup(a, s, (size_t)(p - s));
+    if (*p == ';') p++;
+    const char *q = part;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
+    if (!*q) continue; /* an empty part, e.g. after a trailing ';' */
+    const char *name = read_name(a, &q);
+    if (!name || q[0] != '=' || q[1] == '=') {
+      lerror(ld, line, "k:with=\"%s\" must read \"name = expression\" (several separated by ';')",
+             v);
+      ok = false;
+      continue;
+    }
+    int e = add_expr(ld, "k:with", q + 1, v, line);
+    if (e < 0) {
+      ok = false;
+      continue;
+    }
+    n->with[n->nwith].name = name;
+    n->with[n->nwith].expr = e;
+    n->nwith++;
+  }
+  return ok;
+}
+
+static char *xml_str(arena *a, xmlChar *s) {
+  char *r = arena_strdup(a, s ? (const char *)s : "");
+  xmlFree(s);
+  return r;
+}
+
+static const char *qname(arena *a, xmlNsPtr ns, const xmlChar *name) {
+  if (ns && ns->prefix) return arena_printf(a, "%s:%s", ns->prefix, name);
+  return arena_strdup(a, (const char *)name);
+}
+
+static bool is_blank(const char *s) {
+  for (; *s; s++)
+    if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) return false;
+  return true;
+}
+
+static lnode *new_node(arena *a, lnode_kind kind, int line) {
+  lnode *n = arena_calloc(a, 1, sizeof *n);
+  n->kind = kind;
+  n->line = line;
+  n->for_expr = n->if_expr = n->text_expr = n->html_expr = n->omit_expr = -1;
+  return n;
+}
+
+static bool is_static(const lnode *n) { return n->kind == LN_STATIC; }
+
+static bool has_directives(const lnode *n) {
+  return n->nwith || n->for_expr >= 0 || n->if_expr >= 0 || n->text_expr >= 0 ||
+         n->html_expr >= 0 || n->omit_expr >= 0 || n->omit_always || n->nattrs || n->slot;
+}
+
+/* Appends kid to the kids of n (in an sbuf-like growth in the arena),
+ * merging adjacent static strings. */
+typedef struct kids {
+  lnode **items;
+  size_t n, cap;
+} kid_list;
+
+static void add_kid(arena *a, kid_list *k, lnode *kid) {
+  if (!kid) return;
+  if (is_static(kid) && k->n && is_static(k->items[k->n - 1])) {
+    lnode *prev = k->items[k->n - 1];
+    char *t = arena_alloc(a, prev->len + kid->len + 1);
+    memcpy(t, prev->text, prev->len);
+    memcpy(t + prev->len, kid->text, kid->len);
+    t[prev->len + kid->len] = 0;
+    lnode *m = new_node(a, LN_STATIC, prev->line);
+    m->text = t;
+    m->len = prev->len + kid->len;
+    k->items[k->n - 1] = m;
+    return;
+  }
+  if (k->n == k->cap) {
+    size_t nc = k->cap ? k->cap * 2 : 4;
+    k->items = arena_realloc(a, k->items, k->cap * sizeof *k->items, nc * sizeof *k->items);
+    k->cap = nc;
+  }
+  k->items[k->n++] = kid;
+}
+
+static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw);
+
+static void compile_kids(loader *ld, xmlNodePtr parent, bool raw, lnode *n) {
+  kid_list k = {0};
+  for (xmlNodePtr c = parent->children; c; c = c->next) add_kid(ld->ls->a, &k, compile_node(ld, c, raw));
+  n->kids = k.items;
+  n->nkids = k.n;
+}
+
+static lnode *static_text(arena *a, const char *s, size_t len, bool raw, int line) {
+  lnode *n = new_node(a, LN_STATIC, line);
+  if (raw) {
+    n->text = arena_strndup(a, s, len);
+    n->len = len;
+  } else {
+    sbuf b = SBUF_INIT;
+    html5_put_text(&b, s, len);
+    n->len = b.len;
+    n->text = sbuf_dup(&b, a);
+    sbuf_free(&b);
+  }
+  return n;
+}
+
+/* <k:include src="partials/x.xml" name="expr" .../> */
+static lnode *compile_include(loader *ld, xmlNodePtr x, lnode *n) {
+  arena *a = ld->ls->a;
+  int line = n->line;
+  size_t np = 0;
+  for (xmlAttrPtr at = x->properties; at; at = at->next) np++;
+  n->params = arena_calloc(a, np ? np : 1, sizeof *n->params);
+  for (xmlAttrPtr at = x->properties; at; at = at->next) {
+    if (at->ns) continue; /* directives were read by the caller */
+    char *v = xml_str(a, xmlNodeGetContent((xmlNodePtr)at));
+    const char *name = (const char *)at->name;
+    if (!strcmp(name, "src")) {
+      n->src = v;
+      continue;
+    }
+    const char *p = name;
+    const char *pn = read_name(a, &p);
+    if (!pn || *p) {
+      lerror(ld, line, "include parameter '%s' is not a Lua name", name);
+      continue;
+    }
+    int e = add_expr(ld, name, v, v, line);
+    if (e < 0) continue;
+    n->params[n->nparams].name = pn;
+    n->params[n->nparams].expr = e;
+    n->nparams++;
+  }
+  if (!n->src || !*n->src) {
+    lerror(ld, line, "<k:include> needs src=\"partials/NAME.xml\"");
+    return NULL;
+  }
+  layout_set *ls = ld->ls;
+  if (ls->nincludes == ls->capincludes) {
+    ls->capincludes = ls->capincludes ? ls->capincludes * 2 : 16;
+    ls->includes = xrealloc(ls->includes, ls->capincludes * sizeof *ls->includes);
+  }
+  ls->includes[ls->nincludes++] = n;
+  /* the include remembers its layout's file for the link step's message */
+  n->text = ld->l->file;
+  return n;
+}
+
+/* Compiles one XML node; NULL for nodes that produce nothing. */
+static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
+  arena *a = ld->ls->a;
+  int line = line_of(x);
+  switch (x->type) {
+  case XML_TEXT_NODE:
+  case XML_CDATA_SECTION_NODE: {
+    const char *s = (const char *)x->content;
+    return s && *s ? static_text(a, s, strlen(s), raw, line) : NULL;
+  }
+  case XML_ELEMENT_NODE: break;
+  case XML_ENTITY_REF_NODE:
+    lerror(ld, line, "entity &%s; is not allowed in a layout (write the character itself)",
+           (const char *)x->name);
+    return NULL;
+  default:
+    return NULL; /* comments and processing instructions are the designer's */
+  }
+
+  const char *kname = (const char *)x->name;
+  lnode_kind kind = LN_ELEM;
+  if (is_k(x->ns)) {
+    if (!strcmp(kname, "include")) kind = LN_INCLUDE;
+    else if (!strcmp(kname, "content")) kind = LN_CONTENT;
+    else if (!strcmp(kname, "layout") || !strcmp(kname, "fill")) {
+      lerror(ld, line, "<k:%s> may only be %s", kname,
+             !strcmp(kname, "layout") ? "the root element of a layout" : "a child of <k:layout>");
+      return NULL;
+    } else {
+      lerror(ld, line, "unknown directive element <k:%s> (known: k:layout, k:fill, k:include, k:content)",
+             kname);
+      return NULL;
+    }
+  }
+  lnode *n = new_node(a, kind, line);
+  const char *tag = kind == LN_ELEM ? qname(a, x->ns, x->name) : NULL;
+  bool is_void = tag && html5_is_void(tag);
+  bool kids_raw = tag && html5_is_raw(tag);
+  n->raw = kids_raw || raw;
+
+  /* directives and static attributes */
+  size_t nattr = 0;
+  for (xmlAttrPtr at = x->properties; at; at = at->next) nattr++;
+  n->attrs = arena_calloc(a, nattr ? nattr : 1, sizeof *n->attrs);
+  const char **dyn_names = arena_calloc(a, nattr ? nattr : 1, sizeof *dyn_names);
+  size_t ndyn = 0;
+  bool ok = true;
+  for (xmlAttrPtr at = x->properties; at; at = at->next) {
+    if (!is_k(at->ns)) continue;
+    const char *an = (const char *)at->name;
+    char *v = xml_str(a, xmlNodeGetContent((xmlNodePtr)at));
+    char *dname = arena_printf(a, "k:%s", an);
+    bool element_only = !strcmp(an, "text") || !strcmp(an, "html") || !strncmp(an, "attr-", 5) ||
+                        !strcmp(an, "omit") || !strcmp(an, "slot");
+    if (kind != LN_ELEM && element_only) {
+      lerror(ld, line, "%s cannot be used on <k:%s>", dname, kname);
+      ok = false;
+      continue;
+    }
+    if (!strcmp(an, "if")) n->if_expr = add_expr(ld, dname, v, v, line), ok &= n->if_expr >= 0;
+    else if (!strcmp(an, "for")) ok &= parse_for(ld, n, v, line);
+    else if (!strcmp(an, "with")) ok &= parse_with(ld, n, v, line);
+    else if (!strcmp(an, "text")) n->text_expr = add_expr(ld, dname, v, v, line), ok &= n->text_expr >= 0;
+    else if (!strcmp(an, "html")) n->html_expr = add_expr(ld, dname, v, v, line), ok &= n->html_expr >= 0;
+    else if (!strcmp(an, "omit")) {
+      if (is_blank(v)) n->omit_always = true;
+      else n->omit_expr = add_expr(ld, dname, v, v, line), ok &= n->omit_expr >= 0;
+    } else if (!strcmp(an, "slot")) {
+      if (is_blank(v)) {
+        lerror(ld, line, "k:slot needs a name");
+        ok = false;
+      }
+      n->slot = v;
+    } else if (!strncmp(an, "attr-", 5) && an[5]) {
+      int e = add_expr(ld, dname, v, v, line);
+      if (e < 0) {
+        ok = false;
+        continue;
+      }
+      n->attrs[n->nattrs].name = arena_strdup(a, an + 5);
+      n->attrs[n->nattrs].expr = e;
+      dyn_names[ndyn++] = n->attrs[n->nattrs].name;
+      n->nattrs++;
+    } else {
+      lerror(ld, line, "unknown directive %s (known: k:if, k:for, k:text, k:html, k:attr-NAME, "
+                       "k:with, k:omit, k:slot)", dname);
+      ok = false;
+    }
+  }
+  if (!ok) return NULL;
+  if (n->text_expr >= 0 && n->html_expr >= 0) {
+    lerror(ld, line, "k:text and k:html on the same element: keep one");
+    return NULL;
+  }
+  if (is_void && (n->text_expr >= 0 || n->html_expr >= 0 || n->slot)) {
+    lerror(ld, line, "<%s> is a void element: it cannot have content (k:text, k:html or k:slot)",
+           tag);
+    return NULL;
+  }
+
+  if (kind == LN_INCLUDE) return compile_include(ld, x, n);
+  if (kind == LN_CONTENT) return n; /* its children are prototype text */
+
+  /* the start tag's static part */
+  sbuf b = SBUF_INIT;
+  sbuf_putc(&b, '<');
+  sbuf_puts(&b, tag);
+  if (strcmp(tag, "html") != 0) {
+    for (xmlNsPtr ns = x->nsDef; ns; ns = ns->next) {
+      if (is_k(ns)) continue;
+      if (ns->prefix) {
+        char *an = arena_printf(a, "xmlns:%s", ns->prefix);
+        html5_put_attr(&b, an, (const char *)ns->href);
+      } else {
+        html5_put_attr(&b, "xmlns", (const char *)ns->href);
+      }
+    }
+  }
+  for (xmlAttrPtr at = x->properties; at; at = at->next) {
+    if (is_k(at->ns)) continue;
+    const char *an = qname(a, at->ns, at->name);
+    bool overridden = false;
+    for (size_t i = 0; i < ndyn; i++) overridden |= !strcmp(dyn_names[i], an);
+    if (overridden) continue; /* the designer's placeholder value */
+    char *v = xml_str(a, xmlNodeGetContent((xmlNodePtr)at));
+    html5_put_attr(&b, an, v);
+  }
+  n->open = sbuf_dup(&b, a);
+  n->close = is_void ? NULL : arena_printf(a, "</%s>", tag);
+  sbuf_free(&b);
+
+  if (is_void) {
+    for (xmlNodePtr c = x->children; c; c = c->next) {
+      if ((c->type == XML_TEXT_NODE && !is_blank((const char *)c->content)) ||
+          c->type == XML_ELEMENT_NODE) {
+        lerror(ld, line, "<%s> is a void element: it cannot have content", tag);
+        return NULL;
+      }
+    }
+  } else {
+    compile_kids(ld, x, n->raw, n);
+  }
+
+  /* A subtree without directives is serialised once, here. */
+  bool all_static = !has_directives(n);
+  for (size_t i = 0; all_static && i < n->nkids; i++) all_static = is_static(n->kids[i]);
+  if (all_static) {
+    sbuf s = SBUF_INIT;
+    sbuf_puts(&s, n->open);
+    sbuf_putc(&s, '>');
+    for (size_t i = 0; i < n->nkids; i++) sbuf_put(&s, n->kids[i]->text, n->kids[i]->len);
+    if (n->close) sbuf_puts(&s, n->close);
+    lnode *st = new_node(a, LN_STATIC, line);
+    st->len = s.len;
+    st->text = sbuf_dup(&s, a);
+    sbuf_free(&s);
+    return st;
+  }
+  return n;
+}
+
+/* <k:layout extends="base.xml"> with <k:fill slot="name"> children. */
+static void compile_child_layout(loader *ld, xmlNodePtr root) {
+  arena *a = ld->ls->a;
+  layout *l = ld->l;
+  xmlChar *ext = xmlGetProp(root, (const xmlChar *)"extends");
+  l->extends = ext ? xml_str(a, ext) : NULL;
+  l->extends_line = line_of(root);
+  if (!l->extends || !*l->extends) {
+    lerror(ld, line_of(root), "<k:layout> needs extends=\"LAYOUT.xml\"");
+    l->extends = NULL;
+  }
+  for (xmlAttrPtr at = root->properties; at; at = at->next)
+    if (at->ns || strcmp((const char *)at->name, "extends"))
+      lerror(ld, line_of(root), "<k:layout> takes only extends=, not %s", (const char *)at->name);
+  for (xmlNodePtr c = root->children; c; c = c->next) {
+    int line = line_of(c);
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (!is_blank((const char *)c->content))
+        lerror(ld, line, "text directly in <k:layout> goes nowhere: put it in a <k:fill>");
+      continue;
+    }
+    if (c->type != XML_ELEMENT_NODE) continue;
+    if (!is_k(c->ns) || strcmp((const char *)c->name, "fill")) {
+      lerror(ld, line, "<k:layout> may only hold <k:fill slot=\"NAME\"> elements, not <%s>",
+             (const char *)c->name);
+      continue;
+    }
+    xmlChar *slot = xmlGetProp(c, (const xmlChar *)"slot");
+    char *name = slot ? xml_str(a, slot) : NULL;
+    if (!name || is_blank(name)) {
+      lerror(ld, line, "<k:fill> needs slot=\"NAME\"");
+      continue;
+    }
+    if (map_get(&l->fills, name)) {
+      lerror(ld, line, "slot '%s' is filled twice", name);
+      continue;
+    }
+    lnode *f = new_node(a, LN_FILL, line);
+    f->slot = name;
+    compile_kids(ld, c, false, f);
+    map_set(&l->fills, name, f);
+  }
+}
+
+static void load_one(layout_set *ls, klua *scratch, const char *rel, diag *d) {
+  arena *a = ls->a;
+  layout *l = arena_calloc(a, 1, sizeof *l);
+  l->name = arena_strdup(a, rel);
+  l->file = arena_printf(a, "layouts/%s", rel);
+  map_set(&ls->by_name, l->name, l);
+  ls->all = xrealloc(ls->all, (ls->n + 1) * sizeof *ls->all);
+  ls->all[ls->n++] = l;
+
+  size_t len;
+  char *path = fsx_join(a, ls->s->layouts_dir, rel);
+  char *src = fsx_read_heap(path, &len);
+  if (!src) {
+    diag_error(d, l->file, 0, 0, "cannot read the layout");
+    l->bad = true;
+    return;
+  }
+  xml_errs errs = {d, l->file, src, 0};
+  xmlSetStructuredErrorFunc(&errs, on_xml_error);
+  xmlDocPtr doc = xmlReadMemory(src, (int)len, l->file, "UTF-8",
+                                XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  if (errs.count || !doc) {
+    if (!errs.count) diag_error(d, l->file, 0, 0, "XML: cannot parse the layout");
+    l->bad = true;
+    xmlFreeDoc(doc);
+    free(src);
+    return;
+  }
+  loader ld = {ls, l, d, scratch, doc};
+  if (doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
+    const char *dt = strstr(src, "<!DOCTYPE");
+    int dline = 1;
+    for (const char *q = src; dt && q < dt; q++) dline += *q == '\n';
+    lerror(&ld, dline,
+           "a DOCTYPE declaring entities is not allowed in a layout");
+  } else {
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (is_k(root->ns) && !strcmp((const char *)root->name, "layout"))
+      compile_child_layout(&ld, root);
+    else
+      l->root = compile_node(&ld, root, false);
+    if (!l->root && !l->extends) l->bad = true;
+  }
+  xmlFreeDoc(doc);
+  free(src);
+}
+
+typedef struct walk_ctx {
+  layout_set *ls;
+  klua *scratch;
+  diag *d;
+} walk_ctx;
+
+static void on_file(const char *rel, void *ctx) {
+  walk_ctx *w = ctx;
+  /* print layouts (their own namespace) and Lua helpers belong elsewhere */
+  if (!str_ends(rel, ".xml") || str_starts(rel, "print/") || str_starts(rel, "lua/")) return;
+  load_one(w->ls, w->scratch, rel, w->d);
+}
+
+/* Does the tree below n (or any fill of the chain) have slot name? */
+static bool tree_has_slot(const lnode *n, const char *name) {
+  if (!n) return false;
+  if (n->slot && n->kind == LN_ELEM && !strcmp(n->slot, name)) return true;
+  for (size_t i = 0; i < n->nkids; i++)
+    if (tree_has_slot(n->kids[i], name)) return true;
+  return false;
+}
+
+/* Resolves extends into chains, detecting missing parents and cycles, and
+ * checks that every fill has a slot to go to. */
+static void link_layouts(layout_set *ls, diag *d) {
+  for (size_t i = 0; i < ls->n; i++) {
+    layout *l = ls->all[i];
+    size_t cap = 4, n = 0;
+    layout **chain = xmalloc(cap * sizeof *chain);
+    layout *cur = l;
+    bool ok = true;
+    while (cur) {
+      for (size_t j = 0; j < n; j++) {
+        if (chain[j] == cur) {
+          sbuf b = SBUF_INIT;
+          for (size_t m = j; m < n; m++) sbuf_printf(&b, "%s extends ", chain[m]->name);
+          sbuf_puts(&b, cur->name);
+          diag_error(d, l->file, l->extends_line, 0, "inheritance cycle: %s", sbuf_str(&b));
+          sbuf_free(&b);
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) break;
+      if (n == cap) chain = xrealloc(chain, (cap *= 2) * sizeof *chain);
+      chain[n++] = cur;
+      if (!cur->extends) break;
+      layout *parent = map_get(&ls->by_name, cur->extends);
+      if (!parent) {
+        if (cur == l)
+          diag_error(d, l->file, l->extends_line, 0,
+                     "extends '%s', but there is no layouts/%s", l->extends, l->extends);
+        ok = false;
+        break;
+      }
+      cur = parent;
+    }
+    if (ok && chain[n - 1]->bad) ok = false;
+    if (!ok) {
+      l->bad = true;
+      free(chain);
+      continue;
+    }
+    l->chain = arena_alloc(ls->a, n * sizeof *chain);
+    memcpy(l->chain, chain, n * sizeof *chain);
+    l->nchain = n;
+    free(chain);
+  }
+  /* every fill must name a slot of a layout it extends */
+  for (size_t i = 0; i < ls->n; i++) {
+    layout *l = ls->all[i];
+    if (!l->nchain || !l->extends) continue;
+    for (size_t f = 0; f < l->fills.n; f++) {
+      const char *slot = l->fills.entries[f].key;
+      const lnode *fill = l->fills.entries[f].value;
+      bool found = false;
+      for (size_t j = 1; j < l->nchain && !found; j++) {
+        const layout *p = l->chain[j];
+        found = tree_has_slot(p->root, slot);
+        for (size_t m = 0; m < p->fills.n && !found; m++)
+          found = tree_has_slot(p->fills.entries[m].value, slot);
+      }
+      if (!found)
+        diag_error(d, l->file, fill->line, 0, "no slot '%s' in %s or the layouts it extends", slot,
+                   l->extends);
+    }
+  }
+  for (size_t i = 0; i < ls->nincludes; i++) {
+    lnode *n = ls->includes[i];
+    n->target = map_get(&ls->by_name, n->src);
+    if (!n->target)
+      diag_error(d, n->text, n->line, 0, "include of '%s', but there is no layouts/%s", n->src, n->src);
+  }
+}
+
+static void load_strings(layout_set *ls, diag *d) {
+  const char *file = "layouts/i18n.yaml";
+  char *path = fsx_join(ls->a, ls->s->layouts_dir, "i18n.yaml");
+  size_t len;
+  char *src = fsx_read(ls->a, path, &len);
+  if (!src) return; /* no strings: t() reports each unknown key */
+  val *v = yml_parse(ls->a, src, len, file, 0, d);
+  if (!v) return;
+  if (v->kind != VAL_MAP) {
+    diag_error(d, file, v->line, v->col, "i18n.yaml must map each language to its strings (da: {key: text})");
+    return;
+  }
+  for (size_t i = 0; i < v->u.map.n; i++) {
+    val *m = v->u.map.vals[i];
+    if (m->kind != VAL_MAP) {
+      diag_error(d, file, m->line, m->col, "the strings of '%s' must be a mapping of key: text",
+                 v->u.map.keys[i]);
+      return;
+    }
+  }
+  ls->strings = v;
+}
+
+static void free_set_arrays(void *p) {
+  layout_set *ls = p;
+  for (size_t i = 0; i < ls->n; i++) map_free(&ls->all[i]->fills);
+  map_free(&ls->by_name);
+  free(ls->all);
+  free(ls->exprs);
+  free(ls->includes);
+}
+
+layout_set *layout_load(arena *a, const site *s, diag *d) {
+  layout_set *ls = arena_calloc(a, 1, sizeof *ls);
+  ls->a = a;
+  ls->s = s;
+  arena_defer(a, free_set_arrays, ls);
+  load_strings(ls, d);
+  /* The scratch state checks expressions and runs the helpers once, so
+   * their errors are reported at load, not once per worker. */
+  klua *scratch = klua_new(s);
+  klua_set_strings(scratch, ls->strings, "layouts/i18n.yaml");
+  klua_run_helpers(scratch, s->layouts_dir, d);
+  walk_ctx w = {ls, scratch, d};
+  if (!fsx_walk(s->layouts_dir, on_file, &w))
+    diag_error(d, "layouts", 0, 0, "cannot read the layouts folder");
+  klua_free(scratch);
+  link_layouts(ls, d);
+  return ls;
+}
+
+/* ---- lookup ---------------------------------------------------------------- */
+
+static bool usable(const layout_set *ls, const char *name) {
+  const layout *l = map_get(&ls->by_name, name);
+  return l != NULL;
+}
+
+const char *layout_pick(const layout_set *ls, const page *p, diag *d) {
+  arena *a = ls->a;
+  const char *file = p->file ? p->file : p->url;
+  const val *lv = val_get(p->fm, "layout");
+  const char *chosen = val_as_str(lv);
+  if (chosen) {
+    const char *name = str_ends(chosen, ".xml") ? chosen : arena_printf(a, "%s.xml", chosen);
+    if (usable(ls, name)) return ((layout *)map_get(&ls->by_name, name))->name;
+    diag_error(d, file, lv->line, lv->col, "layout '%s' not found: there is no layouts/%s", chosen, name);
+    return NULL;
+  }
+  const char *tries[3] = {NULL, NULL, NULL};
+  switch (p->kind) {
+  case PAGE_HOME: tries[0] = "home.xml"; break;
+  case PAGE_SECTION:
+    tries[0] = p->section && *p->section ? arena_printf(a, "%s-list.xml", p->section) : NULL;
+    tries[1] = "list.xml";
+    break;
+  case PAGE_TAXONOMY: tries[0] = "taxonomy.xml"; break;
+  case PAGE_TERM: tries[0] = "term.xml"; break;
+  case PAGE_REGULAR:
+    tries[0] = p->type ? arena_printf(a, "%s.xml", p->type) : NULL;
+    tries[1] = p->section && *p->section ? arena_printf(a, "%s.xml", p->section) : NULL;
+    tries[2] = "page.xml";
+    break;
+  }
+  sbuf tried = SBUF_INIT;
+  for (int i = 0; i < 3; i++) {
+    if (!tries[i]) continue;
+    layout *l = map_get(&ls->by_name, tries[i]);
+    if (l) {
+      sbuf_free(&tried);
+      return l->name;
+    }
+    sbuf_printf(&tried, "%slayouts/%s", tried.len ? ", " : "", tries[i]);
+  }
+  diag_error(d, file, 0, 0, "no layout for this page: tried %s", sbuf_str(&tried));
+  sbuf_free(&tried);
+  return NULL;
+}
+
+/* ---- rendering -------------------------------------------------------------- */
+
+layout_worker *layout_worker_new(const layout_set *ls, diag *d) {
+  layout_worker *w = xcalloc(1, sizeof *w);
+  w->ls = ls;
+  w->k = klua_new(ls->s);
+  klua_set_strings(w->k, ls->strings, "layouts/i18n.yaml");
+  /* helper errors were reported by layout_load already */
+  diag *quiet = diag_new();
+  klua_run_helpers(w->k, ls->s->layouts_dir, quiet);
+  diag_free(quiet);
+  w->handles = xmalloc((ls->nexprs ? ls->nexprs : 1) * sizeof *w->handles);
+  for (size_t i = 0; i < ls->nexprs; i++) w->handles[i] = -1;
+  return w;
+}
+
+void layout_worker_free(layout_worker *w) {
+  if (!w) return;
+  klua_free(w->k);
+  free(w->handles);
+  free(w);
+}
+
+typedef struct rctx {
+  layout_worker *w;
+  const page *p;
+  sbuf *out;
+  diag *d;
+  layout **chain;
+  size_t limit; /* fills of chain[0 .. limit-1] are visible */
+} rctx;
+
+static bool render_kids(rctx *c, lnode **kids, size_t n);
+
+/* Returns the worker's handle of expression e, compiling it on first use. */
+static int handle(rctx *c, int e) {
+  layout_worker *w = c->w;
+  if (w->handles[e] < 0) w->handles[e] = klua_compile(w->k, w->ls->exprs[e].src);
+  return w->handles[e];
+}
+
+static bool lua_failed(rctx *c, int e) {
+  const lexpr *x = &c->w->ls->exprs[e];
+  diag_error(c->d, x->file, x->line, 0, "in %s=\"%s\": %s (rendering %s)", x->directive, x->shown,
+             klua_error(c->w->k), c->p->file ? c->p->file : c->p->url);
+  return false;
+}
+
+static bool render_layout(rctx *parent, layout *l);
+
+static bool render_slot(rctx *c, lnode *n) {
+  for (size_t i = 0; i < c->limit; i++) {
+    lnode *f = map_get(&c->chain[i]->fills, n->slot);
+    if (!f) continue;
+    size_t saved = c->limit;
+    c->limit = i; /* inside a fill only more derived fills are seen */
+    bool ok = render_kids(c, f->kids, f->nkids);
+    c->limit = saved;
+    return ok;
+  }
+  return render_kids(c, n->kids, n->nkids);
+}
+
+static bool render_include(rctx *c, lnode *n) {
+  layout_worker *w = c->w;
+  if (!n->target || n->target->bad) return false;
+  if (w->depth >= MAX_INCLUDE_DEPTH) {
+    diag_error(c->d, n->text, n->line, 0, "includes nest deeper than %d (does '%s' include itself?)",
+               MAX_INCLUDE_DEPTH, n->src);
+    return false;
+  }
+  for (size_t i = 0; i < n->nparams; i++) {
+    int h = handle(c, n->params[i].expr);
+    if (h < 0 || !klua_bind(w->k, n->params[i].name, h)) return lua_failed(c, n->params[i].expr);
+  }
+  w->depth++;
+  bool ok = render_layout(c, n->target);
+  w->depth--;
+  return ok;
+}
+
+/* One occurrence of an element (after k:with and k:for). */
+static bool render_one(rctx *c, lnode *n) {
+  klua *k = c->w->k;
+  sbuf *out = c->out;
+  int h;
+  if (n->if_expr >= 0) {
+    bool yes;
+    if ((h = handle(c, n->if_expr)) < 0 || !klua_eval_truthy(k, h, &yes)) return lua_failed(c, n->if_expr);
+    if (!yes) return true;
+  }
+  if (n->kind == LN_CONTENT) {
+    if (c->p->html) sbuf_puts(out, c->p->html);
+    return true;
+  }
+  if (n->kind == LN_INCLUDE) return render_include(c, n);
+  bool omit = n->omit_always;
+  if (!omit && n->omit_expr >= 0) {
+    if ((h = handle(c, n->omit_expr)) < 0 || !klua_eval_truthy(k, h, &omit))
+      return lua_failed(c, n->omit_expr);
+  }
+  if (!omit) {
+    sbuf_puts(out, n->open);
+    for (size_t i = 0; i < n->nattrs; i++) {
+      size_t at = out->len;
+      sbuf_putc(out, ' ');
+      sbuf_puts(out, n->attrs[i].name);
+      size_t named = out->len;
+      sbuf_puts(out, "=\"");
+      int r = (h = handle(c, n->attrs[i].expr)) < 0 ? -1 : klua_eval_attr(k, h, out);
+      if (r < 0) {
+        out->len = at;
+        out->data[at] = 0;
+        return lua_failed(c, n->attrs[i].expr);
+      }
+      if (r == 0) out->len = at;
+      else if (r == 1) out->len = named;
+      else sbuf_putc(out, '"');
+      out->data[out->len] = 0;
+    }
+    sbuf_putc(out, '>');
+  }
+  if (n->text_expr >= 0) {
+    if ((h = handle(c, n->text_expr)) < 0 ||
+        !klua_eval_put(k, h, out, n->raw ? KLUA_ESC_SCRIPT : KLUA_ESC_HTML))
+      return lua_failed(c, n->text_expr);
+  } else if (n->html_expr >= 0) {
+    if ((h = handle(c, n->html_expr)) < 0 || !klua_eval_put(k, h, out, KLUA_ESC_RAW))
+      return lua_failed(c, n->html_expr);
+  } else if (n->slot) {
+    if (!render_slot(c, n)) return false;
+  } else if (!render_kids(c, n->kids, n->nkids)) {
+    return false;
+  }
+  if (!omit && n->close) sbuf_puts(out, n->close);
+  return true;
+}
+
+static bool render_node(rctx *c, lnode *n) {
+  if (n->kind == LN_STATIC) {
+    sbuf_put(c->out, n->text, n->len);
+    return true;
+  }
+  klua *k = c->w->k;
+  size_t mark = klua_mark(k);
+  bool ok = true;
+  for (size_t i = 0; ok && i < n->nwith; i++) {
+    int h = handle(c, n->with[i].expr);
+    if (h < 0 || !klua_bind(k, n->with[i].name, h)) ok = lua_failed(c, n->with[i].expr);
+  }
+  if (ok && n->for_expr >= 0) {
+    size_t count, slot;
+    int h = handle(c, n->for_expr);
+    if (h < 0 || !klua_for_begin(k, h, n->for_i, n->for_x, &count, &slot)) {
+      ok = lua_failed(c, n->for_expr);
+    } else {
+      for (size_t i = 0; ok && i < count; i++) {
+        klua_for_bind(k, slot, i, n->for_i, n->for_x);
+        ok = render_one(c, n);
+      }
+    }
+  } else if (ok) {
+    ok = render_one(c, n);
+  }
+  klua_restore(k, mark);
+  return ok;
+}
+
+static bool render_kids(rctx *c, lnode **kids, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!render_node(c, kids[i])) return false;
+  return true;
+}
+
+/* Renders layout l (its root layout's tree with l's chain of fills). */
+static bool render_layout(rctx *parent, layout *l) {
+  if (l->bad || !l->nchain) return false;
+  rctx c = *parent;
+  c.chain = l->chain;
+  c.limit = l->nchain;
+  return render_node(&c, l->chain[l->nchain - 1]->root);
+}
+
+bool layout_render(layout_worker *w, const page *p, const char *name, sbuf *out, diag *d) {
+  layout *l = map_get(&w->ls->by_name, name);
+  if (!l) {
+    diag_error(d, p->file, 0, 0, "no layout '%s'", name);
+    return false;
+  }
+  if (l->bad) return false; /* its errors were reported at load */
+  klua_set_page(w->k, p);
+  size_t start = out->len;
+  html5_put_doctype(out);
+  rctx c = {w, p, out, d, NULL, 0};
+  w->depth = 0;
+  bool ok = render_layout(&c, l);
+  klua_restore(w->k, 0);
+  if (!ok) {
+    out->len = start;
+    if (out->data) out->data[start] = 0;
+    return false;
+  }
+  sbuf_putc(out, '\n');
+  return true;
+}
