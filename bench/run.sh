@@ -25,7 +25,7 @@
 #                times are the generators' own: on this VM's disk, repeated
 #                writes of 140 MB get slower run after run (Hugo 6 s → 11 s),
 #                which would make the order of the runs decide the result.
-#   KLAR         the klar binary (./klar)
+#   KLAR         the klar binary (./klar, or make's KLAR_BIN)
 #   FLOOR        the cmark_floor binary ($BUILD/tools/cmark_floor; compiled
 #                into bench/out/ when missing)
 set -u
@@ -37,7 +37,9 @@ RUNS=${BENCH_RUNS:-5}
 JOBS=${BENCH_JOBS:-$(nproc)}
 TOOLS=${BENCH_TOOLS:-klar hugo floor}
 BUILD=${BUILD:-build}
-KLAR=${KLAR:-./klar}
+# make passes KLAR_BIN and BUILD through when they are set on its command line.
+KLAR=${KLAR:-${KLAR_BIN:-klar}}
+case $KLAR in */*) ;; *) KLAR=./$KLAR ;; esac
 FLOOR=${FLOOR:-$BUILD/tools/cmark_floor}
 OUT=bench/out
 TIME=/usr/bin/time
@@ -150,6 +152,21 @@ if wants klar; then
   fi
 fi
 
+# klar on one thread too, to show what the threads buy (Hugo always uses
+# every CPU).
+klar1_ms=nan klar1_rss=nan klar1_pages=-
+if wants klar && [ "$JOBS" -gt 1 ] && [ -x "$KLAR" ] && [ "$klar_ms" != nan ]; then
+  if timed klar1 "$PUB/klar-public" "$KLAR" build --root "$OUT/klar" \
+      --out "$PUB/klar-public" -j 1 --quiet; then
+    klar1_ms=$(median "$OUT/klar1.ms")
+    klar1_rss=$(sort -n "$OUT/klar1.rss" | tail -n 1)
+    klar1_pages=$(html_pages "$PUB/klar-public")
+    check_pages "klar -j 1" "$klar1_pages" || klar1_ms=nan klar1_rss=nan
+  else
+    failed=1
+  fi
+fi
+
 hugo_ms=nan hugo_rss=nan hugo_pages=- hugo_version=hugo
 if wants hugo; then
   if ! command -v hugo >/dev/null 2>&1; then
@@ -213,6 +230,7 @@ fi
 awk -v pages="$PAGES" -v bytes="$md_bytes" -v cpus="$(nproc)" -v runs="$RUNS" \
     -v jobs="$JOBS" -v hv="$hugo_version" -v pub="$PUB" \
     -v km="$klar_ms" -v kr="$klar_rss" -v kp="$klar_pages" \
+    -v k1m="$klar1_ms" -v k1r="$klar1_rss" -v k1p="$klar1_pages" \
     -v hm="$hugo_ms" -v hr="$hugo_rss" -v hp="$hugo_pages" \
     -v fm="$floor_ms" -v fjm="$floorj_ms" -v fjb="$floorj_bad" '
 function secs(ms) { return ms == "nan" ? "-" : sprintf("%7.3f s", ms / 1000) }
@@ -223,10 +241,12 @@ BEGIN {
     pages, bytes / 1e6, cpus, runs - 1, pub
   printf "%-32s %10s %10s %8s\n", "", "wall", "peak RSS", "HTML"
   printf "%-32s %10s %10s %8s\n", "klar build -j " jobs, secs(km), mb(kr), kp
+  if (k1m != "nan")
+    printf "%-32s %10s %10s %8s\n", "klar build -j 1", secs(k1m), mb(k1r), k1p
   printf "%-32s %10s %10s %8s\n", hv, secs(hm), mb(hr), hp
   printf "%-32s %10s\n", "cmark-gfm floor, 1 thread (min)", secs(fm)
   if (fjm != "nan")
-    printf "%-32s %10s   (HTML differed from 1 thread on %s files)\n",
+    printf "%-32s %10s   (unsafe: HTML differed from 1 thread on %s files)\n",
       "cmark-gfm floor, " jobs " threads (min)", secs(fjm), fjb
   printf "\n%-32s %10s\n", "Hugo/klar (higher: klar faster)", ratio(hm, km)
   printf "%-32s %10s\n", "klar/floor (1 thread)", ratio(km, fm)
