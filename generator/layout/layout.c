@@ -24,6 +24,7 @@
 #include "html5.h"
 
 #define KNS "urn:klar:layout"
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
 /* Includes nest at most this deep (a recursive partial for a tree menu is
  * fine; an endless one is not). */
 #define MAX_INCLUDE_DEPTH 64
@@ -516,7 +517,8 @@ static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
   sbuf_puts(&b, tag);
   if (strcmp(tag, "html") != 0) {
     for (xmlNsPtr ns = x->nsDef; ns; ns = ns->next) {
-      if (is_k(ns)) continue;
+      /* HTML5 needs no XHTML namespace; foreign ones (svg, MathML) stay */
+      if (is_k(ns) || (!ns->prefix && ns->href && !strcmp((const char *)ns->href, XHTML_NS))) continue;
       if (ns->prefix) {
         char *an = arena_printf(a, "xmlns:%s", ns->prefix);
         html5_put_attr(&b, an, (const char *)ns->href);
