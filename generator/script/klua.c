@@ -672,6 +672,23 @@ static int h_t(lua_State *L) {
   return 1;
 }
 
+/* Links in front matter text are written like links in the body, relative
+ * to the page's file ("../temaer/robusthed.md#id"); they become site URLs. */
+static bool resolve_link(void *ctx, bool is_image, const char *dest, sbuf *out) {
+  klua *k = ctx;
+  if (is_image || !k->cur) return false;
+  const page *p = model_resolve_link(k->s, k->cur, dest, k->scratch);
+  if (!p || !p->url) return false;
+  const char *url = p->url, *bp = k->basepath;
+  if (bp[1] && !str_starts(url, bp)) {
+    sbuf_put(out, bp, strlen(bp) - 1);
+  }
+  sbuf_puts(out, url);
+  const char *frag = strchr(dest, '#');
+  if (frag) sbuf_puts(out, frag);
+  return true;
+}
+
 static int h_markdown(lua_State *L) {
   klua *k = get_klua(L);
   if (lua_isnoneornil(L, 1)) {
@@ -683,6 +700,8 @@ static int h_markdown(lua_State *L) {
   md_options o;
   memset(&o, 0, sizeof o);
   o.site_passes = true;
+  o.resolve = resolve_link;
+  o.resolve_ctx = k;
   o.quote_open = k->s->quote_open;
   o.quote_close = k->s->quote_close;
   const char *html = md_inline(src, &o, k->scratch);

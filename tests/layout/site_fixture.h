@@ -20,6 +20,7 @@ static page *fx_page(arena *a, page_kind kind, const char *src, const char *sect
   p->kind = kind;
   p->src = src;
   p->file = src ? arena_printf(a, "content/%s", src) : NULL;
+  p->dir = section;
   p->section = section;
   p->type = type;
   p->url = url;

@@ -340,6 +340,9 @@ TEST(markdown_helper) {
     CHECK(has(r, "<em>vigtigt</em>"));
     CHECK(has(r, "<strong>mere</strong>"));
     CHECK(!has(r, "<p>"));
+    klua_set_page(k, F.p1);
+    CHECK_STR(ev(k, "markdown('Se [Læring](../kernegrupper/laering.md#maal) og [x](nope.md)')"),
+              "Se <a href=\"/kernegrupper/laering/#maal\">Læring</a> og <a href=\"nope.md\">x</a>");
   }
   CHECK_STR(ev(k, "markdown(nil)"), "");
   klua_free(k);
