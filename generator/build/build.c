@@ -213,7 +213,9 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   char *stage = NULL;
 
   site *s = model_build(a, o->root, o->drafts, d);
-  if (!s || diag_errors(d)) goto done;
+  /* Errors in front matter do not stop the Markdown and layout checks: one
+   * build reports every error it can find. Nothing is written in place. */
+  if (!s) goto done;
   const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
   stage = fsx_stage_begin(a, out);
   if (!stage) {

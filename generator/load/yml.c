@@ -26,8 +26,12 @@ static int col_of(yaml_mark_t m) { return (int)m.column + 1; }
 static void parse_error(ymlp *y) {
   const char *what = y->p.problem ? y->p.problem : "malformed YAML";
   yaml_mark_t m = y->p.problem_mark;
+  /* With a context ("while scanning a quoted scalar"), its mark is where the
+   * unfinished thing starts: the place the writer has to look at. */
   if (y->p.context)
-    diag_error(y->d, y->file, line_of(y, m), col_of(m), "YAML: %s %s", what, y->p.context);
+    diag_error(y->d, y->file, line_of(y, y->p.context_mark), col_of(y->p.context_mark),
+               "YAML: %s %s (it starts here; the problem shows at line %d)", what, y->p.context,
+               line_of(y, m));
   else
     diag_error(y->d, y->file, line_of(y, m), col_of(m), "YAML: %s", what);
   y->failed = true;

@@ -792,8 +792,9 @@ site *model_build(arena *a, const char *root, bool drafts, diag *d) {
   VEC(page *) kept = {0};
   for (size_t i = 0; i < c.pages.n; i++) {
     page *p = c.pages.items[i];
-    if (p->broken) continue; /* already reported; checking it would only add noise */
-    check_common(b, p);
+    /* A broken page was reported already; it stays in the model so that
+     * references to it do not add errors of their own. */
+    if (!p->broken) check_common(b, p);
     if (p->draft && !drafts) continue;
     const char *t = val_as_str(val_get(p->fm, "type"));
     if (!t && p->kind == PAGE_REGULAR) t = section_default(b, p->section, "type");
@@ -812,7 +813,8 @@ site *model_build(arena *a, const char *root, bool drafts, diag *d) {
     s->home = made_up_page(b, PAGE_HOME, s->title, "/");
     s->home->file = b->site_file;
   }
-  for (size_t i = 0; i < kept.n; i++) check_page_fields(b, kept.items[i]);
+  for (size_t i = 0; i < kept.n; i++)
+    if (!kept.items[i]->broken) check_page_fields(b, kept.items[i]);
 
   /* Order: every page by source path; made-up pages follow. */
   qsort(kept.items, kept.n, sizeof(page *), cmp_src);
