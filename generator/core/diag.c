@@ -104,10 +104,25 @@ static const char *level_name(diag_level l) {
   return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+/* Length of a message's text without a trailing " (rendering FILE)": one
+ * mistake in a layout fails every page that uses it, and is shown once. */
+static size_t core_len(const char *t) {
+  const char *r = strstr(t, " (rendering ");
+  return r ? (size_t)(r - t) : strlen(t);
+}
+
+static bool same_mistake(const msg *a, const msg *b) {
+  size_t n = core_len(a->text);
+  return a->level == b->level && str_eq(a->file, b->file) && a->line == b->line && a->col == b->col &&
+         n == core_len(b->text) && !strncmp(a->text, b->text, n);
+}
+
 static void format_all(diag *d, sbuf *out) {
   if (d->n) qsort(d->msgs, d->n, sizeof *d->msgs, cmp_msg);
   for (size_t i = 0; i < d->n; i++) {
     msg *m = &d->msgs[i];
+    size_t more = 0;
+    while (i + 1 + more < d->n && same_mistake(m, &d->msgs[i + 1 + more])) more++;
     if (m->file) {
       sbuf_puts(out, m->file);
       if (m->line) sbuf_printf(out, ":%d", m->line);
@@ -116,12 +131,16 @@ static void format_all(diag *d, sbuf *out) {
     } else {
       sbuf_puts(out, "klar: ");
     }
-    sbuf_printf(out, "%s: %s\n", level_name(m->level), m->text);
+    if (more)
+      sbuf_printf(out, "%s: %s, and %zu more page%s\n", level_name(m->level), m->text, more, more == 1 ? "" : "s");
+    else
+      sbuf_printf(out, "%s: %s\n", level_name(m->level), m->text);
     if (m->source) {
       sbuf_printf(out, "  %s\n  ", m->source);
       for (int c = 1; c < m->col; c++) sbuf_putc(out, m->source[c - 1] == '\t' ? '\t' : ' ');
       sbuf_puts(out, "^\n");
     }
+    i += more;
   }
 }
 

@@ -118,6 +118,20 @@ TEST(diag_sorts_by_position) {
   diag_free(d);
 }
 
+TEST(diag_collapses_one_mistake_on_many_pages) {
+  diag *d = diag_new();
+  diag_error(d, "layouts/a.xml", 4, 0, "in k:text=\"x.y\": boom (rendering content/b.md)");
+  diag_error(d, "layouts/a.xml", 4, 0, "in k:text=\"x.y\": boom (rendering content/a.md)");
+  diag_error(d, "layouts/a.xml", 4, 0, "in k:text=\"x.y\": boom (rendering content/c.md)");
+  diag_error(d, "layouts/a.xml", 5, 0, "other (rendering content/a.md)");
+  char *t = diag_text(d);
+  CHECK_STR(t, "layouts/a.xml:4: error: in k:text=\"x.y\": boom (rendering content/a.md), and 2 more pages\n"
+               "layouts/a.xml:5: error: other (rendering content/a.md)\n");
+  CHECK(diag_errors(d) == 4);
+  free(t);
+  diag_free(d);
+}
+
 TEST(val_maps) {
   arena *a = arena_new();
   val *m = val_new(a, VAL_MAP, 1, 1);
@@ -138,6 +152,7 @@ int main(void) {
   RUN(danish_dates);
   RUN(danish_numbers);
   RUN(diag_sorts_by_position);
+  RUN(diag_collapses_one_mistake_on_many_pages);
   RUN(val_maps);
   return harness_done("core");
 }
