@@ -314,11 +314,11 @@ end
 -- months (months_from/months_to, from/to, age_from/age_to) or a written `age`
 function age_of(p)
   if p == nil then return nil end
-  local a = pick(p, "months_from", "age_from", "from")
-  local b = pick(p, "months_to", "age_to", "to")
-  if a ~= nil or b ~= nil then return age_label(a, b) end
   local s = pick(p, "age", "alder", "age_group")
   if type(s) == "string" then return s end
+  local a = pick(p, "months_from", "age_from")
+  local b = pick(p, "months_to", "age_to")
+  if a ~= nil or b ~= nil then return age_label(a, b) end
   return nil
 end
 
@@ -360,7 +360,7 @@ end
 --   programme: [<offer>, ...] or offers: [<offer>, ...] with a `start` time:
 --     the times then follow from the offers' durations (plus `break` minutes
 --     between items, default 0).
--- Each row: {time, title, url, presenter, presenter_url, themes}.
+-- Each row: {time, title, url, presenter, presenter_url, themes, room}.
 function programme(p)
   local list = pick(p, "programme", "program", "offers", "items")
   local rows = {}
@@ -380,6 +380,7 @@ function programme(p)
       if type(offer) == "string" then row.title = offer; offer = nil end
       row.title = it.title or it.titel or row.title
       row.presenter = it.presenter or it.speaker or it.oplaegsholder
+      row.room = it.room or it.lokale
       if it.time or it.start or it.tid then
         row.time = clock(it.time or it.start or it.tid)
         if it["end"] then row.time = row.time .. "–" .. clock(it["end"]); row.closed = true end
@@ -418,4 +419,32 @@ local type_names = {
 function type_title(p)
   if p == nil then return nil end
   return type_names[p.type]
+end
+
+-- The first paragraph of a rendered body (for a lead), and the rest.
+-- Only splits when the body starts with a <p>; otherwise the lead is nil.
+function lead_html(html)
+  if type(html) ~= "string" then return nil end
+  local s = html:match("^%s*(<p>.-</p>)")
+  return s
+end
+function rest_html(html)
+  if type(html) ~= "string" then return "" end
+  local lead = lead_html(html)
+  if lead == nil then return html end
+  local _, e = html:find(lead, 1, true)
+  return html:sub(e + 1)
+end
+
+-- the page of the output catalog: the section or page whose type is "catalog"
+function catalog_page(site)
+  local secs = site.sections
+  if secs then
+    for _, s in pairs(secs) do
+      if s.type == "catalog" then return s end
+    end
+  end
+  local l = pages_of and pages_of("catalog")
+  if l and #l > 0 then return l[1] end
+  return nil
 end
