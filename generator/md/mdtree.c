@@ -5,6 +5,7 @@
 #include "mdtree.h"
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <stdlib.h>
 #include <string.h>
 #include "../core/dk.h"
 #include "../core/map.h"
@@ -20,6 +21,7 @@ typedef struct conv {
   map ids;        /* heading ids used so far */
   map footnotes;  /* label → number (as (void*)(long)) */
   int nfootnotes;
+  int ndefs;        /* footnote definitions seen */
 } conv;
 
 /* Returns cmark's type string for extension nodes ("table", "strikethrough"). */
@@ -108,7 +110,8 @@ static void inlines(conv *c, cmark_node *parent, unsigned style, const char *url
     case CMARK_NODE_FOOTNOTE_REFERENCE: {
       const char *label = cmark_node_get_literal(n);
       mdt_run r = {MDR_FOOTREF, style, arena_strdup(c->a, label ? label : ""), url, 0};
-      r.number = footnote_number(c, r.text);
+      /* cmark-gfm has already replaced the label by the footnote's number. */
+      r.number = atoi(r.text) > 0 ? atoi(r.text) : footnote_number(c, r.text);
       vec_push(runs, r);
       break;
     }
@@ -245,8 +248,10 @@ static mdt_block *convert(conv *c, cmark_node *n) {
     return b;
   case CMARK_NODE_FOOTNOTE_DEFINITION: {
     b = new_block(c, MDT_FOOTNOTE, n);
-    const char *label = cmark_node_get_literal(n);
-    b->label = arena_strdup(c->a, label ? label : "");
+    /* cmark-gfm keeps no label on a definition; it has moved the
+     * definitions to the end in the order of their first reference. */
+    b->number = ++c->ndefs;
+    b->label = arena_printf(c->a, "%d", b->number);
     convert_children(c, n, b);
     return b;
   }
@@ -266,9 +271,9 @@ static mdt_block *convert(conv *c, cmark_node *n) {
     convert_children(c, n, b);
     return b;
   }
-  if (strcmp(t, "table_row") == 0) {
+  if (strcmp(t, "table_row") == 0 || strcmp(t, "table_header") == 0) {
     b = new_block(c, MDT_ROW, n);
-    b->header = cmark_gfm_extensions_get_table_row_is_header(n) != 0;
+    b->header = strcmp(t, "table_header") == 0 || cmark_gfm_extensions_get_table_row_is_header(n);
     convert_children(c, n, b);
     return b;
   }
@@ -280,28 +285,13 @@ static mdt_block *convert(conv *c, cmark_node *n) {
   return NULL; /* nothing else carries block content */
 }
 
-static void number_footnotes(conv *c, mdt_block *doc) {
-  /* Definitions go last, in the order of their first reference; unreferenced
-   * ones get numbers after the referenced ones. */
-  block_vec body = {0}, defs = {0};
-  for (size_t i = 0; i < doc->nchildren; i++) {
-    mdt_block *b = doc->children[i];
-    if (b->kind == MDT_FOOTNOTE) {
-      void *v = map_get(&c->footnotes, b->label);
-      b->number = v ? (int)(long)v : footnote_number(c, b->label);
-      vec_push(&defs, b);
-    } else {
-      vec_push(&body, b);
-    }
-  }
-  for (size_t i = 1; i < defs.n; i++) /* insertion sort by number */
-    for (size_t j = i; j > 0 && defs.items[j - 1]->number > defs.items[j]->number; j--) {
-      mdt_block *t = defs.items[j];
-      defs.items[j] = defs.items[j - 1];
-      defs.items[j - 1] = t;
-    }
-  for (size_t i = 0; i < defs.n; i++) vec_push(&body, defs.items[i]);
-  vec_free(&defs);
+/* Moves the footnote definitions after the other blocks (cmark-gfm puts
+ * them there already; this keeps the promise of mdtree.h whatever it does). */
+static void footnotes_last(conv *c, mdt_block *doc) {
+  block_vec body = {0};
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < doc->nchildren; i++)
+      if ((doc->children[i]->kind == MDT_FOOTNOTE) == (pass == 1)) vec_push(&body, doc->children[i]);
   set_children(c, doc, &body);
 }
 
@@ -319,10 +309,10 @@ mdt_block *mdtree_parse(arena *a, const char *src, size_t n, const char *file,
   cmark_parser_feed(p, src, n);
   cmark_node *root = cmark_parser_finish(p);
   cmark_parser_free(p);
-  conv c = {a, line_offset, MAP_INIT, MAP_INIT, 0};
+  conv c = {a, line_offset, MAP_INIT, MAP_INIT, 0, 0};
   mdt_block *doc = convert(&c, root);
   cmark_node_free(root); /* everything was copied into the arena */
-  number_footnotes(&c, doc);
+  footnotes_last(&c, doc);
   map_free(&c.ids);
   map_free(&c.footnotes);
   return doc;

@@ -1,0 +1,48 @@
+/* pdfpost: libqpdf behind klar's interface (see pdfpost.h). Every qpdf_oh_*
+ * call takes the qpdf_data first; errors are collected by qpdf and read
+ * once at the end. */
+#include "pdfpost.h"
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+
+static qpdf_oh box_array(qpdf_data q, const double b[4]) {
+  char buf[160];
+  snprintf(buf, sizeof buf, "[%.3f %.3f %.3f %.3f]", b[0], b[1], b[2], b[3]);
+  return qpdf_oh_parse(q, buf);
+}
+
+static bool failed(qpdf_data q, char *err, size_t errlen) {
+  if (!qpdf_has_error(q)) return false;
+  qpdf_error e = qpdf_get_error(q);
+  snprintf(err, errlen, "%s", e ? qpdf_get_error_full_text(q, e) : "qpdf failed");
+  return true;
+}
+
+bool pdfpost_finish(const char *in, const char *out, const char *lang,
+                    const pdfpost_boxes *boxes, char *err, size_t errlen) {
+  qpdf_data q = qpdf_init();
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  bool ok = false;
+  if (qpdf_read(q, in, NULL) & QPDF_ERRORS) goto done;
+  qpdf_oh root = qpdf_get_root(q);
+  qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, lang));
+  if (boxes && boxes->on) {
+    int n = qpdf_get_num_pages(q);
+    if (n < 0) goto done;
+    for (int i = 0; i < n; i++) {
+      qpdf_oh pg = qpdf_get_page_n(q, (size_t)i);
+      qpdf_oh_replace_key(q, pg, "/TrimBox", box_array(q, boxes->trim));
+      qpdf_oh_replace_key(q, pg, "/BleedBox", box_array(q, boxes->bleed));
+    }
+  }
+  if (failed(q, err, errlen)) goto done;
+  if (qpdf_init_write(q, out) & QPDF_ERRORS) goto done;
+  qpdf_set_deterministic_ID(q, QPDF_TRUE);
+  qpdf_set_object_stream_mode(q, qpdf_o_generate);
+  if (qpdf_write(q) & QPDF_ERRORS) goto done;
+  ok = true;
+done:
+  if (!ok && !failed(q, err, errlen)) snprintf(err, errlen, "qpdf could not rewrite %s", in);
+  qpdf_cleanup(&q);
+  return ok;
+}

@@ -1,0 +1,436 @@
+/* Unit tests of the print stage: mdtree (Markdown → block tree), print
+ * layouts, Danish hyphenation, imposition order, and whole booklets made
+ * from pages built by hand (checked back with qpdf's C API). */
+#include "harness.h"
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/fsx.h"
+#include "core/val.h"
+#include "md/md.h"
+#include "md/mdtree.h"
+#include "print/booklayout.h"
+#include "print/hyph.h"
+#include "print/impose.h"
+#include "print/print.h"
+#include <qpdf/qpdf-c.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *root; /* the repository, for layouts/print */
+
+/* ---- mdtree ---- */
+
+TEST(mdtree_blocks_and_runs) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *src =
+      "# Robusthed\n"
+      "\n"
+      "Barnet *lærer* at **klare** `modgang` og ~~give op~~ [læs mere](https://x.dk).\n"
+      "\n"
+      "- et\n"
+      "- [x] to\n"
+      "\n"
+      "3. tre\n"
+      "4. fire\n"
+      "\n"
+      "> citat\n"
+      "\n"
+      "```lua\nprint(1)\n```\n"
+      "\n"
+      "| A | B |\n|:--|--:|\n| 1 | 2 |\n| 3 | 4 |\n"
+      "\n"
+      "---\n"
+      "\n"
+      "![Et barn](barn.png \"Leg\")\n"
+      "\n"
+      "# Robusthed\n"
+      "\n"
+      "Note[^n] og en til[^m].\n"
+      "\n"
+      "[^m]: Anden.\n"
+      "[^n]: Første.\n";
+  mdt_block *doc = mdtree_parse(a, src, strlen(src), "content/t.md", 4, d);
+  CHECK(doc->kind == MDT_DOCUMENT);
+  CHECK(doc->nchildren == 13);
+  mdt_block *h = doc->children[0];
+  CHECK(h->kind == MDT_HEADING && h->level == 1);
+  CHECK_STR(h->id, "robusthed");
+  CHECK(h->line == 5); /* line 1 of the body + 4 lines of front matter */
+  mdt_block *p = doc->children[1];
+  CHECK(p->kind == MDT_PARAGRAPH);
+  CHECK(p->nruns == 11);
+  CHECK_STR(p->runs[0].text, "Barnet ");
+  CHECK(p->runs[1].style == MDS_EMPH);
+  CHECK(p->runs[3].style == MDS_STRONG);
+  CHECK(p->runs[5].style == MDS_CODE);
+  CHECK(p->runs[7].style == MDS_STRIKE);
+  CHECK_STR(p->runs[9].url, "https://x.dk");
+  CHECK_STR(p->runs[9].text, "læs mere");
+  mdt_block *ul = doc->children[2];
+  CHECK(ul->kind == MDT_LIST && !ul->ordered && ul->tight && ul->nchildren == 2);
+  CHECK(ul->children[0]->task == -1 && ul->children[1]->task == 1);
+  mdt_block *ol = doc->children[3];
+  CHECK(ol->kind == MDT_LIST && ol->ordered && ol->start == 3);
+  CHECK(doc->children[4]->kind == MDT_QUOTE);
+  mdt_block *code = doc->children[5];
+  CHECK(code->kind == MDT_CODE);
+  CHECK_STR(code->info, "lua");
+  CHECK_STR(code->text, "print(1)");
+  mdt_block *t = doc->children[6];
+  CHECK(t->kind == MDT_TABLE && t->ncols == 2 && t->nchildren == 3);
+  CHECK_STR(t->align, "lr");
+  CHECK(t->children[0]->header && !t->children[1]->header);
+  CHECK_STR(mdtree_plain(a, t->children[2]->children[1]), "4");
+  CHECK(doc->children[7]->kind == MDT_BREAK);
+  mdt_block *img = doc->children[8];
+  CHECK(img->kind == MDT_IMAGE);
+  CHECK_STR(img->src, "barn.png");
+  CHECK_STR(img->alt, "Et barn");
+  CHECK_STR(img->title, "Leg");
+  CHECK_STR(doc->children[9]->id, "robusthed-2"); /* ids are unique */
+  mdt_block *np = doc->children[10];
+  CHECK(np->runs[1].kind == MDR_FOOTREF && np->runs[1].number == 1);
+  CHECK(np->runs[3].kind == MDR_FOOTREF && np->runs[3].number == 2);
+  /* Definitions last, in the order of their first reference. */
+  CHECK(doc->children[11]->kind == MDT_FOOTNOTE);
+  CHECK_STR(doc->children[11]->label, "1");
+  CHECK(doc->children[11]->number == 1);
+  CHECK_STR(mdtree_plain(a, doc->children[11]->children[0]), "Første.");
+  CHECK(doc->children[12]->kind == MDT_FOOTNOTE && doc->children[12]->number == 2);
+  CHECK(diag_errors(d) == 0);
+  diag_free(d);
+  arena_free(a);
+}
+
+/* ---- layouts ---- */
+
+TEST(layout_pixi_loads) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  booklayout *L = booklayout_load(a, root, "pixi", d);
+  CHECK(L != NULL);
+  if (L) {
+    CHECK(L->width == 100 && L->height == 100 && L->bleed == 3 && L->pages == 24);
+    CHECK_STR(L->family, "Noto Sans");
+    CHECK(L->styles[BL_H1].break_before);
+    CHECK(L->parts[0].kind == BL_PART_COVER && L->parts[L->nparts - 1].kind == BL_PART_BACK);
+  }
+  booklayout *A5 = booklayout_load(a, root, "a5", d);
+  CHECK(A5 != NULL);
+  if (A5) CHECK(A5->width == 148 && A5->height == 210 && A5->pages == 0);
+  char *txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
+TEST(layout_errors_have_lines) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *x = "<print xmlns=\"urn:klar:print\">\n"
+                  "  <page width=\"100\" heigth=\"100\"/>\n"
+                  "  <style element=\"h9\"/>\n"
+                  "  <colums count=\"2\"/>\n"
+                  "</print>\n";
+  CHECK(booklayout_parse(a, x, strlen(x), "layouts/print/bad.xml", d) == NULL);
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/bad.xml:2:") && strstr(txt, "unknown attribute 'heigth'"));
+  CHECK(strstr(txt, "layouts/print/bad.xml:3:") && strstr(txt, "unknown element 'h9'"));
+  CHECK(strstr(txt, "layouts/print/bad.xml:4:") && strstr(txt, "unknown element <colums>"));
+  free(txt);
+  const char *y = "<print xmlns=\"urn:klar:print\">\n<page width=\"abc\"/>\n";
+  CHECK(booklayout_parse(a, y, strlen(y), "layouts/print/y.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/y.xml:") != NULL);
+  free(txt);
+  const char *z = "<!DOCTYPE print [<!ENTITY e \"x\">]>\n<print xmlns=\"urn:klar:print\"/>\n";
+  CHECK(booklayout_parse(a, z, strlen(z), "layouts/print/z.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "DOCTYPE") != NULL);
+  free(txt);
+  const char *w = "<print xmlns=\"urn:klar:print\"><page pages=\"22\"/></print>";
+  CHECK(booklayout_parse(a, w, strlen(w), "layouts/print/w.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "multiple of 4") != NULL);
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
+/* ---- hyphenation ---- */
+
+static char *hyph(const char *s) {
+  sbuf b = SBUF_INIT;
+  hyph_put(&b, s, strlen(s));
+  char *r = sbuf_take(&b);
+  /* Show the soft hyphens as '-' for the checks. */
+  char *w = r;
+  for (char *p = r; *p;) {
+    if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xAD) {
+      *w++ = '-';
+      p += 2;
+    } else {
+      *w++ = *p++;
+    }
+  }
+  *w = '\0';
+  return r;
+}
+
+TEST(danish_hyphenation) {
+  CHECK(hyph_load());
+  char *s = hyph("dagtilbud");
+  CHECK_STR(s, "dag-til-bud"); /* from the exception list */
+  free(s);
+  s = hyph("Forældrene læser for barnet.");
+  CHECK(strstr(s, "For-æl-dre-ne") != NULL); /* Latin-1 mapping, case kept */
+  CHECK(strstr(s, " for ") != NULL);         /* short words untouched */
+  free(s);
+  s = hyph("koncentration");
+  CHECK(strchr(s, '-') != NULL);
+  CHECK(s[0] != '-' && s[1] != '-');                 /* two letters at least before */
+  CHECK(strrchr(s, '-') <= s + strlen(s) - 4);       /* three at least after */
+  free(s);
+  s = hyph("Ωmega-test");
+  CHECK(strstr(s, "Ωmega") != NULL);
+  free(s);
+}
+
+/* ---- imposition ---- */
+
+TEST(imposition_order) {
+  int want8[4][2] = {{8, 1}, {2, 7}, {6, 3}, {4, 5}};
+  for (int i = 0; i < 4; i++) {
+    int l = 0, r = 0;
+    CHECK(impose_side(8, i, &l, &r));
+    CHECK(l == want8[i][0] && r == want8[i][1]);
+  }
+  int l, r;
+  CHECK(impose_side(24, 0, &l, &r) && l == 24 && r == 1);
+  CHECK(impose_side(24, 1, &l, &r) && l == 2 && r == 23);
+  CHECK(impose_side(24, 10, &l, &r) && l == 14 && r == 11);
+  CHECK(impose_side(24, 11, &l, &r) && l == 12 && r == 13);
+  /* Every page exactly once, and each side's pair adds up to n+1. */
+  int seen[25] = {0};
+  for (int i = 0; i < 12; i++) {
+    CHECK(impose_side(24, i, &l, &r));
+    CHECK(l + r == 25);
+    seen[l]++, seen[r]++;
+  }
+  for (int p = 1; p <= 24; p++) CHECK(seen[p] == 1);
+  CHECK(!impose_side(10, 0, &l, &r));
+  CHECK(!impose_side(8, 4, &l, &r));
+}
+
+/* ---- booklets ---- */
+
+static const char *themes[] = {"Robusthed", "Automatisering", "Behovsudsættelse",
+                               "Fordybelse og nysgerrighed", "Vedholdenhed og koncentration",
+                               "Disciplinering", "Gode omgangsformer"};
+
+static page *make_page(arena *a, const char *src, const char *title, const char *body) {
+  page *p = arena_calloc(a, 1, sizeof *p);
+  p->src = src;
+  p->file = arena_printf(a, "content/%s", src);
+  p->dir = "pixi";
+  p->url = "/pixi/x/";
+  p->title = title;
+  p->fm = val_new(a, VAL_MAP, 1, 1);
+  val_map_put(a, p->fm, "title", val_str(a, title, 2, 8));
+  p->body = body;
+  p->body_len = strlen(body);
+  p->body_line = 5;
+  return p;
+}
+
+static const char *theme_body(arena *a, int i) {
+  return arena_printf(
+      a,
+      "## Pejlemærker\n\n"
+      "Barnet øver sig i %s hver dag. Sundhedsplejersken og dagtilbuddet hjælper forældrene "
+      "med at se, hvad barnet allerede kan, og hvad der er det næste skridt i udviklingen.\n\n"
+      "- Barnet kan vente kort tid på mad.\n"
+      "- Barnet falder til ro med hjælp fra en voksen.\n"
+      "- Barnet viser nysgerrighed over for nye ting.\n\n"
+      "## Det kan I gøre\n\n"
+      "Tal med barnet om det, I ser og gør sammen. Giv barnet tid til at prøve selv, før I "
+      "hjælper, og ros indsatsen mere end resultatet. Læs mere på "
+      "[klar.hedensted.dk](https://klar.hedensted.dk/temaer/) eller i afsnittet "
+      "[Robusthed](#robusthed).\n\n"
+      "| Alder | Det ser I |\n|---|---|\n| 0–3 mdr. | Barnet søger øjenkontakt |\n"
+      "| 3–6 mdr. | Barnet smiler igen |\n| 6–12 mdr. | Barnet rækker ud efter ting |\n",
+      themes[i]);
+}
+
+static int pdf_pages(const char *path, double trim[4], double bleed[4], double media[4],
+                     char *lang, size_t langlen) {
+  qpdf_data q = qpdf_init();
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  int n = -1;
+  if (!(qpdf_read(q, path, NULL) & QPDF_ERRORS)) {
+    n = qpdf_get_num_pages(q);
+    qpdf_oh cat = qpdf_get_root(q);
+    qpdf_oh l = qpdf_oh_get_key(q, cat, "/Lang");
+    snprintf(lang, langlen, "%s", qpdf_oh_is_string(q, l) ? qpdf_oh_get_utf8_value(q, l) : "");
+    if (n > 0) {
+      qpdf_oh pg = qpdf_get_page_n(q, 0);
+      const char *keys[3] = {"/TrimBox", "/BleedBox", "/MediaBox"};
+      double *outs[3] = {trim, bleed, media};
+      for (int k = 0; k < 3; k++) {
+        qpdf_oh arr = qpdf_oh_get_key(q, pg, keys[k]);
+        for (int i = 0; i < 4; i++)
+          outs[k][i] = qpdf_oh_is_array(q, arr) ? qpdf_oh_get_numeric_value(
+                                                      q, qpdf_oh_get_array_item(q, arr, i))
+                                                : -1;
+      }
+    }
+  }
+  qpdf_cleanup(&q);
+  return n;
+}
+
+static bool near(double a, double b) { return a > b - 0.05 && a < b + 0.05; }
+
+TEST(pixi_booklet) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  page *pages[7];
+  for (int i = 0; i < 7; i++)
+    pages[i] = make_page(a, arena_printf(a, "pixi/tema-%d.md", i), themes[i], theme_body(a, i));
+  site s = {0};
+  s.root = root;
+  s.content_dir = "content";
+  s.title = "KLAR til Læring";
+  s.baseurl = "https://klar.hedensted.dk/";
+  s.build_date = "2018-01-15";
+  booklet_spec b = {0};
+  b.name = "pixi-test";
+  b.layout = "pixi";
+  b.title = "KLAR til Læring";
+  b.subtitle = "0–1 år";
+  b.pages = pages;
+  b.npages = 7;
+  b.impose = true;
+  const char *out = "build/print-test-out";
+  booklet_info info = {0};
+  bool ok = print_booklet(&s, &b, out, d, &info);
+  char *txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  CHECK(ok);
+  CHECK(info.pages == 24 && info.printer_pages == 24);
+  printf("pixi booklet (24 pages, reader + printer + imposed): %.0f ms\n", info.seconds * 1000);
+  double trim[4], bleed[4], media[4];
+  char lang[32];
+  CHECK(pdf_pages("build/print-test-out/pixi-test.pdf", trim, bleed, media, lang, sizeof lang) ==
+        24);
+  CHECK_STR(lang, "da-DK");
+  CHECK(near(media[2] - media[0], 283.46) && near(media[3] - media[1], 283.46));
+  CHECK(pdf_pages("build/print-test-out/pixi-test-tryk.pdf", trim, bleed, media, lang,
+                  sizeof lang) == 24);
+  CHECK(near(trim[2] - trim[0], 283.46) && near(trim[3] - trim[1], 283.46));
+  CHECK(near(bleed[2] - bleed[0], 300.47) && near(bleed[0], trim[0] - 8.50));
+  CHECK(media[2] - media[0] > bleed[2] - bleed[0] + 10); /* room for the crop marks */
+  CHECK(pdf_pages("build/print-test-out/pixi-test-ark.pdf", trim, bleed, media, lang,
+                  sizeof lang) == 12);
+  CHECK(near(trim[2] - trim[0], 2 * 283.46));
+  /* No temporary file is left beside the PDFs. */
+  CHECK(!fsx_is_file(arena_printf(a, "%s/pixi-test.pdf.tmp-%d", out, (int)getpid())));
+  diag_free(d);
+  arena_free(a);
+}
+
+TEST(a5_booklet_with_toc_and_padding) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  page *pages[7];
+  for (int i = 0; i < 7; i++)
+    pages[i] = make_page(a, arena_printf(a, "temaer/t%d.md", i), themes[i], theme_body(a, i));
+  site s = {0};
+  s.root = root;
+  s.content_dir = "content";
+  s.title = "KLAR til Læring";
+  s.baseurl = "https://klar.hedensted.dk/";
+  booklet_spec b = {0};
+  b.name = "temaer";
+  b.layout = "a5";
+  b.title = "Den Røde Tråd i Læring";
+  b.subtitle = "Syv temaer";
+  b.pages = pages;
+  b.npages = 7;
+  booklet_info info = {0};
+  bool ok = print_booklet(&s, &b, "build/print-test-out", d, &info);
+  char *txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  CHECK(ok);
+  /* cover, blank, contents, seven themes each from a new page, back */
+  CHECK(info.pages >= 11);
+  CHECK(info.printer_pages % 4 == 0 && info.printer_pages >= info.pages &&
+        info.printer_pages < info.pages + 4);
+  double trim[4], bleed[4], media[4];
+  char lang[32];
+  CHECK(pdf_pages("build/print-test-out/temaer-tryk.pdf", trim, bleed, media, lang,
+                  sizeof lang) == info.printer_pages);
+  CHECK(near(trim[2] - trim[0], 419.53) && near(trim[3] - trim[1], 595.28));
+  diag_free(d);
+  arena_free(a);
+}
+
+TEST(booklet_errors) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  site s = {0};
+  s.root = root;
+  s.content_dir = "content";
+  /* Too long for the 24 pages of a pixi book. */
+  page *pages[30];
+  for (int i = 0; i < 30; i++)
+    pages[i] = make_page(a, arena_printf(a, "p%d.md", i), "Side", "Tekst.\n");
+  booklet_spec b = {0};
+  b.name = "too-long";
+  b.layout = "pixi";
+  b.pages = pages;
+  b.npages = 30;
+  b.file = "content/site.yaml";
+  b.line = 12;
+  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "content/site.yaml:12:") && strstr(txt, "has room for 24"));
+  free(txt);
+  CHECK(!fsx_is_file("build/print-test-out/too-long.pdf"));
+  /* A missing image names the page and line. */
+  pages[0] = make_page(a, "pixi/img.md", "Billede", "Tekst.\n\n![Et barn](findes-ikke.png)\n");
+  b.name = "img";
+  b.npages = 1;
+  b.file = NULL;
+  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  txt = diag_text(d);
+  CHECK(strstr(txt, "content/pixi/img.md:7:") && strstr(txt, "findes-ikke.png"));
+  free(txt);
+  /* A layout that names a font that is not installed. */
+  b.layout = "no-such-layout";
+  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/no-such-layout.xml") != NULL);
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
+int main(void) {
+  root = getenv("KLAR_ROOT") ? getenv("KLAR_ROOT") : ".";
+  md_init();
+  RUN(mdtree_blocks_and_runs);
+  RUN(layout_pixi_loads);
+  RUN(layout_errors_have_lines);
+  RUN(danish_hyphenation);
+  RUN(imposition_order);
+  RUN(pixi_booklet);
+  RUN(a5_booklet_with_toc_and_padding);
+  RUN(booklet_errors);
+  return harness_done("print");
+}
