@@ -448,3 +448,11 @@ function catalog_page(site)
   if l and #l > 0 then return l[1] end
   return nil
 end
+
+-- the string with its first letter in upper case ("oplæg" → "Oplæg")
+function cap(s)
+  if type(s) ~= "string" or s == "" then return s end
+  local first = s:match("^[%z\1-\127\194-\244][\128-\191]*")
+  local up = ({ ["æ"] = "Æ", ["ø"] = "Ø", ["å"] = "Å", ["é"] = "É" })[first] or first:upper()
+  return up .. s:sub(#first + 1)
+end
