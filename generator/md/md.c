@@ -168,6 +168,10 @@ static size_t delimiter_cells(const char *s, size_t i, size_t e) {
   return pipes ? cells : 0;
 }
 
+/* The bytes the inline scan looks at; it jumps over all others. */
+static const bool inline_special[256] = {['\\'] = 1, ['`'] = 1, ['['] = 1, [']'] = 1,
+                                         ['!'] = 1,  ['*'] = 1, ['_'] = 1};
+
 /* The inline part: counts unclosed brackets and emphasis delimiters in
  * s[i..e), carrying the counts across the lines of one paragraph. */
 typedef struct inline_state {
@@ -182,7 +186,7 @@ static bool scan_inline(guard *g, inline_state *st, const char *s, size_t i, siz
    * thousands of distinct runs). Spans across lines are left uncounted
    * as plain text: that can only make the counts smaller. */
   st->runs.n = 0;
-  for (size_t k = i; k < e;) {
+  for (size_t k = memchr(s + i, '`', e - i) ? i : e; k < e;) {
     if (s[k] == '\\' && k + 1 < e) { k += 2; continue; }
     if (s[k] == '`') {
       size_t b = k;
@@ -216,6 +220,8 @@ static bool scan_inline(guard *g, inline_state *st, const char *s, size_t i, siz
   }
   size_t ri = 0;
   for (size_t k = i; k < e;) {
+    while (k < e && !inline_special[(unsigned char)s[k]]) k++;
+    if (k >= e) break;
     unsigned char c = (unsigned char)s[k];
     if (c == '\\' && k + 1 < e) { k += 2; continue; }
     if (c == '`') {
@@ -478,30 +484,38 @@ static bool ends_month(const char *s, size_t b, size_t e) {
   return false;
 }
 
-/* Should the space at s[i] be a no-break space? b..e bounds the text. */
+/* Should the space at s[i] be a no-break space? b..e bounds the text.
+ * Every rule needs a digit or a '.' on one side, or a month's last letter
+ * before a digit, so most spaces are rejected by the first tests. */
 static bool wants_nbsp(const char *s, size_t b, size_t i, size_t e) {
   if (i == b || i + 1 >= e) return false;
   unsigned char l = (unsigned char)s[i - 1];
   size_t r = i + 1;
-  /* "10 kr.", "4,95 mio. kr.", "2 mia. kr." */
-  if (is_digit(l) && (starts_word(s, r, e, "kr") || starts_word(s, r, e, "mio") ||
-                      starts_word(s, r, e, "mia")))
-    return true;
-  if (i - b >= 4 && (memcmp(s + i - 4, "mio.", 4) == 0 || memcmp(s + i - 4, "mia.", 4) == 0) &&
-      starts_word(s, r, e, "kr"))
-    return true;
-  /* "27. maj" */
-  if (l == '.' && i - b >= 2 && is_digit((unsigned char)s[i - 2])) {
-    size_t d = i - 2;
-    while (d > b && is_digit((unsigned char)s[d - 1])) d--;
-    if (i - 1 - d <= 2 && (d == b || !is_alpha_byte((unsigned char)s[d - 1])) &&
-        starts_month(s, r, e))
+  unsigned char rc = (unsigned char)s[r];
+  if (is_digit(l)) {
+    /* "10 kr.", "4,95 mio. kr.", "2 mia. kr." */
+    return (rc == 'k' && starts_word(s, r, e, "kr")) ||
+           (rc == 'm' && (starts_word(s, r, e, "mio") || starts_word(s, r, e, "mia")));
+  }
+  if (l == '.') {
+    if (rc == 'k' && i - b >= 4 &&
+        (memcmp(s + i - 4, "mio.", 4) == 0 || memcmp(s + i - 4, "mia.", 4) == 0) &&
+        starts_word(s, r, e, "kr"))
       return true;
+    /* "27. maj" */
+    if (i - b >= 2 && is_digit((unsigned char)s[i - 2])) {
+      size_t d = i - 2;
+      while (d > b && is_digit((unsigned char)s[d - 1])) d--;
+      if (i - 1 - d <= 2 && (d == b || !is_alpha_byte((unsigned char)s[d - 1])) &&
+          starts_month(s, r, e))
+        return true;
+    }
+    return false;
   }
   /* "maj 2014" */
-  if (ends_month(s, b, i) && e - r >= 4 && is_digit((unsigned char)s[r]) &&
-      is_digit((unsigned char)s[r + 1]) && is_digit((unsigned char)s[r + 2]) &&
-      is_digit((unsigned char)s[r + 3]) && (e - r == 4 || !is_digit((unsigned char)s[r + 4])))
+  if (is_digit(rc) && strchr("rsljit", l) && e - r >= 4 && is_digit((unsigned char)s[r + 1]) &&
+      is_digit((unsigned char)s[r + 2]) && is_digit((unsigned char)s[r + 3]) &&
+      (e - r == 4 || !is_digit((unsigned char)s[r + 4])) && ends_month(s, b, i))
     return true;
   return false;
 }
@@ -528,22 +542,25 @@ static uint32_t last_cp(const char *s, size_t n) {
  * nodes of one block), and the spaces of "10 kr.", "27. maj 2014" and
  * "mio. kr." become no-break spaces. Returns true if anything changed. */
 static bool typography(const char *s, sbuf *out, uint32_t *prev, const char *qo, const char *qc) {
-  size_t n = strlen(s);
+  size_t n = strlen(s), copied = 0;
   bool changed = false;
   sbuf_clear(out);
   for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == '"') {
+    const char *rep;
+    if (s[i] == '"') {
       uint32_t pc = i ? last_cp(s, i) : *prev;
-      sbuf_puts(out, opens_after(pc) ? qo : qc);
-      changed = true;
-    } else if (c == ' ' && wants_nbsp(s, 0, i, n)) {
-      sbuf_puts(out, "\xC2\xA0");
-      changed = true;
+      rep = opens_after(pc) ? qo : qc;
+    } else if (s[i] == ' ' && wants_nbsp(s, 0, i, n)) {
+      rep = "\xC2\xA0";
     } else {
-      sbuf_putc(out, c);
+      continue;
     }
+    sbuf_put(out, s + copied, i - copied);
+    sbuf_puts(out, rep);
+    copied = i + 1;
+    changed = true;
   }
+  if (changed) sbuf_put(out, s + copied, n - copied);
   if (n) *prev = last_cp(s, n);
   return changed;
 }
