@@ -145,6 +145,7 @@ static void set_defaults(booklayout *L, double base, double leading) {
   L->styles[BL_BLOCKQUOTE] = L->styles[BL_P];
   L->styles[BL_BLOCKQUOTE].italic = true;
   L->styles[BL_BLOCKQUOTE].indent = 5;
+  L->styles[BL_BLOCKQUOTE].space_before = 1.5;
   bl_style *c = &L->styles[BL_CODE];
   c->family = L->mono;
   c->size = base * 0.85;
@@ -152,6 +153,7 @@ static void set_defaults(booklayout *L, double base, double leading) {
   c->background = 0xf0f0f0;
   c->space_after = 2;
   L->styles[BL_TABLE].size = base * 0.9;
+  L->styles[BL_TABLE].space_before = 2;
   L->styles[BL_TABLE].space_after = 3;
   L->styles[BL_TH] = L->styles[BL_TABLE];
   L->styles[BL_TH].bold = true;

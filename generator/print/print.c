@@ -1200,6 +1200,9 @@ static void draw_cover(draw *dr, const bpage *pg, double bleed) {
     bl_style st = k->L->styles[bt->style];
     st.color = part->color;
     st.hyphenate = false;
+    /* Texts in a running style keep the cover's own alignment. */
+    if (bt->style != BL_COVER_TITLE && bt->style != BL_COVER_TEXT)
+      st.align = k->L->styles[BL_COVER_TEXT].align;
     text t = plain_text(k, s, &st, width);
     vec_push(&ts, t);
     vec_push(&gaps, st.space_after * MM);
