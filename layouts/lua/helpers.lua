@@ -142,6 +142,11 @@ function crumbs(page)
     p = p.parent
     guard = guard + 1
   end
+  -- pages outside the section tree (taxonomies) still start at the front page
+  if page.kind ~= "home" and (chain[1] == nil or chain[1].kind ~= "home") and page_at then
+    local ok, home = pcall(page_at, "_index.md")
+    if ok and home then table.insert(chain, 1, home) end
+  end
   return chain
 end
 
