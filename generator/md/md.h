@@ -5,7 +5,9 @@
  * renders the HTML body. Guards against inputs on which Debian's cmark-gfm
  * 0.29.0.gfm.6 is quadratic: such a body is refused with an error naming
  * the file, never a hang.
- * Thread-safe after md_init: each call uses only its own memory. */
+ * Thread-safe: each call uses only its own memory, and the cmark parse
+ * itself runs under a lock, because gfm.6 switches its table of special
+ * inline characters on and off globally during every parse. */
 #ifndef KLAR_MD_H
 #define KLAR_MD_H
 #include <stdbool.h>
@@ -30,7 +32,8 @@ typedef struct md_options {
   bool unsafe;        /* keep raw HTML (the spec expects it); the site sets it too */
   bool smart;         /* CMARK_OPT_SMART */
   bool footnotes;     /* footnote extension */
-  const char *extensions; /* space-separated names to attach; NULL = all six */
+  const char *extensions; /* space-separated names to attach ("footnotes" counts
+                           * as one); NULL = all six; "" = none */
   bool full_info_string, table_style_attrs; /* spec-only cmark options */
   const char *quote_open, *quote_close;     /* Danish typography quotes, default » « */
   md_resolve_fn resolve;  void *resolve_ctx;
@@ -53,14 +56,24 @@ typedef struct md_result {
 } md_result;
 
 /* Parses and renders src (n bytes, must be valid UTF-8: the caller checks)
- * with opts. Returns true and fills *res (memory in arena a); on refusal or
- * errors (broken links, pathological input) reports to d and returns false;
- * res->html is still set where rendering was possible. */
+ * with opts (NULL: site passes on, raw HTML kept, all extensions). Returns
+ * true and fills *res (memory in arena a); on refusal or errors reports to d
+ * and returns false; res->html is still set where rendering was possible.
+ * Messages, at opts->file with line + line_offset and a character column:
+ *   "broken link to 'x'" / "broken image link to 'x'" (the HTML keeps x);
+ *   "nesting too deep (over 100 levels of lists and block quotes); klar
+ *   refuses it so the build cannot hang" (likewise "... of brackets or
+ *   emphasis", "table too wide (over 200 columns)"): nothing is rendered,
+ *   res->html is "". Heading ids and typography apply only with site_passes;
+ *   headings, summary and words are filled either way. */
 bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag *d,
                md_result *res);
 
 /* Renders a short inline Markdown string (front matter text) to HTML without
- * a wrapping <p>; used by the `markdown` template helper. */
+ * a wrapping <p> (text of several paragraphs keeps its <p>s); used by the
+ * `markdown` template helper. The result is in arena a. Typography and link
+ * resolution as in md_render; with no diag here, a broken link keeps its
+ * destination, and input the guard refuses comes back as escaped text. */
 const char *md_inline(const char *src, const md_options *opts, arena *a);
 
 /* The print stage's view of a parsed document: a walk over klar's own node
