@@ -46,6 +46,7 @@ typedef struct link_span {
   int start, end;       /* byte range in the layout's text */
   const char *uri;      /* external, or NULL */
   const char *dest;     /* internal destination name, or NULL */
+  const char *fallback; /* dest: the site URL to use when no heading has that name */
 } link_span;
 
 typedef struct tline {
@@ -149,6 +150,7 @@ typedef struct bk {
   const page *cur_src;
   const char *cur_file;
   map dests;           /* page src → destination name of its start */
+  map known;           /* destination names of headings and page starts */
   bool ok;
 } bk;
 
@@ -254,11 +256,15 @@ static void resolve_link(bk *k, const char *url, link_span *ls) {
     ls->uri = url;
     return;
   }
+  const char *base = k->s && k->s->baseurl ? k->s->baseurl : "";
   if (url[0] == '#') {
     ls->dest = arena_printf(k->a, "p%d-%s", k->cur_page, url + 1);
+    size_t bl = strlen(base);
+    const char *pu = k->cur_src && k->cur_src->url ? k->cur_src->url : "/";
+    ls->fallback = arena_printf(k->a, "%.*s%s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl),
+                                base, pu, url);
     return;
   }
-  const char *base = k->s && k->s->baseurl ? k->s->baseurl : "";
   if (url[0] == '/') {
     size_t bl = strlen(base);
     ls->uri = arena_printf(k->a, "%.*s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base, url);
@@ -272,6 +278,9 @@ static void resolve_link(bk *k, const char *url, link_span *ls) {
       const char *hash = strchr(url, '#');
       int idx = (int)(long)map_get(&k->dests, arena_printf(k->a, "#%s", target->src)) - 1;
       ls->dest = hash ? arena_printf(k->a, "p%d-%s", idx, hash + 1) : d;
+      size_t bl = strlen(base);
+      ls->fallback = arena_printf(k->a, "%.*s%s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl),
+                                  base, target->url ? target->url : "/", hash ? hash : "");
       return;
     }
     const char *u = target->url ? target->url : "/";
@@ -319,7 +328,7 @@ static void tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphe
     if (r->url) {
       tb_attr(tb, pango_attr_foreground_new(0x1f1f, 0x4e4e, 0x8c8c), start, end);
       tb_attr(tb, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
-      link_span ls = {(int)start, (int)end, NULL, NULL};
+      link_span ls = {(int)start, (int)end, NULL, NULL, NULL};
       resolve_link(k, r->url, &ls);
       if (tb->links.n && tb->links.items[tb->links.n - 1].end == ls.start &&
           ((ls.uri && tb->links.items[tb->links.n - 1].uri &&
@@ -476,6 +485,7 @@ static void heading_box(bk *k, ctx *c, const mdt_block *blk) {
   b->tag = tags[blk->level - 1];
   b->level = blk->level;
   b->dest = arena_printf(k->a, "p%d-%s", k->cur_page, blk->id);
+  map_set(&k->known, b->dest, b);
   b->plain = mdtree_plain(k->a, blk);
   emit(k, b);
 }
@@ -765,7 +775,22 @@ static void page_boxes(bk *k, const page *p, int index) {
     k->last->w = k->colw / 3;
     blocks(k, &c, doc->children + nbody, nfoot);
   }
-  if (k->content.n > first) k->content.items[first]->anchor = arena_printf(k->a, "p%d", index);
+  if (k->content.n > first) {
+    box *b0 = k->content.items[first];
+    b0->anchor = arena_printf(k->a, "p%d", index);
+    map_set(&k->known, b0->anchor, b0);
+  }
+}
+
+/* A link to a heading or page that is not in the booklet goes to the site. */
+static void fix_links(bk *k, text *t) {
+  for (int i = 0; i < t->nlinks; i++) {
+    link_span *ls = &t->links[i];
+    if (ls->dest && !map_has(&k->known, ls->dest)) {
+      ls->uri = ls->fallback;
+      ls->dest = NULL;
+    }
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1576,6 +1601,12 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     if (b->pages[i]->src) map_set(&k.dests, b->pages[i]->src, arena_printf(a, "p%zu", i));
   for (size_t i = 0; i < b->npages; i++) page_boxes(&k, b->pages[i], (int)i);
   if (!k.ok || diag_errors(d) > errors_before) goto done;
+  for (size_t i = 0; i < k.content.n; i++) {
+    box *bx = k.content.items[i];
+    fix_links(&k, &bx->t);
+    for (int r = 0; r < bx->nrows; r++)
+      for (int c = 0; c < bx->ncols; c++) fix_links(&k, &bx->rows[r].cells[c]);
+  }
 
   /* 2. flow the content, then the contents with real page numbers */
   flow_boxes(&k, &content, PG_CONTENT, k.content.items, k.content.n);
@@ -1627,7 +1658,7 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
   pad_pages(&k, &printer, (int)((pages.n + 3) / 4 * 4));
 
   /* 3. draw; 4. finish */
-  if (!fsx_mkdirs(outdir)) {
+  if (!fsx_mkdirs(outdir) || !fsx_is_dir(outdir)) {
     diag_error(d, NULL, 0, 0, "cannot create folder %s: %s", outdir, strerror(errno));
     goto done;
   }
@@ -1684,6 +1715,7 @@ done:
   vec_free(&k.content);
   vec_free(&k.pending);
   map_free(&k.dests);
+  map_free(&k.known);
   arena_free(a);
   if (info) info->seconds = now() - t0;
   return ok;
