@@ -148,6 +148,9 @@ int main(int argc, char **argv) {
   /* cmark-gfm's extension registry is process-global: fill it before any
    * thread starts. */
   md_init();
+  /* Every page attaches every extension, so the table of special
+   * characters can be pinned and pages parsed in parallel. */
+  md_pin_extensions();
   if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2, false);
   if (!strcmp(cmd, "check")) return cmd_build(argc - 2, argv + 2, true);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

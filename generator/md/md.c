@@ -9,7 +9,9 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm/render.h>
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +32,36 @@ enum { DEFAULT_MAX_NESTING = 100, DEFAULT_MAX_COLUMNS = 200, SUMMARY_CHARS = 300
  * other's feet and render `~~x~~` literally. Parsing is serialised with
  * this lock; the passes and the HTML rendering, most of the work after the
  * block parse, run outside it. */
+static const char *const all_extensions[] = {"table", "strikethrough", "autolink", "tagfilter",
+                                             "tasklist"};
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* The lock costs the site build its parallelism: parsing is most of the
+ * Markdown work. A site build attaches the same extensions to every parser,
+ * so the table never needs to change: md_pin_extensions switches it on once
+ * for the full set and from then on the toggle does nothing, and parses run
+ * in parallel without the lock. The toggle is cmark's exported function
+ * cmark_manage_extensions_special_characters, which both libcmark-gfm and
+ * the extensions library call through the PLT: klar's definition below
+ * takes its place (ordinary ELF symbol interposition) and forwards to the
+ * library's own until the table is pinned. Where the dynamic linker cannot
+ * find the library's function, pinning is refused and the lock stays. */
+typedef void (*manage_fn)(cmark_parser *, int);
+static manage_fn library_manage;
+static atomic_bool pinned;
+
+static manage_fn find_library_manage(void) {
+  if (!library_manage)
+    library_manage = (manage_fn)(uintptr_t)dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
+  return library_manage;
+}
+
+void cmark_manage_extensions_special_characters(cmark_parser *parser, int add) {
+  if (atomic_load_explicit(&pinned, memory_order_acquire)) return;
+  manage_fn f = find_library_manage();
+  if (f) f(parser, add);
+}
 
 /* A private syntax extension that never parses anything: heading nodes are
  * tagged with it so that cmark's HTML renderer calls heading_html, which
@@ -79,6 +109,22 @@ static void init_once_fn(void) {
 }
 
 void md_init(void) { pthread_once(&init_once, init_once_fn); }
+
+bool md_pin_extensions(void) {
+  md_init();
+  if (atomic_load(&pinned)) return true;
+  manage_fn f = find_library_manage();
+  if (!f) return false;
+  cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+  for (size_t k = 0; k < sizeof all_extensions / sizeof *all_extensions; k++) {
+    cmark_syntax_extension *e = cmark_find_syntax_extension(all_extensions[k]);
+    if (e) cmark_parser_attach_syntax_extension(p, e);
+  }
+  f(p, 1);
+  cmark_parser_free(p);
+  atomic_store(&pinned, true);
+  return true;
+}
 
 /* ===================================================================== */
 /* The pathological-input guard                                           */
@@ -773,8 +819,6 @@ static void walk_tree(walk *w, cmark_node *doc) {
 /* Entry points                                                           */
 /* ===================================================================== */
 
-static const char *const all_extensions[] = {"table", "strikethrough", "autolink", "tagfilter",
-                                             "tasklist"};
 
 static bool has_word(const char *list, const char *w) {
   size_t n = strlen(w);
@@ -806,14 +850,17 @@ static cmark_node *parse(const md_options *o, const char *src, size_t n, cmark_p
   int opt = cmark_options(o);
   cmark_parser *p = cmark_parser_new(opt);
   for (size_t k = 0; k < sizeof all_extensions / sizeof *all_extensions; k++) {
-    if (o->extensions && !has_word(o->extensions, all_extensions[k])) continue;
+    if (o->extensions && !atomic_load(&pinned) && !has_word(o->extensions, all_extensions[k])) continue;
     cmark_syntax_extension *e = cmark_find_syntax_extension(all_extensions[k]);
     if (e) cmark_parser_attach_syntax_extension(p, e);
   }
-  pthread_mutex_lock(&parse_lock);
+  /* Once pinned, the table holds the characters of every extension, so
+   * every parser gets every extension (see md_pin_extensions). */
+  bool lock = !atomic_load_explicit(&pinned, memory_order_acquire);
+  if (lock) pthread_mutex_lock(&parse_lock);
   cmark_parser_feed(p, src, n);
   cmark_node *doc = cmark_parser_finish(p);
-  pthread_mutex_unlock(&parse_lock);
+  if (lock) pthread_mutex_unlock(&parse_lock);
   *pp = p;
   return doc;
 }

@@ -20,6 +20,15 @@
  * starts (cmark-gfm's registry is process-global). */
 void md_init(void);
 
+/* Lets parses run in parallel: Debian's cmark-gfm switches a process-wide
+ * table of special characters on and off around every parse, so by default
+ * md serialises parsing. After this call the table is set once for all
+ * extensions and stays, and every parse attaches all of them (a site build
+ * does anyway; the spec runner, which varies extensions per example, must
+ * not call it). Call once, before threads start. Returns false when the
+ * library's function cannot be found; parsing then stays serialised. */
+bool md_pin_extensions(void);
+
 /* The link resolver: given a link or image destination as written in the
  * Markdown, writes the URL to use into out and returns true; returns false
  * (and reports nothing itself) when the target is broken: md then reports

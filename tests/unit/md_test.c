@@ -269,6 +269,23 @@ TEST(threads) {
   CHECK(total == 0);
 }
 
+/* With the table pinned (what a site build does), parses run without the
+ * lock; klar's stand-in for cmark's toggle must keep the table intact, or
+ * this fails the way `threads` fails without the lock. Runs last: pinning
+ * is for the rest of the process. */
+TEST(threads_pinned) {
+  CHECK(md_pin_extensions());
+  pthread_t t[8];
+  int bad[8] = {0};
+  for (int i = 0; i < 8; i++) pthread_create(&t[i], NULL, worker, &bad[i]);
+  int total = 0;
+  for (int i = 0; i < 8; i++) {
+    pthread_join(t[i], NULL);
+    total += bad[i];
+  }
+  CHECK(total == 0);
+}
+
 int main(void) {
   md_init();
   A = arena_new();
@@ -286,6 +303,7 @@ int main(void) {
   RUN(extensions_render);
   RUN(inline_markdown);
   RUN(threads);
+  RUN(threads_pinned);
   arena_free(A);
   return harness_done("md");
 }
