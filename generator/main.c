@@ -2,6 +2,7 @@
  * the process-wide libraries and exits. */
 #include "build/build.h"
 #include "core/diag.h"
+#include "layout/layout.h"
 #include "md/md.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@ static const char *usage_main =
     "Builds the KLAR til Læring website (and booklets) from Markdown.\n"
     "\n"
     "commands:\n"
-    "  build      build the site from content/ into public/\n"
+    "  build      build the site and the booklets from content/ into public/\n"
+    "  booklets   make only the booklets (PDF) into public/booklets/\n"
     "  check      check content and layouts without writing anything\n"
     "  version    print klar's version\n"
     "  help       show this text; 'klar help build' shows a command's options\n"
@@ -40,12 +42,35 @@ static const char *usage_build =
     "  -j, --jobs N     render on N threads (default: the number of cores);\n"
     "                   the output is byte-identical whatever N is\n"
     "  -D, --drafts     include pages whose front matter says draft: true\n"
+    "  -B, --no-booklets  skip the booklets (PDF), for a quicker look at pages\n"
     "  -q, --quiet      print nothing but errors and warnings\n"
     "  -h, --help       show this text\n"
+    "\n"
+    "The booklets declared under 'booklets:' in content/site.yaml are made\n"
+    "into public/booklets/: NAME.pdf to read, NAME-tryk.pdf for the print\n"
+    "shop, NAME-ark.pdf imposed for saddle stitching when asked for.\n"
     "\n"
     "Errors are printed as file:line:col: error: message, all of them at\n"
     "once. Exit status: 0 built, 1 errors in content or layouts, 2 usage\n"
     "errors. SOURCE_DATE_EPOCH, when set, fixes the build date.\n";
+
+static const char *usage_booklets =
+    "usage: klar booklets [options] [NAME...]\n"
+    "\n"
+    "Makes the booklets declared in content/site.yaml (all of them, or those\n"
+    "named) into public/booklets/, without building the pages:\n"
+    "  NAME.pdf       the reader PDF, for download from the site\n"
+    "  NAME-tryk.pdf  the printer PDF: 3 mm bleed, crop marks, TrimBox and\n"
+    "                 BleedBox, pages padded to a multiple of 4\n"
+    "  NAME-ark.pdf   printer spreads for saddle stitching (impose: true)\n"
+    "Each file is replaced only when it was made in full.\n"
+    "\n"
+    "options:\n"
+    "  -r, --root DIR   the site's folder (default: the current folder)\n"
+    "  -o, --out DIR    the output folder (default: ROOT/public)\n"
+    "  -j, --jobs N     make N booklets at once (default: the number of cores)\n"
+    "  -q, --quiet      print nothing but errors and warnings\n"
+    "  -h, --help       show this text\n";
 
 static const char *usage_check =
     "usage: klar check [options]\n"
@@ -72,8 +97,10 @@ static int parse_build_args(const char *cmd, int argc, char **argv, build_option
   ((!strcmp(a, shortname) || !strcmp(a, longname)) &&                              \
    (i + 1 < argc ? (value = argv[++i], 1) : (value = NULL, 1)))
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(!strcmp(cmd, "check") ? usage_check : usage_build, stdout);
+      fputs(!strcmp(cmd, "check") ? usage_check : !strcmp(cmd, "booklets") ? usage_booklets : usage_build, stdout);
       return EXIT_OK;
+    } else if (!strcmp(a, "-B") || !strcmp(a, "--no-booklets")) {
+      o->no_booklets = true;
     } else if (!strcmp(a, "-D") || !strcmp(a, "--drafts")) {
       o->drafts = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -98,6 +125,8 @@ static int parse_build_args(const char *cmd, int argc, char **argv, build_option
       long n = strtol(value, &end, 10);
       if (*end || n < 1 || n > 256) return usage_error(cmd, "the number of jobs must be 1 to 256, not '%s'", value);
       o->jobs = (int)n;
+    } else if (a[0] != '-' && !strcmp(cmd, "booklets")) {
+      o->names[o->nnames++] = a;
     } else {
       return usage_error(cmd, "unknown option '%s'", a);
     }
@@ -106,9 +135,11 @@ static int parse_build_args(const char *cmd, int argc, char **argv, build_option
   return -1;
 }
 
-static int cmd_build(int argc, char **argv, bool check_only) {
-  const char *cmd = check_only ? "check" : "build";
-  build_options o = {.root = "."};
+static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
+  const char *cmd = check_only ? "check" : booklets ? "booklets" : "build";
+  build_options o = {.root = ".", .only_booklets = booklets};
+  const char *names[argc + 1];
+  o.names = names;
   int rc = parse_build_args(cmd, argc, argv, &o);
   if (rc >= 0) return rc;
   char tmpl[] = "/tmp/klar-check-XXXXXX";
@@ -131,9 +162,11 @@ static int cmd_build(int argc, char **argv, bool check_only) {
   if (!ok) {
     fprintf(stderr, "klar: %d error%s; %s\n", st.errors, st.errors == 1 ? "" : "s",
             check_only ? "fix them and check again" : "the previous site is left as it was");
+  } else if (!o.quiet && booklets) {
+    printf("klar: made %d booklet%s in %.0f ms\n", st.booklets, st.booklets == 1 ? "" : "s", st.seconds * 1000);
   } else if (!o.quiet) {
-    printf("klar: %s %d pages (%d files) in %.0f ms%s\n", check_only ? "checked" : "built", st.pages,
-           st.files, st.seconds * 1000, st.warnings ? ", with warnings" : "");
+    printf("klar: %s %d pages (%d files) and %d booklets in %.0f ms%s\n", check_only ? "checked" : "built",
+           st.pages, st.files, st.booklets, st.seconds * 1000, st.warnings ? ", with warnings" : "");
   }
   diag_free(d);
   return ok ? EXIT_OK : EXIT_INPUT;
@@ -148,11 +181,13 @@ int main(int argc, char **argv) {
   /* cmark-gfm's extension registry is process-global: fill it before any
    * thread starts. */
   md_init();
+  layout_init();
   /* Every page attaches every extension, so the table of special
    * characters can be pinned and pages parsed in parallel. */
   md_pin_extensions();
-  if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2, false);
-  if (!strcmp(cmd, "check")) return cmd_build(argc - 2, argv + 2, true);
+  if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2, false, false);
+  if (!strcmp(cmd, "booklets")) return cmd_build(argc - 2, argv + 2, false, true);
+  if (!strcmp(cmd, "check")) return cmd_build(argc - 2, argv + 2, true, false);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("klar %s\n", KLAR_VERSION);
     return EXIT_OK;
@@ -160,6 +195,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
     if (argc > 2 && !strcmp(argv[2], "build")) fputs(usage_build, stdout);
     else if (argc > 2 && !strcmp(argv[2], "check")) fputs(usage_check, stdout);
+    else if (argc > 2 && !strcmp(argv[2], "booklets")) fputs(usage_booklets, stdout);
     else fputs(usage_main, stdout);
     return EXIT_OK;
   }

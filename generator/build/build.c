@@ -6,6 +6,7 @@
 #include "../layout/layout.h"
 #include "../md/md.h"
 #include "../model/model.h"
+#include "../print/print.h"
 #include "../site/site.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -172,6 +173,68 @@ static void render_one(void *sh, void *wk, size_t i) {
   arena_reset(w->scratch);
 }
 
+/* ------------------------------------------------------------ booklets */
+
+typedef struct booklet_shared {
+  site *s;
+  const char *dir; /* OUT/booklets */
+  diag *d;
+  booklet **todo;
+} booklet_shared;
+
+static void booklet_one(void *sh, void *wk, size_t i) {
+  booklet_shared *bs = sh;
+  booklet *k = bs->todo[i];
+  (void)wk;
+  booklet_spec spec = {.name = k->name, .layout = k->layout, .title = k->title, .subtitle = k->subtitle,
+                       .author = k->author, .subject = k->subject, .fields = k->decl,
+                       .pages = k->pages.items, .npages = k->pages.n, .impose = k->impose,
+                       .file = k->file, .line = k->line};
+  booklet_info info = {0};
+  if (!print_booklet(bs->s, &spec, bs->dir, bs->d, &info)) return;
+  /* Only this booklet's own fields are written here; the strings that need
+   * the shared arena are made after the pool, in one thread. */
+  k->npages = info.pages;
+  k->made = true;
+}
+
+/* Makes the booklets (those named, or all) into out/booklets/ on the pool,
+ * then records each one's URL, size and page count for the layouts. */
+static int make_booklets(site *s, const char *out, const build_options *o, int jobs, diag *d) {
+  booklet **todo = xcalloc(s->nbooklets ? s->nbooklets : 1, sizeof *todo);
+  size_t n = 0;
+  for (size_t i = 0; i < s->nbooklets; i++) {
+    bool want = o->nnames == 0;
+    for (int j = 0; j < o->nnames && !want; j++) want = !strcmp(o->names[j], s->booklets[i].name);
+    if (want) todo[n++] = &s->booklets[i];
+  }
+  for (int j = 0; j < o->nnames; j++) {
+    bool known = false;
+    for (size_t i = 0; i < s->nbooklets && !known; i++) known = !strcmp(o->names[j], s->booklets[i].name);
+    if (!known) diag_error(d, NULL, 0, 0, "there is no booklet named '%s' in content/site.yaml", o->names[j]);
+  }
+  booklet_shared bs = {s, fsx_join(s->arena, out, "booklets"), d, todo};
+  void **wp = xcalloc((size_t)jobs, sizeof(void *));
+  pool_run(jobs, n, booklet_one, &bs, wp);
+  free(wp);
+  int made = 0;
+  for (size_t i = 0; i < n; i++) {
+    booklet *k = todo[i];
+    if (!k->made) continue;
+    made++;
+    k->url = arena_printf(s->arena, "/booklets/%s.pdf", k->name);
+    k->printer_url = arena_printf(s->arena, "/booklets/%s-tryk.pdf", k->name);
+    if (k->impose) k->imposed_url = arena_printf(s->arena, "/booklets/%s-ark.pdf", k->name);
+    char *path = fsx_join(s->arena, bs.dir, arena_printf(s->arena, "%s.pdf", k->name));
+    size_t len = 0;
+    char *data = fsx_read_heap(path, &len);
+    free(data);
+    k->bytes = (long)len;
+  }
+  free(todo);
+  return made;
+}
+
 /* The 404 page: rendered with layouts/404.xml from a made-up page. */
 static void render_404(site *s, layout_set *ls, layout_worker *lw, const char *out, diag *d) {
   page p = {0};
@@ -217,6 +280,14 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
    * build reports every error it can find. Nothing is written in place. */
   if (!s) goto done;
   const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
+  if (o->only_booklets) {
+    /* Each PDF is written to a temporary name and renamed, so the booklets
+     * go straight into the output folder. */
+    if (!diag_errors(d)) st->booklets = make_booklets(s, out, o, jobs, d);
+    st->pages = 0;
+    ok = !diag_errors(d);
+    goto done;
+  }
   stage = fsx_stage_begin(a, out);
   if (!stage) {
     diag_error(d, out, 0, 0, "cannot create the output folder beside it");
@@ -240,6 +311,10 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     arena_defer(a, (void (*)(void *))arena_free, mw[k].keep);
   }
   free(mw);
+
+  /* The booklets come before the layouts, which link them with their size
+   * and page count. */
+  if (!diag_errors(d) && !o->no_booklets) st->booklets = make_booklets(s, stage, o, jobs, d);
 
   /* Stage 2: layouts for every page, in parallel, when all is well so far. */
   if (!diag_errors(d)) {

@@ -1061,3 +1061,5 @@ bool layout_render(layout_worker *w, const page *p, const char *name, sbuf *out,
   sbuf_putc(out, '\n');
   return true;
 }
+
+void layout_init(void) { xmlInitParser(); }

@@ -10,6 +10,11 @@
 #include "../core/str.h"
 #include "../model/model.h"
 
+/* Initialises libxml2 once for the process (its parser keeps global tables
+ * that must be set up before threads parse: the print stage reads its
+ * layouts on worker threads). Call in main before any thread starts. */
+void layout_init(void);
+
 typedef struct layout_set layout_set;
 typedef struct layout_worker layout_worker;
 

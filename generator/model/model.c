@@ -718,6 +718,94 @@ static void read_menu(builder *b) {
   }
 }
 
+/* -------------------------------------------------------------- booklets */
+
+static void booklet_add_page(builder *b, booklet *k, page *p) {
+  list_push(b->a, &k->pages, p);
+  p->booklets = arena_realloc(b->a, p->booklets, p->nbooklets * sizeof(booklet *),
+                              (p->nbooklets + 1) * sizeof(booklet *));
+  p->booklets[p->nbooklets++] = k;
+}
+
+/* Reads `booklets:`: each entry names its pages as .md paths below content/,
+ * or a folder ("forslag/") for its section page and then its pages in list
+ * order. */
+static void read_booklets(builder *b) {
+  val *bl = val_get(b->s->config, "booklets");
+  if (!bl) return;
+  if (bl->kind != VAL_LIST) {
+    diag_error(b->d, b->site_file, bl->line, bl->col, "'booklets' must be a list of booklets (name, layout, pages)");
+    return;
+  }
+  b->s->booklets = arena_calloc(b->a, bl->u.list.n ? bl->u.list.n : 1, sizeof(booklet));
+  map names = MAP_INIT;
+  for (size_t i = 0; i < bl->u.list.n; i++) {
+    val *e = bl->u.list.items[i];
+    booklet *k = &b->s->booklets[b->s->nbooklets];
+    k->decl = e;
+    k->file = b->site_file;
+    k->line = e->line;
+    k->name = val_as_str(val_get(e, "name"));
+    k->layout = val_as_str(val_get(e, "layout"));
+    k->title = val_as_str(val_get(e, "title"));
+    k->subtitle = val_as_str(val_get(e, "subtitle"));
+    k->author = val_as_str(val_get(e, "author"));
+    k->subject = val_as_str(val_get(e, "subject"));
+    val *imp = val_get(e, "impose");
+    k->impose = imp && imp->kind == VAL_BOOL && imp->u.b;
+    if (!k->name || !k->layout) {
+      diag_error(b->d, b->site_file, e->line, e->col, "a booklet needs a 'name' and a 'layout'");
+      continue;
+    }
+    const char *slug = dk_slug(b->a, k->name);
+    if (strcmp(slug, k->name) != 0) {
+      val *nv = val_get(e, "name");
+      diag_error(b->d, b->site_file, nv->line, nv->col,
+                 "a booklet's name becomes its file name: use lower case letters, digits and '-' ('%s')", slug);
+      continue;
+    }
+    if (map_get(&names, k->name)) {
+      diag_error(b->d, b->site_file, e->line, e->col, "there is already a booklet named '%s'", k->name);
+      continue;
+    }
+    map_set(&names, k->name, k);
+    val *pages = val_get(e, "pages");
+    if (!pages || pages->kind != VAL_LIST || !pages->u.list.n) {
+      diag_error(b->d, b->site_file, e->line, e->col, "the booklet '%s' needs 'pages': a list of .md files or folders", k->name);
+      continue;
+    }
+    for (size_t j = 0; j < pages->u.list.n; j++) {
+      val *pv = pages->u.list.items[j];
+      const char *path = val_as_str(pv);
+      page *p = path ? map_get(&b->s->by_src, path) : NULL;
+      if (p) {
+        booklet_add_page(b, k, p);
+        continue;
+      }
+      if (path && str_ends(path, "/")) {
+        char *dir = arena_strndup(b->a, path, strlen(path) - 1);
+        page *sec = map_get(&b->s->by_src, arena_printf(b->a, "%s/_index.md", dir));
+        page_list members = {0};
+        if (sec) {
+          booklet_add_page(b, k, sec);
+          members = sec->pages;
+        } else {
+          for (size_t x = 0; x < b->all.n; x++)
+            if (b->all.items[x]->kind == PAGE_SECTION && str_eq(b->all.items[x]->dir, dir))
+              members = b->all.items[x]->pages;
+        }
+        for (size_t x = 0; x < members.n; x++) booklet_add_page(b, k, members.items[x]);
+        if (sec || members.n) continue;
+      }
+      diag_error(b->d, b->site_file, pv->line, pv->col,
+                 "the booklet '%s' names '%s', which is neither a page nor a folder below content/",
+                 k->name, path ? path : "?");
+    }
+    b->s->nbooklets++;
+  }
+  map_free(&names);
+}
+
 /* ----------------------------------------------------------------- build */
 
 static int cmp_src(const void *pa, const void *pb) {
@@ -863,6 +951,7 @@ site *model_build(arena *a, const char *root, bool drafts, diag *d) {
     sort_list(&p->pages);
     sort_list(&p->subsections);
   }
+  read_booklets(b);
   /* URLs must be unique: two pages writing one file would lose one. */
   for (size_t i = 0; i < b->all.n; i++) {
     page *p = b->all.items[i];

@@ -14,6 +14,7 @@
 
 typedef struct page page;
 typedef struct site site;
+typedef struct booklet booklet;
 
 typedef enum {
   PAGE_REGULAR, /* content/a/b.md or a bundle content/a/b/index.md */
@@ -69,6 +70,24 @@ struct page {
   toc_entry *toc; size_t ntoc;
   int words;
   size_t index;        /* position in site->all */
+  booklet **booklets; size_t nbooklets; /* the booklets this page is printed in */
+};
+
+/* A booklet declared in site.yaml's `booklets:` list. */
+struct booklet {
+  const char *name;      /* output base name: booklets/NAME.pdf */
+  const char *layout;    /* print layout: layouts/print/LAYOUT.xml */
+  const char *title, *subtitle, *author, *subject;
+  val *decl;             /* the whole entry (cover fields) */
+  page_list pages;       /* in reading order */
+  bool impose;
+  const char *file;      /* site.yaml, and the entry's line, for messages */
+  int line;
+  /* Filled when the booklet has been made (before pages render). */
+  bool made;
+  const char *url, *printer_url, *imposed_url; /* site-relative, "/booklets/NAME.pdf" */
+  long bytes;            /* size of the reader PDF */
+  int npages;            /* pages of the reader PDF */
 };
 
 typedef struct field_schema {
@@ -125,6 +144,7 @@ struct site {
   map sections;            /* section name → section page */
   map by_type;             /* type name → page_list* of its regular pages */
   map statics;             /* static files below content/ (path → output path) */
+  booklet *booklets; size_t nbooklets;
   map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
   bool drafts;             /* --drafts */
   arena *arena;            /* the build arena */

@@ -338,10 +338,58 @@ static void push_toc(lua_State *L, const page *p) {
   cache_top(L, &p->toc);
 }
 
+/* Pushes the booklets page p is printed in, as made by the build: a list of
+ * {name, title, url, printer_url, imposed_url, bytes, size, pages}, where
+ * size is readable ("36 kB") and pages the reader PDF's page count. Booklets
+ * that were not made (klar build --no-booklets) are left out. */
+static void push_booklets(lua_State *L, klua *k, const page *p) {
+  if (cached(L, &p->booklets)) return;
+  lua_createtable(L, (int)p->nbooklets, 0);
+  int n = 0;
+  for (size_t i = 0; i < p->nbooklets; i++) {
+    const booklet *b = p->booklets[i];
+    if (!b->made) continue;
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, b->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, b->subtitle ? b->subtitle : b->title ? b->title : b->name);
+    lua_setfield(L, -2, "title");
+    push_url(L, k, b->url);
+    lua_setfield(L, -2, "url");
+    push_url(L, k, b->printer_url);
+    lua_setfield(L, -2, "printer_url");
+    if (b->imposed_url) {
+      push_url(L, k, b->imposed_url);
+      lua_setfield(L, -2, "imposed_url");
+    }
+    lua_pushinteger(L, b->bytes);
+    lua_setfield(L, -2, "bytes");
+    /* Danish style: "36 kB", "1,2 MB". */
+    sbuf sz = SBUF_INIT;
+    if (b->bytes < 1000 * 1000) {
+      dk_number_put(&sz, (double)((b->bytes + 999) / 1000), 0);
+      sbuf_puts(&sz, "\xC2\xA0kB");
+    } else {
+      dk_number_put(&sz, (double)(b->bytes / 100000) / 10.0, 1);
+      sbuf_puts(&sz, "\xC2\xA0MB");
+    }
+    lua_pushstring(L, sbuf_str(&sz));
+    sbuf_free(&sz);
+    lua_setfield(L, -2, "size");
+    lua_pushinteger(L, b->npages);
+    lua_setfield(L, -2, "pages");
+    lua_rawseti(L, -2, ++n);
+  }
+  cache_top(L, &p->booklets);
+}
+
 /* Pushes field key of page p: a builtin field of docs/reference.md, else the
  * front matter field of that name, else nil. */
 static void push_field(lua_State *L, klua *k, const page *p, const char *key) {
   switch (key[0]) {
+  case 'b':
+    if (!strcmp(key, "booklets")) { push_booklets(L, k, p); return; }
+    break;
   case 'c':
     if (!strcmp(key, "content")) { lua_pushstring(L, p->html ? p->html : ""); return; }
     break;
