@@ -463,20 +463,6 @@ function cap(s)
   return up .. s:sub(#first + 1)
 end
 
--- The reader PDF of a page's booklet. klar writes booklets to /booklets/NAME.pdf;
--- content/site.yaml names each pixi booklet after its page's slug. A field
--- `booklet` (a URL), if the engine or the page gives one, wins.
-function booklet_url(p)
-  if p == nil then return nil end
-  local b = p.booklet
-  if type(b) == "string" and b ~= "" then return b end
-  if type(b) == "table" and b.url then return b.url end
-  if p.type == "pixi" and p.kind == "page" and nonempty(p.slug) then
-    return url and url("/booklets/" .. p.slug .. ".pdf") or ("/booklets/" .. p.slug .. ".pdf")
-  end
-  return nil
-end
-
 -- ---------------------------------------------------------------------------
 -- video facades
 
