@@ -7,6 +7,7 @@
 #include "../md/md.h"
 #include "../model/model.h"
 #include "../print/print.h"
+#include "../site/shortcode.h"
 #include "../site/site.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -110,20 +111,26 @@ static void md_one(void *sh, void *wk, size_t i) {
   page *p = ms->s->all.items[i];
   val *sum = val_get(p->fm, "summary");
   if (!sum) sum = val_get(p->fm, "description");
+  md_options to = {.quote_open = ms->s->quote_open, .quote_close = ms->s->quote_close};
+  if (p->title) p->title = md_typography(p->title, &to, w->keep);
   if (!p->body_len) {
     p->html = "";
     p->summary = val_as_str(sum) ? val_as_str(sum) : "";
     return;
   }
   link_ctx lc = {ms->s, p, w->scratch};
+  shortcode_ctx sc = {ms->s, p, w->scratch};
   md_options o = {0};
   o.site_passes = true;
   o.unsafe = true;
   o.footnotes = true;
+  o.table_style_attrs = true; /* HTML5 has no align attribute */
   o.quote_open = ms->s->quote_open;
   o.quote_close = ms->s->quote_close;
   o.resolve = resolve_link;
   o.resolve_ctx = &lc;
+  o.shortcode = shortcode_site;
+  o.shortcode_ctx = &sc;
   o.file = p->file;
   o.line_offset = p->body_line - 1;
   md_result r = {0};

@@ -630,6 +630,8 @@ typedef struct walk {
   const char *summary;
   bool in_word;
   int words;
+  VEC(cmark_node *) shortcodes; /* code blocks to replace by their HTML after the walk */
+  VEC(const char *) shortcode_html;
 } walk;
 
 static bool is_block(cmark_node *n) {
@@ -738,6 +740,39 @@ static const char *make_summary(arena *a, const char *s) {
   return arena_strdup(a, s);
 }
 
+/* Offers a fenced block with an info string to the shortcode callback; a
+ * block it handles is replaced after the walk (the iterator must not see
+ * the tree change under it). */
+static void run_shortcode(walk *w, cmark_node *node) {
+  const char *info = cmark_node_get_fence_info(node);
+  if (!info || !*info) return;
+  size_t n = strcspn(info, " \t{");
+  if (!n) return;
+  char *name = arena_strndup(w->a, info, n);
+  sbuf out = SBUF_INIT;
+  int r = w->o->shortcode(w->o->shortcode_ctx, name, info, cmark_node_get_literal(node), &out);
+  if (r > 0) {
+    vec_push(&w->shortcodes, node);
+    vec_push(&w->shortcode_html, sbuf_dup(&out, w->a));
+  } else if (r < 0) {
+    int line = cmark_node_get_start_line(node) + w->o->line_offset;
+    if (w->d) diag_error(w->d, w->o->file, line, cmark_node_get_start_column(node), "%s", sbuf_str(&out));
+    w->ok = false;
+  }
+  sbuf_free(&out);
+}
+
+static void replace_shortcodes(walk *w) {
+  for (size_t i = 0; i < w->shortcodes.n; i++) {
+    cmark_node *html = cmark_node_new(CMARK_NODE_HTML_BLOCK);
+    cmark_node_set_literal(html, w->shortcode_html.items[i]);
+    cmark_node_replace(w->shortcodes.items[i], html);
+    cmark_node_free(w->shortcodes.items[i]);
+  }
+  vec_free(&w->shortcodes);
+  vec_free(&w->shortcode_html);
+}
+
 static void walk_tree(walk *w, cmark_node *doc) {
   const md_options *o = w->o;
   const char *qo = o->quote_open ? o->quote_open : "\xC2\xBB";
@@ -759,6 +794,7 @@ static void walk_tree(walk *w, cmark_node *doc) {
           sbuf_clear(&w->plain);
         } else if (t == CMARK_NODE_CODE_BLOCK) {
           count_words(w, cmark_node_get_literal(node));
+          if (o->site_passes && o->shortcode) run_shortcode(w, node);
         }
       } else if (node == w->collecting) {
         const char *text = sbuf_dup(&w->plain, w->a);
@@ -865,9 +901,28 @@ static cmark_node *parse(const md_options *o, const char *src, size_t n, cmark_p
   return doc;
 }
 
+/* cmark-gfm labels the footnote back links in English; the site speaks
+ * Danish. */
+static const char backref_en[] = "aria-label=\"Back to content\"";
+static const char backref_da[] = "aria-label=\"Tilbage til teksten\"";
+
 static char *render(cmark_node *doc, cmark_parser *p, const md_options *o, arena *a) {
   char *html = cmark_render_html(doc, cmark_options(o), cmark_parser_get_syntax_extensions(p));
-  char *r = arena_strdup(a, html);
+  char *r;
+  if (o->site_passes && strstr(html, backref_en)) {
+    sbuf b = SBUF_INIT;
+    const char *at = html, *hit;
+    while ((hit = strstr(at, backref_en))) {
+      sbuf_put(&b, at, (size_t)(hit - at));
+      sbuf_puts(&b, backref_da);
+      at = hit + sizeof backref_en - 1;
+    }
+    sbuf_puts(&b, at);
+    r = sbuf_dup(&b, a);
+    sbuf_free(&b);
+  } else {
+    r = arena_strdup(a, html);
+  }
   cmark_get_default_mem_allocator()->free(html);
   return r;
 }
@@ -900,6 +955,7 @@ bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag
   cmark_node *doc = parse(o, src, n, &p);
   walk w = {.o = o, .a = a, .d = d, .src = src, .n = n, .ok = true};
   walk_tree(&w, doc);
+  replace_shortcodes(&w);
   res->html = render(doc, p, o, a);
   res->summary = w.summary ? w.summary : "";
   res->nheadings = w.headings.n;
@@ -952,4 +1008,16 @@ const char *md_inline(const char *src, const md_options *opts, arena *a) {
   sbuf_free(&w.tmp);
   sbuf_free(&w.plain);
   return html;
+}
+
+const char *md_typography(const char *s, const md_options *opts, arena *a) {
+  const md_options *o = opts ? opts : &default_options;
+  const char *qo = o->quote_open ? o->quote_open : "\xC2\xBB";
+  const char *qc = o->quote_close ? o->quote_close : "\xC2\xAB";
+  uint32_t prev = 0;
+  sbuf out = SBUF_INIT;
+  const char *r = s;
+  if (s && typography(s, &out, &prev, qo, qc)) r = sbuf_dup(&out, a);
+  sbuf_free(&out);
+  return r;
 }

@@ -36,6 +36,15 @@ bool md_pin_extensions(void);
  * absolute URLs (scheme:, //, /, #, mailto:) are not passed to it. */
 typedef bool (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
 
+/* Shortcodes: a fenced code block whose info string starts with a name
+ * (```video) is offered to this callback with the name, the whole info
+ * string and the block's text. It returns 0 when the name is not a
+ * shortcode (the block stays a code block), 1 after appending the HTML that
+ * replaces the block to out, or -1 after appending an error message to out
+ * (md reports it at the block's position). */
+typedef int (*md_shortcode_fn)(void *ctx, const char *name, const char *info, const char *text,
+                               sbuf *out);
+
 typedef struct md_options {
   bool site_passes;   /* heading ids, link resolution, typography; false = plain cmark-gfm */
   bool unsafe;        /* keep raw HTML (the spec expects it); the site sets it too */
@@ -46,6 +55,7 @@ typedef struct md_options {
   bool full_info_string, table_style_attrs; /* spec-only cmark options */
   const char *quote_open, *quote_close;     /* Danish typography quotes, default » « */
   md_resolve_fn resolve;  void *resolve_ctx;
+  md_shortcode_fn shortcode; void *shortcode_ctx; /* with site_passes */
   const char *file;   /* for messages */
   int line_offset;    /* added to cmark's line numbers (front matter lines) */
   size_t max_nesting; /* refuse deeper nesting of containers/brackets; 0 = default 100 */
@@ -84,6 +94,12 @@ bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag
  * resolution as in md_render; with no diag here, a broken link keeps its
  * destination, and input the guard refuses comes back as escaped text. */
 const char *md_inline(const char *src, const md_options *opts, arena *a);
+
+/* Returns s with klar's Danish typography applied (quotes from opts, or » «;
+ * no-break spaces in "10 kr." and "27. maj 2014"): for titles and other
+ * front matter text shown as plain text. Returns s itself when nothing
+ * changes, else a copy in arena a. */
+const char *md_typography(const char *s, const md_options *opts, arena *a);
 
 /* The print stage's view of a parsed document: a walk over klar's own node
  * kinds, so print/ never touches cmark. (Filled in by the print issue.) */

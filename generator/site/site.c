@@ -141,7 +141,10 @@ bool site_feed(const site *s, const char *out, diag *d) {
   qsort(items.items, items.n, sizeof(page *), cmp_newest);
   sbuf b = SBUF_INIT, u = SBUF_INIT;
   sbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-  sbuf_printf(&b, " xml:lang=\"%s\">\n  ", s->language);
+  /* Links in the entries' HTML are site paths; xml:base makes them absolute. */
+  sbuf_printf(&b, " xml:lang=\"%s\" xml:base=\"", s->language);
+  sbuf_put_xml(&b, s->baseurl, strlen(s->baseurl));
+  sbuf_puts(&b, "\">\n  ");
   put_tag(&b, "title", s->title);
   abs_url_put(s, &u, "/feed.xml");
   sbuf_puts(&b, "\n  <link rel=\"self\" href=\"");
