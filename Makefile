@@ -40,6 +40,7 @@ ifeq ($(V),1)
 Q :=
 endif
 
+.SECONDARY:
 .PHONY: all site test unit bench install uninstall clean regen-golden serve check-deps test-deps
 all: $(KLAR_BIN)
 

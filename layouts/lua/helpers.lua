@@ -96,8 +96,7 @@ end
 -- true when the page body holds a video facade (then base.xml loads video.js)
 function has_video(page)
   local c = page.content
-  return type(c) == "string" and (c:find("data-video-id", 1, true) ~= nil
-    or c:find("language-video", 1, true) ~= nil)
+  return type(c) == "string" and c:find("data-video-id", 1, true) ~= nil
 end
 
 -- class of <body>: the kind and the type, for the few styles that differ
@@ -461,32 +460,4 @@ function cap(s)
   local first = s:match("^[%z\1-\127\194-\244][\128-\191]*")
   local up = ({ ["æ"] = "Æ", ["ø"] = "Ø", ["å"] = "Å", ["é"] = "É" })[first] or first:upper()
   return up .. s:sub(#first + 1)
-end
-
--- ---------------------------------------------------------------------------
--- video facades
-
--- The agreed facade markup for a YouTube video (title already HTML-escaped).
-local function facade(id, title)
-  return '<figure class="video" data-video-id="' .. id .. '">'
-    .. '<a class="video-facade" href="https://www.youtube.com/watch?v=' .. id .. '">'
-    .. '<img src="' .. (url and url("/video/" .. id .. ".jpg") or ("/video/" .. id .. ".jpg"))
-    .. '" alt="" width="640" height="360">'
-    .. '<span class="video-play">Afspil videoen: ' .. title .. '</span></a>'
-    .. '<figcaption>' .. title .. '</figcaption></figure>'
-end
-
--- The body of a page with every fenced ```video block (lines `id: …` and
--- `title: …`) shown as the click-to-load facade. The Markdown stage is meant
--- to render these itself; until it does (or for a block it leaves as code),
--- the layouts fall back on this. Bodies without such a block pass unchanged.
-function body(page)
-  local html = page.content
-  if type(html) ~= "string" or not html:find('language-video', 1, true) then return html end
-  return (html:gsub('<pre><code class="language%-video">(.-)</code></pre>', function(code)
-    local id = code:match("id:%s*([%w_%-]+)")
-    local title = code:match("title:%s*([^\n]-)%s*\n") or code:match("title:%s*([^\n]-)%s*$")
-    if not id then return nil end
-    return facade(id, title or "Video")
-  end))
 end

@@ -13,7 +13,8 @@ const require = createRequire(path.join(here, 'package.json'));
 const { chromium } = require('playwright-core');
 const axePath = require.resolve('axe-core/axe.min.js');
 
-const [root, outDir] = process.argv.slice(2);
+const [rootArg, outDir] = process.argv.slice(2);
+const root = path.resolve(rootArg);
 let passed = 0, failed = 0;
 const ok = (name) => { passed++; console.log(`ok ${name}`); };
 const fail = (name, why) => { failed++; console.log(`FAIL ${name}${why ? ': ' + why : ''}`); };
@@ -27,7 +28,7 @@ const server = http.createServer((req, res) => {
   let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   if (p.endsWith('/')) p += 'index.html';
   const file = path.join(root, path.normalize(p));
-  if (!file.startsWith(path.resolve(root)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+  if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
     res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
     res.end(fs.existsSync(path.join(root, '404.html')) ? fs.readFileSync(path.join(root, '404.html')) : 'not found');
     return;

@@ -40,9 +40,9 @@ TEST(utf8_validation) {
 
 TEST(map_keeps_insertion_order) {
   map m = MAP_INIT;
-  char keys[100][8];
+  char keys[100][16];
   for (int i = 0; i < 100; i++) {
-    snprintf(keys[i], 8, "k%d", i);
+    snprintf(keys[i], sizeof keys[i], "k%d", i);
     map_set(&m, keys[i], (void *)(long)(i + 1));
   }
   CHECK(map_get(&m, "k42") == (void *)43L);

@@ -98,7 +98,7 @@ TEST(fixture_model) {
   page *tilbud = map_get(&s->sections, "tilbud");
   CHECK(tilbud && !tilbud->src && !strcmp(tilbud->title, "Tilbud")); /* made up */
   page *news = map_get(&s->by_src, "nyheder/2017-jul/index.md");
-  CHECK(news && news->bundle && !strcmp(news->url, "/nyheder/2017-jul/") && news->nresources == 1);
+  CHECK(news && news->bundle && !strcmp(news->url, "/nyheder/2017-jul/") && news->nresources == 2);
   CHECK_STR(map_get(&s->statics, "nyheder/2017-jul/spor.svg"), "nyheder/2017-jul/spor.svg");
   CHECK(s->ntaxonomies == 1 && s->taxonomies[0].terms.n == 2);
   CHECK_STR(s->taxonomies[0].terms.items[0]->title, "læring");
