@@ -222,7 +222,17 @@ static void read_style(rd *r, xmlNode *n) {
     err(r, n, "align must be left, center, right or justify, not '%s'%s", v, NULL);
   bool_attr(r, n, "hyphenate", &s->hyphenate);
   bool_attr(r, n, "keep-with-next", &s->keep_with_next);
-  bool_attr(r, n, "break-before", &s->break_before);
+  if ((v = attr(r, n, "break-before"))) {
+    s->break_before = true;
+    s->break_side = 0;
+    s->break_between = false;
+    if (strcmp(v, "false") == 0) s->break_before = false;
+    else if (strcmp(v, "right") == 0) s->break_side = 1;
+    else if (strcmp(v, "left") == 0) s->break_side = 2;
+    else if (strcmp(v, "between") == 0) s->break_between = true;
+    else if (strcmp(v, "true") != 0 && strcmp(v, "page") != 0)
+      err(r, n, "break-before must be true, false, left, right or between, not '%s'%s", v, NULL);
+  }
 }
 
 static void read_running(rd *r, xmlNode *n, bl_running *run) {
@@ -249,14 +259,27 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
   bl_part p = {0};
   p.line = line_of(n);
   const char *nm = name_of(n);
-  if (strcmp(nm, "cover") == 0 || strcmp(nm, "back") == 0) {
+  bool notes = strcmp(nm, "notes") == 0;
+  if (strcmp(nm, "cover") == 0 || strcmp(nm, "back") == 0 || strcmp(nm, "page") == 0 || notes) {
     static const char *const ok[] = {"background", "color", "valign", NULL};
-    check_attrs(r, n, ok);
-    p.kind = nm[0] == 'c' ? BL_PART_COVER : BL_PART_BACK;
+    static const char *const nok[] = {"title", "pages", "fill", "lines", NULL};
+    check_attrs(r, n, notes ? nok : ok);
+    p.kind = nm[0] == 'c' ? BL_PART_COVER : notes ? BL_PART_NOTES : BL_PART_BACK;
+    p.text_page = nm[0] == 'p';
+    if (notes) {
+      p.title = attr(r, n, "title");
+      if (!p.title) p.title = "Noter";
+      double cnt = 1;
+      num_attr(r, n, "pages", &cnt, 0, 100);
+      p.count = (int)cnt;
+      bool_attr(r, n, "fill", &p.fill);
+      p.line_gap = 7;
+      num_attr(r, n, "lines", &p.line_gap, 0, 50);
+    }
     p.color = r->L->styles[BL_COVER_TITLE].color;
     color_attr(r, n, "background", &p.background, &p.has_background);
     color_attr(r, n, "color", &p.color, NULL);
-    p.valign = attr(r, n, "valign");
+    p.valign = notes ? "top" : attr(r, n, "valign");
     if (!p.valign) p.valign = "middle";
     if (strcmp(p.valign, "top") && strcmp(p.valign, "middle") && strcmp(p.valign, "bottom"))
       err(r, n, "valign must be top, middle or bottom, not '%s'%s", p.valign, NULL);
@@ -314,7 +337,7 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     no_children(r, n);
     p.kind = nm[0] == 'c' ? BL_PART_CONTENT : BL_PART_BLANK;
   } else {
-    err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank back%s", nm,
+    err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank page notes back%s", nm,
         NULL);
     return;
   }

@@ -36,9 +36,17 @@ typedef struct bl_style {
   bool hyphenate;
   bool keep_with_next;      /* headings: never last on a page */
   bool break_before;        /* start on a new page */
+  int break_side;           /* with break_before: 0 any page, 1 a right-hand (odd)
+                               page, 2 a left-hand (even) page */
+  bool break_between;       /* break before every such heading but the first
+                               of its section ("between") */
 } bl_style;
 
-typedef enum { BL_PART_COVER, BL_PART_TOC, BL_PART_CONTENT, BL_PART_BACK, BL_PART_BLANK } bl_part_kind;
+/* cover, toc, content, back, blank; notes: ruled pages for the reader's
+ * notes (a title per page from its texts, more pages to fill a fixed page
+ * count with fill="true"). <page> is a text page like back, anywhere. */
+typedef enum { BL_PART_COVER, BL_PART_TOC, BL_PART_CONTENT, BL_PART_BACK, BL_PART_BLANK,
+               BL_PART_NOTES } bl_part_kind;
 
 /* A text on a cover or back page: a booklet field or fixed text. */
 typedef struct bl_text {
@@ -57,11 +65,15 @@ typedef struct bl_part {
   unsigned background, color;
   const char *valign;       /* cover/back: "top", "middle", "bottom" */
   bl_text *texts; size_t ntexts;
+  int count;                /* notes: pages at least (default 1) */
+  bool fill;                /* notes: take up the pages a fixed count leaves */
+  bool text_page;           /* <page>: texts keep their styles' alignment */
+  double line_gap;          /* notes: mm between the ruled lines (0: none) */
 } bl_part;
 
 typedef struct bl_running {
   bool on;
-  const char *text;         /* "{page}", "{section}", "{title}" placeholders */
+  const char *text;         /* "{page}", "{section}", "{subsection}", "{title}" placeholders */
   bl_align align;           /* left, center, right, inside, outside */
   bool rule;                /* a hairline between it and the text area */
 } bl_running;

@@ -78,6 +78,7 @@ struct box {
   double x, w;         /* from the column's left edge, pt */
   double sb, sa;       /* space before and after, pt */
   bool keep, brk;
+  int brk_side;         /* with brk: 1 start on a right-hand page, 2 on a left-hand one */
   const char *tag;     /* structure tag of the box ("P", "H2") */
   const char **open;   /* enclosing structure tags to open before it */
   int nopen, nclose;   /* ... and how many to close after it */
@@ -113,13 +114,15 @@ typedef struct frag {
   bool first, last, rep_header;
 } frag;
 
-typedef enum { PG_COVER, PG_TOC, PG_CONTENT, PG_BACK, PG_BLANK } pg_kind;
+typedef enum { PG_COVER, PG_TOC, PG_CONTENT, PG_BACK, PG_BLANK, PG_NOTES } pg_kind;
 
 typedef struct bpage {
   pg_kind kind;
   const bl_part *part;
   VEC(frag) frags;
   const char *section;
+  const char *subsection;
+  int note;            /* notes: which of its part's pages */
 } bpage;
 
 typedef VEC(box *) box_vec;
@@ -151,6 +154,7 @@ typedef struct bk {
   const char *cur_file;
   map dests;           /* page src → destination name of its start */
   map known;           /* destination names of headings and page starts */
+  int hcount[7];       /* headings of each level since the last higher one */
   bool ok;
 } bk;
 
@@ -401,6 +405,7 @@ static box *new_box(bk *k, bx_kind kind, const bl_style *st, double x) {
   b->sa = st ? st->space_after * MM : 0;
   b->keep = st && st->keep_with_next;
   b->brk = st && st->break_before;
+  b->brk_side = st ? st->break_side : 0;
   b->bar_x = -1;
   b->src_page = k->cur_page;
   return b;
@@ -476,6 +481,11 @@ static void heading_box(bk *k, ctx *c, const mdt_block *blk) {
   bl_element el = (bl_element)(BL_H1 + level - 1);
   const bl_style *st = &k->L->styles[el];
   box *b = new_box(k, BX_TEXT, st, c->x);
+  /* "between": a break before every heading of this level but the first
+   * one under its parent heading. */
+  k->hcount[level]++;
+  for (int i = level + 1; i < 7; i++) k->hcount[i] = 0;
+  if (st->break_between && k->hcount[level] < 2) b->brk = false;
   tbuild tb;
   tb_init(&tb);
   tb_runs(k, &tb, blk->runs, blk->nruns, false);
@@ -803,6 +813,8 @@ typedef struct flow {
   bpage *pg;
   int col;
   double y;
+  int base;            /* physical number of the first page flowed, for left/right breaks */
+  size_t first;        /* its index in pages */
 } flow;
 
 static bpage *new_page(bk *k, page_vec *pages, pg_kind kind, const bl_part *part) {
@@ -926,8 +938,10 @@ static void flow_table(flow *f, box *b) {
   }
 }
 
-static void flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n) {
-  flow f = {k, pages, kind, NULL, 0, 0};
+/* Flows boxes onto pages appended to pages; base is the physical number
+ * of the first of them (odd: a right-hand page). */
+static void flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base) {
+  flow f = {k, pages, kind, NULL, 0, 0, base, pages->n};
   f.pg = new_page(k, pages, kind, NULL);
   arena_defer(k->a, page_free_frags, f.pg);
   for (size_t i = 0; i < n; i++) {
@@ -935,6 +949,15 @@ static void flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n)
     if (b->brk && (f.y > 0 || f.col > 0 || f.pg->frags.n)) {
       f.col = k->ncols - 1;
       next_frame(&f);
+    }
+    if (b->brk && b->brk_side) {
+      /* A left- or right-hand start: leave the facing page empty. */
+      int no = f.base + (int)(pages->n - 1 - f.first);
+      bool right = no % 2 == 1;
+      if (right != (b->brk_side == 1)) {
+        f.col = k->ncols - 1;
+        next_frame(&f);
+      }
     }
     /* Keep with next: the box, every kept box after it and the start of
      * the first one not kept must fit together. */
@@ -1150,6 +1173,8 @@ static void draw_running(draw *dr, const bl_running *run, bl_element el, const b
   for (const char *p = run->text; *p;) {
     if (str_starts(p, "{page}")) sbuf_printf(&s, "%d", pageno), p += 6;
     else if (str_starts(p, "{section}")) sbuf_puts(&s, pg->section ? pg->section : ""), p += 9;
+    else if (str_starts(p, "{subsection}"))
+      sbuf_puts(&s, pg->subsection ? pg->subsection : ""), p += 12;
     else if (str_starts(p, "{title}")) sbuf_puts(&s, dr->title ? dr->title : ""), p += 7;
     else sbuf_putc(&s, *p++);
   }
@@ -1226,7 +1251,7 @@ static void draw_cover(draw *dr, const bpage *pg, double bleed) {
     st.color = part->color;
     st.hyphenate = false;
     /* Texts in a running style keep the cover's own alignment. */
-    if (bt->style != BL_COVER_TITLE && bt->style != BL_COVER_TEXT)
+    if (bt->style != BL_COVER_TITLE && bt->style != BL_COVER_TEXT && !part->text_page)
       st.align = k->L->styles[BL_COVER_TEXT].align;
     text t = plain_text(k, s, &st, width);
     vec_push(&ts, t);
@@ -1250,6 +1275,36 @@ static void draw_cover(draw *dr, const bpage *pg, double bleed) {
   vec_free(&tags);
 }
 
+/* A notes page: its title (the part's text for this page, or its title)
+ * in the h2 style, then ruled lines down to the bottom margin. */
+static void draw_notes(draw *dr, const bpage *pg) {
+  bk *k = dr->k;
+  const bl_part *part = pg->part;
+  const char *title = part->title;
+  if (part->ntexts) {
+    const bl_text *bt = &part->texts[(size_t)pg->note < part->ntexts ? (size_t)pg->note : part->ntexts - 1];
+    const char *x = bt->field ? field_text(k, bt->field) : bt->text;
+    if (x && *x) title = x;
+  }
+  double left = col_left(k, dr->pageno, 0);
+  double width = k->pw - (k->L->inner + k->L->outer) * MM;
+  bl_style st = k->L->styles[BL_H2];
+  st.hyphenate = false;
+  st.align = BL_LEFT;
+  text t = plain_text(k, title, &st, width);
+  double y = k->L->top * MM;
+  tag_begin(dr, "H2");
+  draw_lines(dr, &t, 0, t.nlines, left, y);
+  tag_end(dr);
+  if (part->line_gap <= 0) return;
+  double gap = part->line_gap * MM, bottom = k->ph - k->L->bottom * MM;
+  set_rgb(dr->cr, 0xb8c4ce);
+  for (double ly = y + t.h + st.space_after * MM + gap; ly <= bottom + 0.01; ly += gap) {
+    cairo_rectangle(dr->cr, left, ly, width, 0.4);
+    cairo_fill(dr->cr);
+  }
+}
+
 /* Draws page pg (physical number pageno) with its trim box at the current
  * origin. bleed: how far backgrounds reach beyond the trim. */
 static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
@@ -1260,6 +1315,11 @@ static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
     return;
   }
   if (pg->kind == PG_BLANK) return;
+  if (pg->kind == PG_NOTES) {
+    draw_running(dr, &k->L->footer, BL_FOOTER, pg, pageno, false);
+    draw_notes(dr, pg);
+    return;
+  }
   /* Running texts first, outside every structure tag. */
   if (pg->frags.n) {
     draw_running(dr, &k->L->header, BL_HEADER, pg, pageno, true);
@@ -1533,6 +1593,15 @@ static int assemble(bk *k, page_vec *out, page_vec *content, page_vec *toc) {
       vec_push(out, pg);
       break;
     }
+    case BL_PART_NOTES:
+      for (int j = 0; j < p->count; j++) {
+        bpage *pg = arena_calloc(k->a, 1, sizeof *pg);
+        pg->kind = PG_NOTES;
+        pg->part = p;
+        pg->note = j;
+        vec_push(out, pg);
+      }
+      break;
     case BL_PART_TOC:
       for (size_t j = 0; j < toc->n; j++) vec_push(out, toc->items[j]);
       break;
@@ -1608,41 +1677,74 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
       for (int c = 0; c < bx->ncols; c++) fix_links(&k, &bx->rows[r].cells[c]);
   }
 
-  /* 2. flow the content, then the contents with real page numbers */
-  flow_boxes(&k, &content, PG_CONTENT, k.content.items, k.content.n);
+  /* 2. flow the content, then the contents with real page numbers. The
+   * content is flowed again when the pages before it turn out to move its
+   * first page from a right-hand to a left-hand side (left/right breaks). */
   const bl_part *tp = toc_part(&k);
-  int first_content = 0;
-  for (size_t i = 0; i < content.n; i++)
-    for (size_t j = 0; j < content.items[i]->frags.n; j++) {
-      frag *fr = &content.items[i]->frags.items[j];
-      if (fr->first && fr->b->level) {
-        heading_ref h = {fr->b, (int)i, fr->y};
-        vec_push(&hs, h);
+  int first_content = 0, base = 1;
+  for (size_t i = 0; i < k.L->nparts && k.L->parts[i].kind != BL_PART_CONTENT; i++)
+    base += k.L->parts[i].kind == BL_PART_NOTES ? k.L->parts[i].count : 1;
+  for (int round = 0; round < 3; round++) {
+    content.n = 0;
+    hs.n = 0;
+    flow_boxes(&k, &content, PG_CONTENT, k.content.items, k.content.n, base);
+    for (size_t i = 0; i < content.n; i++)
+      for (size_t j = 0; j < content.items[i]->frags.n; j++) {
+        frag *fr = &content.items[i]->frags.items[j];
+        if (fr->first && fr->b->level) {
+          heading_ref h = {fr->b, (int)i, fr->y};
+          vec_push(&hs, h);
+        }
       }
+    for (int pass = 0; pass < 3; pass++) {
+      toc.n = 0;
+      if (tp) {
+        toc_boxes(&k, tp, hs.items, hs.n, first_content + 1, &tocb, pass == 0);
+        flow_boxes(&k, &toc, PG_TOC, tocb.items, tocb.n, 1);
+      }
+      int fc = assemble(&k, &pages, &content, &toc);
+      if (pass > 0 && fc == first_content) break;
+      first_content = fc;
     }
-  for (int pass = 0; pass < 3; pass++) {
-    toc.n = 0;
-    if (tp) {
-      toc_boxes(&k, tp, hs.items, hs.n, first_content + 1, &tocb, pass == 0);
-      flow_boxes(&k, &toc, PG_TOC, tocb.items, tocb.n);
+    if ((first_content + 1) % 2 == base % 2) break;
+    base = first_content + 1;
+  }
+  /* A notes part with fill takes the pages a fixed page count leaves. */
+  for (size_t i = 0; i < pages.n && k.L->pages && (int)pages.n < k.L->pages; i++) {
+    bpage *np = pages.items[i];
+    if (np->kind != PG_NOTES || !np->part->fill) continue;
+    if (i + 1 < pages.n && pages.items[i + 1]->kind == PG_NOTES && pages.items[i + 1]->part == np->part) continue;
+    while ((int)pages.n < k.L->pages) {
+      bpage *pg = arena_calloc(a, 1, sizeof *pg);
+      pg->kind = PG_NOTES;
+      pg->part = np->part;
+      pg->note = np->note + 1;
+      vec_push(&pages, pg);
+      for (size_t j = pages.n - 1; j > i + 1; j--) pages.items[j] = pages.items[j - 1];
+      pages.items[i + 1] = pg;
+      np = pg;
+      i++;
     }
-    int fc = assemble(&k, &pages, &content, &toc);
-    if (pass > 0 && fc == first_content) break;
-    first_content = fc;
   }
   /* Running sections: the last first-level heading begun on or before a page. */
-  const char *section = NULL;
+  const char *section = NULL, *subsection = NULL;
   for (size_t i = 0; i < pages.n; i++) {
     bpage *pg = pages.items[i];
-    const char *first_on_page = NULL;
+    const char *first_on_page = NULL, *sub_on_page = NULL;
     for (size_t j = 0; j < pg->frags.n; j++) {
       frag *fr = &pg->frags.items[j];
       if (fr->first && fr->b->level == 1 && fr->b->plain) {
         if (!first_on_page) first_on_page = fr->b->plain;
         section = fr->b->plain;
+        subsection = NULL;
+      }
+      if (fr->first && fr->b->level == 2 && fr->b->plain) {
+        if (!sub_on_page) sub_on_page = fr->b->plain;
+        subsection = fr->b->plain;
       }
     }
     pg->section = first_on_page ? first_on_page : section;
+    pg->subsection = sub_on_page ? sub_on_page : subsection;
   }
   if (k.L->pages) {
     if ((int)pages.n > k.L->pages) {
