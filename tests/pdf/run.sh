@@ -127,12 +127,19 @@ while read -r name layout impose; do
     sw=$(pdfinfo "$ark" | awk '/^Page size:/ { printf "%d", $3 }')
     sh=$(pdfinfo "$ark" | awk '/^Page size:/ { printf "%d", $5 }')
     half=$((sw / 2)) wrong=0 seen=0 s=0
+    # Only the strip of the bottom margin, where the footer is: the sheet
+    # is the two trims plus an equal edge m all round (bleed, marks).
+    mbot=$(attr "$xml" margins bottom)
+    set -- $(awk -v sw="$sw" -v sh="$sh" -v w="$w" -v b="$mbot" 'BEGIN {
+      m = (sw - 2 * w * 72 / 25.4) / 2; y1 = sh - m; y0 = y1 - b * 72 / 25.4
+      printf "%d %d", y0, y1 - y0 }')
+    fy=$1 fh=$2
     while [ $s -lt "$sides" ]; do
       p=$((s + 1)) q=$((s / 2))
       if [ $((s % 2)) -eq 0 ]; then l=$((pn - 2 * q)) r=$((2 * q + 1)); else l=$((2 * q + 2)) r=$((pn - 2 * q - 1)); fi
       for side in "0 $l" "$half $r"; do
         set -- $side
-        got=$(pdftotext -f $p -l $p -x "$1" -y 0 -W "$half" -H "$sh" "$ark" - 2>/dev/null |
+        got=$(pdftotext -f $p -l $p -x "$1" -y "$fy" -W "$half" -H "$fh" "$ark" - 2>/dev/null |
           grep -E '^ *[0-9]+ *$' | tail -1 | tr -d ' ')
         [ -z "$got" ] && continue
         seen=$((seen + 1))
