@@ -105,7 +105,9 @@ static const char *level_name(diag_level l) {
 }
 
 /* Length of a message's text without a trailing " (rendering FILE)": one
- * mistake in a layout fails every page that uses it, and is shown once. */
+ * mistake in a layout fails every page that uses it, and is shown once with
+ * the count of the other pages. A message repeated word for word (a print
+ * layout read by every booklet) is shown once. */
 static size_t core_len(const char *t) {
   const char *r = strstr(t, " (rendering ");
   return r ? (size_t)(r - t) : strlen(t);
@@ -131,7 +133,7 @@ static void format_all(diag *d, sbuf *out) {
     } else {
       sbuf_puts(out, "klar: ");
     }
-    if (more)
+    if (more && core_len(m->text) != strlen(m->text))
       sbuf_printf(out, "%s: %s, and %zu more page%s\n", level_name(m->level), m->text, more, more == 1 ? "" : "s");
     else
       sbuf_printf(out, "%s: %s\n", level_name(m->level), m->text);

@@ -124,10 +124,13 @@ TEST(diag_collapses_one_mistake_on_many_pages) {
   diag_error(d, "layouts/a.xml", 4, 0, "in k:text=\"x.y\": boom (rendering content/a.md)");
   diag_error(d, "layouts/a.xml", 4, 0, "in k:text=\"x.y\": boom (rendering content/c.md)");
   diag_error(d, "layouts/a.xml", 5, 0, "other (rendering content/a.md)");
+  diag_error(d, "layouts/print/p.xml", 2, 0, "same words");
+  diag_error(d, "layouts/print/p.xml", 2, 0, "same words");
   char *t = diag_text(d);
   CHECK_STR(t, "layouts/a.xml:4: error: in k:text=\"x.y\": boom (rendering content/a.md), and 2 more pages\n"
-               "layouts/a.xml:5: error: other (rendering content/a.md)\n");
-  CHECK(diag_errors(d) == 4);
+               "layouts/a.xml:5: error: other (rendering content/a.md)\n"
+               "layouts/print/p.xml:2: error: same words\n");
+  CHECK(diag_errors(d) == 6);
   free(t);
   diag_free(d);
 }
