@@ -2,6 +2,7 @@
  * the process-wide libraries and exits. */
 #include "build/build.h"
 #include "core/diag.h"
+#include "core/fsx.h"
 #include "layout/layout.h"
 #include "md/md.h"
 #include <stdio.h>
@@ -154,11 +155,7 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   build_stats st;
   bool ok = build_site(&o, d, &st);
   diag_print(d, stderr);
-  if (check_only) {
-    char cmdline[64];
-    snprintf(cmdline, sizeof cmdline, "rm -rf '%s'", tmpl);
-    if (system(cmdline) != 0) { /* best effort */ }
-  }
+  if (check_only) fsx_rmtree(tmpl);
   if (!ok) {
     fprintf(stderr, "klar: %d error%s; %s\n", st.errors, st.errors == 1 ? "" : "s",
             check_only ? "fix them and check again" : "the previous site is left as it was");
