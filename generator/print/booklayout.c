@@ -254,6 +254,60 @@ static void no_children(rd *r, xmlNode *n) {
 }
 
 typedef VEC(bl_part) part_vec;
+typedef VEC(bl_template) template_vec;
+typedef VEC(bl_segment) segment_vec;
+
+/* A template's text without each line's leading blanks. */
+static const char *dedent(rd *r, const char *s) {
+  char *out = arena_alloc(r->a, strlen(s) + 1), *o = out;
+  bool bol = true;
+  for (; *s; s++) {
+    if (bol && (*s == ' ' || *s == '\t')) continue;
+    bol = *s == '\n';
+    *o++ = *s;
+  }
+  *o = '\0';
+  return out;
+}
+
+static void read_template(rd *r, xmlNode *n, template_vec *ts) {
+  static const char *const ok[] = {"place", "if", NULL};
+  check_attrs(r, n, ok);
+  bl_template t = {0};
+  t.line = line_of(n);
+  const char *pl = attr(r, n, "place");
+  if (pl && strcmp(pl, "after") == 0) t.after = true;
+  else if (pl && strcmp(pl, "before") != 0)
+    err(r, n, "place must be before or after, not '%s'%s", pl, NULL);
+  t.cond = attr(r, n, "if");
+  segment_vec segs = {0};
+  for (xmlNode *c = n->children; c; c = c->next) {
+    bl_segment sg = {0};
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      sg.text = dedent(r, (const char *)c->content);
+    } else if (is_el(c) && strcmp(name_of(c), "each") == 0) {
+      static const char *const eok[] = {"field", NULL};
+      check_attrs(r, c, eok);
+      no_children(r, c);
+      sg.each = attr(r, c, "field");
+      if (!sg.each) err(r, c, "<each> needs a field attribute%s%s", NULL, NULL);
+      xmlChar *content = xmlNodeGetContent(c);
+      sg.text = dedent(r, content ? (const char *)content : "");
+      xmlFree(content);
+    } else if (is_el(c)) {
+      err(r, c, "unknown element <%s> in <template>; use text and <each>%s", name_of(c), NULL);
+      continue;
+    } else {
+      continue;
+    }
+    vec_push(&segs, sg);
+  }
+  t.segs = arena_alloc(r->a, (segs.n ? segs.n : 1) * sizeof *t.segs);
+  if (segs.n) memcpy(t.segs, segs.items, segs.n * sizeof *t.segs);
+  t.nsegs = segs.n;
+  vec_free(&segs);
+  vec_push(ts, t);
+}
 
 static void read_part(rd *r, xmlNode *n, part_vec *parts) {
   bl_part p = {0};
@@ -331,13 +385,22 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     double depth = 2;
     num_attr(r, n, "depth", &depth, 1, 4);
     p.depth = (int)depth;
+  } else if (strcmp(nm, "index") == 0) {
+    static const char *const ok[] = {"title", "field", NULL};
+    check_attrs(r, n, ok);
+    no_children(r, n);
+    p.kind = BL_PART_INDEX;
+    p.title = attr(r, n, "title");
+    if (!p.title) p.title = "Register";
+    p.field = attr(r, n, "field");
+    if (!p.field) err(r, n, "<index> needs a field attribute (a front matter field, e.g. stages)%s%s", NULL, NULL);
   } else if (strcmp(nm, "content") == 0 || strcmp(nm, "blank") == 0) {
     static const char *const ok[] = {NULL};
     check_attrs(r, n, ok);
     no_children(r, n);
     p.kind = nm[0] == 'c' ? BL_PART_CONTENT : BL_PART_BLANK;
   } else {
-    err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank page notes back%s", nm,
+    err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank page notes index back%s", nm,
         NULL);
     return;
   }
@@ -441,18 +504,19 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       num_attr(&r, c, "size", &size, 4, 48);
       num_attr(&r, c, "leading", &leading, 0.8, 4);
     } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
-               strcmp(en, "sequence")) {
+               strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title")) {
       err(&r, c, "unknown element <%s>; known: page margins columns font style header footer "
-                 "sequence%s",
+                 "template page-title sequence%s",
           en, NULL);
     }
-    if (strcmp(en, "style") && strcmp(en, "sequence")) no_children(&r, c);
+    if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);
   }
   set_defaults(L, size, leading);
   if (L->width - L->inner - L->outer < 20 || L->height - L->top - L->bottom < 20)
     err(&r, root, "the margins leave less than 20 mm for the text%s%s", NULL, NULL);
 
   part_vec parts = {0};
+  template_vec tps = {0};
   for (xmlNode *c = root->children; c; c = c->next) {
     if (!is_el(c) || !c->ns || strcmp((const char *)c->ns->href, NS) != 0) continue;
     const char *en = name_of(c);
@@ -463,6 +527,16 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       read_running(&r, c, &L->header);
     } else if (strcmp(en, "footer") == 0) {
       read_running(&r, c, &L->footer);
+    } else if (strcmp(en, "template") == 0) {
+      read_template(&r, c, &tps);
+    } else if (strcmp(en, "page-title") == 0) {
+      static const char *const ok[] = {"if", "level", NULL};
+      check_attrs(&r, c, ok);
+      L->title_if = attr(&r, c, "if");
+      double lv = 2;
+      num_attr(&r, c, "level", &lv, 1, 4);
+      L->title_level = (int)lv;
+      if (!L->title_if) err(&r, c, "<page-title> needs an if attribute (a front matter field)%s%s", NULL, NULL);
     } else if (strcmp(en, "sequence") == 0) {
       check_attrs(&r, c, (const char *const[]){NULL});
       for (xmlNode *p = c->children; p; p = p->next)
@@ -482,6 +556,10 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
   memcpy(L->parts, parts.items, parts.n * sizeof *L->parts);
   L->nparts = parts.n;
   vec_free(&parts);
+  L->templates = arena_alloc(a, (tps.n ? tps.n : 1) * sizeof *L->templates);
+  if (tps.n) memcpy(L->templates, tps.items, tps.n * sizeof *L->templates);
+  L->ntemplates = tps.n;
+  vec_free(&tps);
   xmlFreeDoc(doc);
   return r.ok ? L : NULL;
 }

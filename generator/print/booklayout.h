@@ -46,7 +46,7 @@ typedef struct bl_style {
  * notes (a title per page from its texts, more pages to fill a fixed page
  * count with fill="true"). <page> is a text page like back, anywhere. */
 typedef enum { BL_PART_COVER, BL_PART_TOC, BL_PART_CONTENT, BL_PART_BACK, BL_PART_BLANK,
-               BL_PART_NOTES } bl_part_kind;
+               BL_PART_NOTES, BL_PART_INDEX } bl_part_kind;
 
 /* A text on a cover or back page: a booklet field or fixed text. */
 typedef struct bl_text {
@@ -69,7 +69,27 @@ typedef struct bl_part {
   bool fill;                /* notes: take up the pages a fixed count leaves */
   bool text_page;           /* <page>: texts keep their styles' alignment */
   double line_gap;          /* notes: mm between the ruled lines (0: none) */
+  const char *field;        /* index: the front matter field whose values group the
+                               booklet's pages ("stages"); title is its heading */
 } bl_part;
+
+/* A Markdown template set before or after the body of every booklet page
+ * that has the field cond (all pages when NULL): {key}, {key.sub} (through
+ * references to other pages), {a/b} (the first that is set) and {key:date}
+ * (27. maj 2014) are replaced from the page's front matter; an <each
+ * field="list"> segment repeats once per item, its keys read from the item
+ * first. Each line's leading blanks are dropped (the XML indentation). */
+typedef struct bl_segment {
+  const char *text;
+  const char *each;         /* NULL: plain text */
+} bl_segment;
+
+typedef struct bl_template {
+  bool after;               /* place="after" the body, else before it */
+  const char *cond;
+  bl_segment *segs; size_t nsegs;
+  int line;
+} bl_template;
 
 typedef struct bl_running {
   bool on;
@@ -94,6 +114,9 @@ typedef struct booklayout {
   bl_style styles[BL_NSTYLES];
   bl_running header, footer;
   bl_part *parts; size_t nparts;
+  bl_template *templates; size_t ntemplates;
+  const char *title_if;     /* <page-title if="group" level="2"/>: pages with this field */
+  int title_level;          /* have their title as a heading of this level, not h1 */
 } booklayout;
 
 /* Loads layouts/print/NAME.xml below root (NAME without .xml). Returns the

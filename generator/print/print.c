@@ -753,6 +753,130 @@ static void blocks(bk *k, ctx *c, mdt_block **bs, size_t n) {
   }
 }
 
+/* ---- Templates: Markdown made from front matter (see booklayout.h) ---- */
+
+/* Looks path ("offer.role.title") up in item, else the page's front matter;
+ * references are followed to their page, whose "title" is its title.
+ * Returns the value as text, or NULL when unset. */
+static const char *fm_value(bk *k, const val *item, const page *p, const char *path) {
+  const val *cur = item ? item : p->fm;
+  const page *pg = p;
+  for (int tries = 0; tries < 2; tries++) {
+    const char *seg = path;
+    const val *v = NULL;
+    const val *at = cur;
+    const page *atp = pg;
+    bool fail = false;
+    while (seg && *seg) {
+      const char *dot = strchr(seg, '.');
+      const char *name = dot ? arena_strndup(k->a, seg, (size_t)(dot - seg)) : seg;
+      v = at ? val_get(at, name) : NULL;
+      if (!v && atp && strcmp(name, "title") == 0 && at == atp->fm) return atp->title;
+      if (!v) {
+        fail = true;
+        break;
+      }
+      if (v->kind == VAL_REF && v->u.ref.page) {
+        atp = v->u.ref.page;
+        at = atp->fm;
+        if (!dot) return atp->title;
+      } else {
+        at = v;
+        atp = NULL;
+      }
+      seg = dot ? dot + 1 : NULL;
+    }
+    if (!fail && v) {
+      if (v->kind == VAL_NUM) return arena_printf(k->a, "%g", v->u.num);
+      if (v->kind == VAL_BOOL) return v->u.b ? "ja" : "nej";
+      if (v->kind == VAL_LIST) {
+        sbuf s = SBUF_INIT;
+        for (size_t i = 0; i < v->u.list.n; i++) {
+          const val *x = v->u.list.items[i];
+          const char *t = x->kind == VAL_REF && x->u.ref.page ? ((const page *)x->u.ref.page)->title
+                                                            : val_as_str(x);
+          if (!t) continue;
+          if (s.len) sbuf_puts(&s, ", ");
+          sbuf_puts(&s, t);
+        }
+        char *r = sbuf_dup(&s, k->a);
+        sbuf_free(&s);
+        return r;
+      }
+      return val_as_str(v);
+    }
+    if (!item) break;
+    cur = p->fm; /* not in the item: the page's own front matter */
+    item = NULL;
+  }
+  return NULL;
+}
+
+/* Appends the text of one {…} placeholder: alternatives split by '/',
+ * an optional ":date" format. Characters that would make Markdown of the
+ * value (table pipes) are escaped. */
+static void put_field(bk *k, sbuf *out, const val *item, const page *p, const char *expr) {
+  const char *fmt = strchr(expr, ':');
+  char *alts = arena_strndup(k->a, expr, fmt ? (size_t)(fmt - expr) : strlen(expr));
+  const char *v = NULL;
+  for (char *save = NULL, *a = strtok_r(alts, "/", &save); a && !v; a = strtok_r(NULL, "/", &save)) {
+    v = fm_value(k, item, p, a);
+    if (v && !*v) v = NULL;
+  }
+  if (!v) return;
+  int y, m, d;
+  if (fmt && strcmp(fmt + 1, "date") == 0 && dk_parse_date(v, &y, &m, &d)) {
+    dk_date_put(out, y, m, d, true);
+    return;
+  }
+  if (fmt && strcmp(fmt + 1, "weekday") == 0 && dk_parse_date(v, &y, &m, &d)) {
+    sbuf_puts(out, dk_weekday(y, m, d));
+    return;
+  }
+  for (; *v; v++) {
+    if (*v == '|' || *v == '\\') sbuf_putc(out, '\\');
+    sbuf_putc(out, *v == '\n' ? ' ' : *v);
+  }
+}
+
+static void expand(bk *k, sbuf *out, const char *src, const val *item, const page *p) {
+  for (const char *t = src; *t;) {
+    const char *close = *t == '{' ? strchr(t, '}') : NULL;
+    if (close) {
+      put_field(k, out, item, p, arena_strndup(k->a, t + 1, (size_t)(close - t - 1)));
+      t = close + 1;
+    } else {
+      sbuf_putc(out, *t++);
+    }
+  }
+}
+
+/* The layout's templates for page p at place after, as Markdown blocks. */
+static void template_blocks(bk *k, ctx *c, const page *p, bool after) {
+  for (size_t i = 0; i < k->L->ntemplates; i++) {
+    const bl_template *t = &k->L->templates[i];
+    if (t->after != after) continue;
+    if (t->cond && !val_get(p->fm, t->cond)) continue;
+    sbuf s = SBUF_INIT;
+    for (size_t j = 0; j < t->nsegs; j++) {
+      const bl_segment *sg = &t->segs[j];
+      if (!sg->each) {
+        expand(k, &s, sg->text, NULL, p);
+        continue;
+      }
+      const val *l = val_get(p->fm, sg->each);
+      if (!l || l->kind != VAL_LIST) continue;
+      for (size_t n = 0; n < l->u.list.n; n++) {
+        const val *it = l->u.list.items[n];
+        expand(k, &s, sg->text, it->kind == VAL_MAP ? it : NULL, p);
+      }
+    }
+    mdt_block *doc = mdtree_parse(k->a, s.len ? s.data : "", s.len, k->L->file, t->line - 1, k->d);
+    sbuf_free(&s);
+    blocks(k, c, doc->children, doc->nchildren);
+  }
+}
+
 /* The boxes of one booklet page: its title as a first-level heading unless
  * the body begins with one, then the body, then its footnotes. */
 static void page_boxes(bk *k, const page *p, int index) {
@@ -771,6 +895,11 @@ static void page_boxes(bk *k, const page *p, int index) {
     mdt_block h = {0};
     h.kind = MDT_HEADING;
     h.level = 1;
+    if (k->L->title_if) { /* any of the fields named, split by blanks */
+      char *fs = arena_strdup(k->a, k->L->title_if);
+      for (char *save = NULL, *f = strtok_r(fs, " ", &save); f; f = strtok_r(NULL, " ", &save))
+        if (val_get(p->fm, f)) h.level = k->L->title_level;
+    }
     h.id = "top";
     h.runs = &r;
     h.nruns = 1;
@@ -778,7 +907,15 @@ static void page_boxes(bk *k, const page *p, int index) {
   }
   size_t nbody = doc->nchildren, nfoot = 0;
   while (nbody && doc->children[nbody - 1]->kind == MDT_FOOTNOTE) nbody--, nfoot++;
-  blocks(k, &c, doc->children, nbody);
+  if (has_h1) {
+    blocks(k, &c, doc->children, 1);
+    template_blocks(k, &c, p, false);
+    blocks(k, &c, doc->children + 1, nbody - 1);
+  } else {
+    template_blocks(k, &c, p, false);
+    blocks(k, &c, doc->children, nbody);
+  }
+  template_blocks(k, &c, p, true);
   if (nfoot) {
     rule_box(k, &c);
     k->last->sa = 1.5 * MM;
@@ -1164,7 +1301,10 @@ static void draw_frag(draw *dr, const frag *fr, int pageno) {
   }
 }
 
-/* Running header or footer text with {page}, {section}, {title}. */
+static const char *field_text(bk *k, const char *name);
+
+/* Running header or footer text with {page}, {section}, {subsection},
+ * {title} and {field:NAME} (a booklet field; dates as 27. maj 2014). */
 static void draw_running(draw *dr, const bl_running *run, bl_element el, const bpage *pg,
                          int pageno, bool at_top) {
   if (!run->on) return;
@@ -1173,7 +1313,14 @@ static void draw_running(draw *dr, const bl_running *run, bl_element el, const b
   for (const char *p = run->text; *p;) {
     if (str_starts(p, "{page}")) sbuf_printf(&s, "%d", pageno), p += 6;
     else if (str_starts(p, "{section}")) sbuf_puts(&s, pg->section ? pg->section : ""), p += 9;
-    else if (str_starts(p, "{subsection}"))
+    else if (str_starts(p, "{field:") && strchr(p, '}')) {
+      const char *e = strchr(p, '}');
+      const char *v = field_text(k, arena_strndup(k->a, p + 7, (size_t)(e - p - 7)));
+      int y, m, d;
+      if (v && dk_parse_date(v, &y, &m, &d)) dk_date_put(&s, y, m, d, false);
+      else if (v) sbuf_puts(&s, v);
+      p = e + 1;
+    } else if (str_starts(p, "{subsection}"))
       sbuf_puts(&s, pg->subsection ? pg->subsection : ""), p += 12;
     else if (str_starts(p, "{title}")) sbuf_puts(&s, dr->title ? dr->title : ""), p += 7;
     else sbuf_putc(&s, *p++);
@@ -1538,6 +1685,89 @@ static void toc_boxes(bk *k, const bl_part *part, heading_ref *hs, size_t nh, in
   }
 }
 
+/* The index part: the booklet's pages grouped by the values of a front
+ * matter field (references to pages, ordered by their weight, or plain
+ * words), each entry with the page number where that page starts. */
+typedef struct ix_group {
+  const char *title;
+  double weight;
+  VEC(int) members;
+} ix_group;
+
+static int ix_cmp(const void *a, const void *b) {
+  const ix_group *x = a, *y = b;
+  if (x->weight != y->weight) return x->weight < y->weight ? -1 : 1;
+  return dk_collate(x->title, y->title);
+}
+
+static void index_boxes(bk *k, const bl_part *part, page_vec *content, int first_page,
+                        box_vec *out, bool placeholder) {
+  out->n = 0;
+  int *start = arena_calloc(k->a, k->b->npages ? k->b->npages : 1, sizeof *start);
+  for (size_t i = 0; i < content->n; i++)
+    for (size_t j = 0; j < content->items[i]->frags.n; j++) {
+      frag *fr = &content->items[i]->frags.items[j];
+      if (fr->first && fr->b->anchor && !start[fr->b->src_page]) start[fr->b->src_page] = (int)i + 1;
+    }
+  VEC(ix_group) gs = {0};
+  for (size_t i = 0; i < k->b->npages; i++) {
+    const val *v = val_get(k->b->pages[i]->fm, part->field);
+    if (!v) continue;
+    size_t n = v->kind == VAL_LIST ? v->u.list.n : 1;
+    for (size_t j = 0; j < n; j++) {
+      const val *x = v->kind == VAL_LIST ? v->u.list.items[j] : v;
+      const page *tp = x->kind == VAL_REF ? x->u.ref.page : NULL;
+      const char *t = tp ? tp->title : val_as_str(x);
+      if (!t) continue;
+      size_t g = 0;
+      while (g < gs.n && strcmp(gs.items[g].title, t) != 0) g++;
+      if (g == gs.n) {
+        ix_group ng = {t, tp ? tp->weight : 1e9, {0}};
+        vec_push(&gs, ng);
+      }
+      vec_push(&gs.items[g].members, (int)i);
+    }
+  }
+  qsort(gs.items, gs.n, sizeof *gs.items, ix_cmp);
+  const bl_style *tt = &k->L->styles[BL_TOC_TITLE];
+  box *t = new_box(k, BX_TEXT, tt, 0);
+  t->brk = true;
+  t->t = plain_text(k, part->title, tt, t->w);
+  t->tag = "H1";
+  t->keep = true;
+  t->level = 1;
+  t->plain = part->title;
+  t->dest = "register";
+  vec_push(out, t);
+  const bl_style *st = &k->L->styles[BL_TOC];
+  for (size_t g = 0; g < gs.n; g++) {
+    bl_style hs = k->L->styles[BL_H3];
+    hs.break_before = false;
+    box *h = new_box(k, BX_TEXT, &hs, 0);
+    h->brk = false;
+    h->keep = true;
+    h->t = plain_text(k, gs.items[g].title, &hs, h->w);
+    h->tag = "H2";
+    vec_push(out, h);
+    for (size_t m = 0; m < gs.items[g].members.n; m++) {
+      int pi = gs.items[g].members.items[m];
+      bl_style es = *st;
+      es.hyphenate = false;
+      es.align = BL_LEFT;
+      box *b = new_box(k, BX_TEXT, &es, 3 * MM);
+      int pn = start[pi] ? start[pi] - 1 + first_page : 0;
+      b->num = plain_text(k, placeholder || !pn ? "000" : arena_printf(k->a, "%d", pn), &es, -1);
+      b->has_num = true;
+      b->t = plain_text(k, k->b->pages[pi]->title ? k->b->pages[pi]->title : "", &es, b->w - 12 * MM);
+      b->tag = "P";
+      b->link_dest = arena_printf(k->a, "p%d", pi);
+      vec_push(out, b);
+    }
+    vec_free(&gs.items[g].members);
+  }
+  vec_free(&gs);
+}
+
 static bool check_fonts(bk *k) {
   bool ok = check_family(k, k->L->family);
   for (int i = 0; i < BL_NSTYLES && ok; i++) {
@@ -1578,7 +1808,7 @@ static const bl_part *toc_part(bk *k) {
 
 /* Assembles pages: content pages already flowed in content; toc flowed from
  * hs with first_page numbers. Returns the index of the first content page. */
-static int assemble(bk *k, page_vec *out, page_vec *content, page_vec *toc) {
+static int assemble(bk *k, page_vec *out, page_vec *content, page_vec *toc, page_vec *idx) {
   out->n = 0;
   int first_content = 0;
   for (size_t i = 0; i < k->L->nparts; i++) {
@@ -1605,6 +1835,9 @@ static int assemble(bk *k, page_vec *out, page_vec *content, page_vec *toc) {
     case BL_PART_TOC:
       for (size_t j = 0; j < toc->n; j++) vec_push(out, toc->items[j]);
       break;
+    case BL_PART_INDEX:
+      for (size_t j = 0; j < idx->n; j++) vec_push(out, idx->items[j]);
+      break;
     case BL_PART_CONTENT:
       first_content = (int)out->n;
       for (size_t j = 0; j < content->n; j++) vec_push(out, content->items[j]);
@@ -1627,8 +1860,8 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
   k.ok = true;
   bool ok = false;
   str_vec temps = {0}, finals = {0};
-  page_vec content = {0}, toc = {0}, pages = {0}, printer = {0};
-  box_vec tocb = {0};
+  page_vec content = {0}, toc = {0}, idx = {0}, pages = {0}, printer = {0};
+  box_vec tocb = {0}, ixb = {0};
   VEC(heading_ref) hs = {0};
 
   k.L = booklayout_load(a, s ? s->root : NULL, b->layout, d);
@@ -1680,7 +1913,9 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
   /* 2. flow the content, then the contents with real page numbers. The
    * content is flowed again when the pages before it turn out to move its
    * first page from a right-hand to a left-hand side (left/right breaks). */
-  const bl_part *tp = toc_part(&k);
+  const bl_part *tp = toc_part(&k), *ip = NULL;
+  for (size_t i = 0; i < k.L->nparts; i++)
+    if (k.L->parts[i].kind == BL_PART_INDEX) ip = &k.L->parts[i];
   int first_content = 0, base = 1;
   for (size_t i = 0; i < k.L->nparts && k.L->parts[i].kind != BL_PART_CONTENT; i++)
     base += k.L->parts[i].kind == BL_PART_NOTES ? k.L->parts[i].count : 1;
@@ -1702,7 +1937,12 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
         toc_boxes(&k, tp, hs.items, hs.n, first_content + 1, &tocb, pass == 0);
         flow_boxes(&k, &toc, PG_TOC, tocb.items, tocb.n, 1);
       }
-      int fc = assemble(&k, &pages, &content, &toc);
+      idx.n = 0;
+      if (ip) {
+        index_boxes(&k, ip, &content, first_content + 1, &ixb, pass == 0);
+        if (ixb.n > 1) flow_boxes(&k, &idx, PG_TOC, ixb.items, ixb.n, 1);
+      }
+      int fc = assemble(&k, &pages, &content, &toc, &idx);
       if (pass > 0 && fc == first_content) break;
       first_content = fc;
     }
@@ -1813,6 +2053,8 @@ done:
   vec_free(&pages);
   vec_free(&printer);
   vec_free(&tocb);
+  vec_free(&ixb);
+  vec_free(&idx);
   vec_free(&hs);
   vec_free(&k.content);
   vec_free(&k.pending);
