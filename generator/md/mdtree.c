@@ -11,6 +11,7 @@
 #include "../core/map.h"
 #include "../core/str.h"
 #include "../core/vec.h"
+#include "md.h"
 
 typedef VEC(mdt_run) run_vec;
 typedef VEC(mdt_block *) block_vec;
@@ -127,9 +128,38 @@ static void inlines(conv *c, cmark_node *parent, unsigned style, const char *url
   }
 }
 
+/* Danish typography on the text runs of one block, as the site has it
+ * (md_typography: "…" → »…«, no-break spaces in "10 kr."): the character
+ * before a run is set in front of it while it is converted, so a quote
+ * that opens in one run and closes in the next (around emphasis or a link)
+ * gets the right side. Code keeps its straight quotes. */
+static void typeset_runs(conv *c, run_vec *runs) {
+  const char *prev = "";
+  for (size_t i = 0; i < runs->n; i++) {
+    mdt_run *r = &runs->items[i];
+    if (r->kind == MDR_SOFTBREAK || r->kind == MDR_HARDBREAK) {
+      prev = " ";
+      continue;
+    }
+    if (r->kind != MDR_TEXT || !*r->text) continue;
+    if (r->style & MDS_CODE) {
+      prev = "x";
+      continue;
+    }
+    const char *in = arena_printf(c->a, "%s%s", prev, r->text);
+    const char *out = md_typography(in, NULL, c->a);
+    size_t pl = strlen(prev);
+    if (out != in && strncmp(out, prev, pl) == 0) r->text = out + pl;
+    size_t n = strlen(r->text), k = n;
+    while (k > 0 && ((unsigned char)r->text[k - 1] & 0xC0) == 0x80) k--;
+    prev = k > 0 ? arena_strdup(c->a, r->text + k - 1) : "";
+  }
+}
+
 static void set_runs(conv *c, mdt_block *b, cmark_node *n) {
   run_vec runs = {0};
   inlines(c, n, 0, NULL, &runs);
+  typeset_runs(c, &runs);
   b->runs = arena_alloc(c->a, (runs.n ? runs.n : 1) * sizeof *b->runs);
   if (runs.n) memcpy(b->runs, runs.items, runs.n * sizeof *b->runs);
   b->nruns = runs.n;

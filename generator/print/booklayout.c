@@ -454,6 +454,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
   L->family = "Noto Sans";
   L->mono = "Noto Sans Mono";
   L->lang = "da-DK";
+  L->print_urls = true;
   double size = 10, leading = 1.35;
   static const char *const root_ok[] = {"name", NULL};
   check_attrs(&r, root, root_ok);
@@ -504,9 +505,10 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       num_attr(&r, c, "size", &size, 4, 48);
       num_attr(&r, c, "leading", &leading, 0.8, 4);
     } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
-               strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title")) {
+               strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title") && strcmp(en, "links") &&
+               strcmp(en, "video")) {
       err(&r, c, "unknown element <%s>; known: page margins columns font style header footer "
-                 "template page-title sequence%s",
+                 "links video template page-title sequence%s",
           en, NULL);
     }
     if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);
@@ -529,6 +531,14 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       read_running(&r, c, &L->footer);
     } else if (strcmp(en, "template") == 0) {
       read_template(&r, c, &tps);
+    } else if (strcmp(en, "links") == 0) {
+      static const char *const ok[] = {"print-url", NULL};
+      check_attrs(&r, c, ok);
+      bool_attr(&r, c, "print-url", &L->print_urls);
+    } else if (strcmp(en, "video") == 0) {
+      static const char *const ok[] = {"qr", NULL};
+      check_attrs(&r, c, ok);
+      bool_attr(&r, c, "qr", &L->video_qr);
     } else if (strcmp(en, "page-title") == 0) {
       static const char *const ok[] = {"if", "level", NULL};
       check_attrs(&r, c, ok);

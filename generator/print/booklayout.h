@@ -115,6 +115,8 @@ typedef struct booklayout {
   bl_running header, footer;
   bl_part *parts; size_t nparts;
   bl_template *templates; size_t ntemplates;
+  bool print_urls;          /* <links print-url>: a web link's URL after its text (default true) */
+  bool video_qr;            /* <video qr="true">: a video block as a QR code beside its URL */
   const char *title_if;     /* <page-title if="group" level="2"/>: pages with this field */
   int title_level;          /* have their title as a heading of this level, not h1 */
 } booklayout;

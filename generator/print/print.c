@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,7 @@ struct box {
   bool has_num;
   const char *link_dest; /* toc: the whole entry links here */
   cairo_surface_t *img; /* BX_IMAGE */
+  bool crisp;          /* image: scaled without smoothing (a QR code) */
   double ih;
   const char *alt;
   trow *rows;          /* BX_TABLE */
@@ -299,6 +301,18 @@ static void resolve_link(bk *k, const char *url, link_span *ls) {
                          pu, url);
 }
 
+/* A link written as a web address (http, https) as it is printed: without
+ * the scheme and a trailing slash; NULL for other links. */
+static const char *web_url(const char *u) {
+  static __thread char buf[512];
+  const char *p = str_starts(u, "https://") ? u + 8 : str_starts(u, "http://") ? u + 7 : NULL;
+  if (!p) return NULL;
+  snprintf(buf, sizeof buf, "%s", p);
+  size_t n = strlen(buf);
+  if (n && buf[n - 1] == '/') buf[n - 1] = '\0';
+  return buf;
+}
+
 static void tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate) {
   for (size_t i = 0; i < n; i++) {
     const mdt_run *r = &runs[i];
@@ -328,6 +342,12 @@ static void tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphe
     if (r->style & MDS_CODE) {
       tb_attr(tb, pango_attr_family_new(k->L->mono), start, end);
       tb_attr(tb, pango_attr_scale_new(0.9), start, end);
+    }
+    if (r->kind == MDR_TEXT && r->url && k->L->print_urls && strcmp(r->text, r->url) != 0 &&
+        !is_external(r->text) && web_url(r->url) &&
+        (i + 1 == n || !runs[i + 1].url || strcmp(runs[i + 1].url, r->url) != 0)) {
+      /* The last run of a link to the web: its address follows in print. */
+      sbuf_printf(&tb->s, "%s(%s)", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0", web_url(r->url));
     }
     if (r->url) {
       tb_attr(tb, pango_attr_foreground_new(0x1f1f, 0x4e4e, 0x8c8c), start, end);
@@ -599,7 +619,75 @@ static void image_box(bk *k, ctx *c, const mdt_block *blk) {
   }
 }
 
+/* A QR code of s as an image surface, one pixel per module and a quiet
+ * zone of four; NULL when libqrencode fails. */
+static cairo_surface_t *qr_surface(bk *k, const char *s) {
+  QRcode *q = QRcode_encodeString(s, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!q) return NULL;
+  int n = q->width + 8;
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, n, n);
+  arena_defer(k->a, destroy_surface, img);
+  cairo_surface_flush(img);
+  unsigned char *px = cairo_image_surface_get_data(img);
+  int stride = cairo_image_surface_get_stride(img);
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++) {
+      bool dark = x >= 4 && y >= 4 && x < n - 4 && y < n - 4 &&
+                  (q->data[(y - 4) * q->width + (x - 4)] & 1);
+      ((uint32_t *)(px + y * stride))[x] = dark ? 0x000000 : 0xffffff;
+    }
+  cairo_surface_mark_dirty(img);
+  QRcode_free(q);
+  return img;
+}
+
+/* A fenced block ```video with the lines "id: YOUTUBE-ID" and "title: …":
+ * in print, the title and the short address https://youtu.be/ID, with a
+ * QR code of it where the layout asks (<video qr="true"/>). */
+static bool video_box(bk *k, ctx *c, const mdt_block *blk) {
+  if (!blk->info || strncmp(blk->info, "video", 5) != 0 || (blk->info[5] && blk->info[5] != ' '))
+    return false;
+  const char *id = NULL, *title = NULL;
+  for (const char *l = blk->text ? blk->text : ""; *l;) {
+    const char *e = strchr(l, '\n');
+    size_t len = e ? (size_t)(e - l) : strlen(l);
+    const char *line = arena_strndup(k->a, l, len);
+    if (str_starts(line, "id:")) id = line + 3;
+    else if (str_starts(line, "title:")) title = line + 6;
+    l += len + (e ? 1 : 0);
+  }
+  while (id && *id == ' ') id++;
+  while (title && *title == ' ') title++;
+  if (!id || !*id) return false;
+  const char *url = arena_printf(k->a, "https://youtu.be/%s", id);
+  if (k->L->video_qr) {
+    cairo_surface_t *img = qr_surface(k, url);
+    if (img) {
+      box *b = new_box(k, BX_IMAGE, &k->L->styles[BL_P], c->x);
+      b->img = img;
+      b->crisp = true;
+      b->w = b->ih = 24 * MM;
+      b->alt = arena_printf(k->a, "QR-kode til videoen %s", title ? title : url);
+      b->tag = "Figure";
+      b->sb = 2 * MM;
+      b->sa = 1 * MM;
+      b->keep = true;
+      emit(k, b);
+    }
+  }
+  mdt_run r[2] = {{MDR_TEXT, MDS_STRONG, arena_printf(k->a, "Se videoen%s%s%s ", title ? " »" : "", title ? title : "", title ? "«" : ""), NULL, 0},
+                  {MDR_TEXT, 0, url, url, 0}};
+  mdt_block cap = {0};
+  cap.runs = r;
+  cap.nruns = 2;
+  ctx cc = *c;
+  cc.marker = NULL;
+  text_box(k, &cc, &cap, BL_CAPTION, "Caption");
+  return true;
+}
+
 static void code_box(bk *k, ctx *c, const mdt_block *blk) {
+  if (video_box(k, c, blk)) return;
   const bl_style *st = &k->L->styles[BL_CODE];
   box *b = new_box(k, BX_TEXT, st, c->x);
   b->pad = 1.5 * MM;
@@ -1256,7 +1344,7 @@ static void draw_frag(draw *dr, const frag *fr, int pageno) {
     cairo_translate(cr, x, y);
     cairo_scale(cr, b->w / iw, b->ih / ih);
     cairo_set_source_surface(cr, b->img, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_pattern_set_filter(cairo_get_source(cr), b->crisp ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
     cairo_paint(cr);
     cairo_restore(cr);
     break;
