@@ -11,7 +11,9 @@
 #     alone, the floor of Markdown work (the fastest of BENCH_RUNS rounds: a
 #     floor is a lower bound, and the machine may be shared);
 #  4. prints a table: median wall time of klar and Hugo, Hugo/klar, the floor,
-#     klar/floor, peak memory, and the pages each wrote.
+#     klar/floor, peak memory, and the pages each wrote;
+#  5. print: bench/print/run.sh times the pixi booklet and the A5 catalog
+#     booklet with klar beside WeasyPrint on the same text, and prints the ratio.
 #
 # Exits non-zero only when a tool fails (or is missing), never on ratios.
 #
@@ -19,7 +21,7 @@
 #   BENCH_PAGES  pages to generate (10000)     BENCH_SEED  seed (1)
 #   BENCH_RUNS   runs per tool, incl. warm-up (5)
 #   BENCH_JOBS   klar's -j and the floor's threaded variant (nproc)
-#   BENCH_TOOLS  which to run, of "klar hugo floor" (all)
+#   BENCH_TOOLS  which to run, of "klar hugo floor print" (all)
 #   BENCH_PUBLIC where the built sites go (default: a fresh folder in
 #                /dev/shm, removed at the end; else bench/out). On tmpfs the
 #                times are the generators' own: on this VM's disk, repeated
@@ -35,7 +37,7 @@ PAGES=${BENCH_PAGES:-10000}
 SEED=${BENCH_SEED:-1}
 RUNS=${BENCH_RUNS:-5}
 JOBS=${BENCH_JOBS:-$(nproc)}
-TOOLS=${BENCH_TOOLS:-klar hugo floor}
+TOOLS=${BENCH_TOOLS:-klar hugo floor print}
 BUILD=${BUILD:-build}
 # make passes KLAR_BIN and BUILD through when they are set on its command line.
 KLAR=${KLAR:-${KLAR_BIN:-klar}}
@@ -254,5 +256,11 @@ BEGIN {
     printf "%-32s %10s\n", "klar/floor (" jobs " threads)", ratio(km, fjm)
   printf "\n"
 }' | tee "$OUT/results.txt"
+
+# --- 5. print ----------------------------------------------------------------
+
+if wants print; then
+  KLAR=$KLAR sh bench/print/run.sh || failed=1
+fi
 
 exit $failed
