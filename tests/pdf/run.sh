@@ -15,7 +15,8 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
-KLAR=${KLAR:-./klar}
+KLAR=${KLAR:-${KLAR_BIN:-./klar}}
+case $KLAR in */*) ;; *) KLAR=./$KLAR ;; esac
 out=tests/out/pdf
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }

@@ -403,6 +403,113 @@ TEST(a5_booklet_with_toc_and_padding) {
   arena_free(a);
 }
 
+TEST(layout_new_elements) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *x = "<print xmlns=\"urn:klar:print\">\n"
+                  "  <style element=\"h2\" break-before=\"left\"/>\n"
+                  "  <style element=\"h3\" break-before=\"between\"/>\n"
+                  "  <links print-url=\"false\"/>\n"
+                  "  <video qr=\"true\"/>\n"
+                  "  <page-title if=\"group stages\" level=\"2\"/>\n"
+                  "  <template place=\"after\" if=\"programme\">| a | b |\n  |---|---|\n"
+                  "  <each field=\"programme\">| {start} | {offer.title/title} |\n  </each></template>\n"
+                  "  <sequence><cover/><toc/><content/><index field=\"stages\" title=\"R\"/>"
+                  "<notes title=\"Noter\" fill=\"true\" lines=\"6\"><text>Set</text></notes><page/><back/></sequence>\n"
+                  "</print>\n";
+  booklayout *L = booklayout_parse(a, x, strlen(x), "layouts/print/ok.xml", d);
+  char *txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  CHECK(L != NULL);
+  if (L) {
+    CHECK(L->styles[BL_H2].break_before && L->styles[BL_H2].break_side == 2);
+    CHECK(L->styles[BL_H3].break_before && L->styles[BL_H3].break_between);
+    CHECK(!L->print_urls && L->video_qr);
+    CHECK_STR(L->title_if, "group stages");
+    CHECK(L->title_level == 2);
+    CHECK(L->ntemplates == 1 && L->templates[0].after && L->templates[0].nsegs >= 2);
+    CHECK(L->templates[0].segs[0].text[0] == '|'); /* indentation dropped */
+    CHECK(L->nparts == 7 && L->parts[3].kind == BL_PART_INDEX && L->parts[4].kind == BL_PART_NOTES);
+    CHECK(L->parts[4].fill && L->parts[4].ntexts == 1 && L->parts[5].text_page);
+  }
+  const char *y = "<print xmlns=\"urn:klar:print\">\n"
+                  "  <style element=\"h2\" break-before=\"sometimes\"/>\n"
+                  "  <template><foo/></template>\n"
+                  "  <sequence><content/>\n<index/></sequence>\n"
+                  "</print>\n";
+  CHECK(booklayout_parse(a, y, strlen(y), "layouts/print/bad.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "bad.xml:2:") && strstr(txt, "break-before must be"));
+  CHECK(strstr(txt, "bad.xml:3:") && strstr(txt, "unknown element <foo> in <template>"));
+  CHECK(strstr(txt, "bad.xml:5:") && strstr(txt, "<index> needs a field"));
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
+TEST(mdtree_danish_quotes) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *src = "Hun sagde \"*hej*\" og \"farvel\". `\"kode\"`\n";
+  mdt_block *doc = mdtree_parse(a, src, strlen(src), "q.md", 0, d);
+  CHECK(doc->nchildren == 1);
+  sbuf s = SBUF_INIT;
+  for (size_t i = 0; doc->nchildren && i < doc->children[0]->nruns; i++)
+    sbuf_puts(&s, doc->children[0]->runs[i].text);
+  CHECK_STR(sbuf_str(&s), "Hun sagde \xC2\xBBhej\xC2\xAB og \xC2\xBB" "farvel\xC2\xAB. \"kode\"");
+  sbuf_free(&s);
+  diag_free(d);
+  arena_free(a);
+}
+
+TEST(catalog_templates_and_index) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  /* Two life stages (pages referenced from the offers' `stages`) and three
+   * offers; the katalog layout sets the offers' facts from a template and
+   * lists them by life stage in an index after the content. */
+  page *st[2];
+  st[0] = make_page(a, "livsfaser/skolestart.md", "Skolestart", "x\n");
+  st[0]->weight = 5;
+  st[1] = make_page(a, "livsfaser/graviditet.md", "Graviditet", "x\n");
+  st[1]->weight = 1;
+  page *pages[3];
+  for (int i = 0; i < 3; i++) {
+    pages[i] = make_page(a, arena_printf(a, "tilbud/t%d.md", i), themes[i], theme_body(a, i));
+    val *l = val_new(a, VAL_LIST, 3, 1);
+    for (int j = 0; j <= i % 2; j++) {
+      val *r = val_new(a, VAL_REF, 3, 1);
+      r->u.ref.s = st[j]->src;
+      r->u.ref.page = st[j];
+      val_list_push(a, l, r);
+    }
+    val_map_put(a, pages[i]->fm, "stages", l);
+    val_map_put(a, pages[i]->fm, "contact", val_str(a, "Skolerne, skole@hedensted.dk", 4, 1));
+  }
+  site s = {0};
+  s.root = root;
+  s.content_dir = "content";
+  s.title = "KLAR til Læring";
+  booklet_spec b = {0};
+  b.name = "katalog-test";
+  b.layout = "katalog";
+  b.title = "Tema- og tilbudskatalog";
+  b.pages = pages;
+  b.npages = 3;
+  booklet_info with = {0}, without = {0};
+  bool ok = print_booklet(&s, &b, "build/print-test-out", d, &with);
+  char *txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  CHECK(ok);
+  for (int i = 0; i < 3; i++) pages[i]->fm = val_new(a, VAL_MAP, 1, 1);
+  CHECK(print_booklet(&s, &b, "build/print-test-out", d, &without));
+  CHECK(with.pages > without.pages); /* the index and the facts take room */
+  diag_free(d);
+  arena_free(a);
+}
+
 TEST(booklet_errors) {
   arena *a = arena_new();
   diag *d = diag_new();
@@ -518,6 +625,9 @@ int main(void) {
   RUN(imposition_order);
   RUN(pixi_booklet);
   RUN(a5_booklet_with_toc_and_padding);
+  RUN(layout_new_elements);
+  RUN(mdtree_danish_quotes);
+  RUN(catalog_templates_and_index);
   RUN(booklet_errors);
   RUN(long_a5_page);
   return harness_done("print");
