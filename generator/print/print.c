@@ -1816,7 +1816,7 @@ static void index_boxes(bk *k, const bl_part *part, page_vec *content, int first
       vec_push(&gs.items[g].members, (int)i);
     }
   }
-  qsort(gs.items, gs.n, sizeof *gs.items, ix_cmp);
+  if (gs.n) qsort(gs.items, gs.n, sizeof *gs.items, ix_cmp);
   const bl_style *tt = &k->L->styles[BL_TOC_TITLE];
   box *t = new_box(k, BX_TEXT, tt, 0);
   t->brk = true;
