@@ -96,6 +96,8 @@ struct box {
   const char *anchor;  /* first box of a booklet page: the page's destination */
   const char *plain;   /* heading: text for the outline and contents */
   int src_page;        /* index of the booklet page it came from */
+  const char *file;    /* ... and its file and line, for messages */
+  int line;
   text num;            /* toc: the page number, right-aligned */
   bool has_num;
   const char *link_dest; /* toc: the whole entry links here */
@@ -428,6 +430,7 @@ static box *new_box(bk *k, bx_kind kind, const bl_style *st, double x) {
   b->brk_side = st ? st->break_side : 0;
   b->bar_x = -1;
   b->src_page = k->cur_page;
+  b->file = k->cur_file;
   return b;
 }
 
@@ -489,6 +492,7 @@ static void text_box(bk *k, ctx *c, const mdt_block *blk, bl_element el, const c
   tb_runs(k, &tb, blk->runs, blk->nruns, st->hyphenate);
   b->t = make_text(k, &tb, st, b->w, false);
   tb_free(&tb);
+  b->line = blk->line;
   b->tag = tag;
   if (c->in_quote) b->bar_x = c->bar_x;
   if (el == BL_LI && c->tight) b->sa = st->space_after * MM * 0.5;
@@ -512,6 +516,7 @@ static void heading_box(bk *k, ctx *c, const mdt_block *blk) {
   b->t = make_text(k, &tb, st, b->w, false);
   tb_free(&tb);
   static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+  b->line = blk->line;
   b->tag = tags[blk->level - 1];
   b->level = blk->level;
   b->dest = arena_printf(k->a, "p%d-%s", k->cur_page, blk->id);
@@ -590,14 +595,29 @@ static void image_box(bk *k, ctx *c, const mdt_block *blk) {
   const bl_style *st = &k->L->styles[BL_P];
   box *b = new_box(k, BX_IMAGE, st, c->x);
   int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-  double natural = iw * 72.0 / 150.0; /* 150 dpi at the most */
-  double w = natural < b->w ? natural : b->w;
+  if ((double)iw * ih > 60e6) {
+    diag_error(k->d, k->cur_file, blk->line, blk->col,
+               "image '%s' is %d × %d pixels, more than a booklet takes (60 megapixels); "
+               "scale it to 300 dpi at its printed size",
+               blk->src, iw, ih);
+    k->ok = false;
+    return;
+  }
+  /* Scaled to the column (then to the page's height); the print shop's
+   * 200 dpi is checked below. */
+  double w = b->w;
   double h = w * ih / iw;
   double maxh = k->frame_h * 0.85;
   if (h > maxh) {
     w *= maxh / h;
     h = maxh;
   }
+  double dpi = iw / (w / 72.0);
+  if (dpi < 199.5)
+    diag_warning(k->d, k->cur_file, blk->line, blk->col,
+                 "image '%s' prints at %.0f dpi, below the 200 a print shop asks for; use one "
+                 "of at least %.0f pixels across",
+                 blk->src, dpi, ceil(w / 72.0 * 300));
   b->img = img;
   b->w = w;
   b->ih = h;
@@ -711,6 +731,7 @@ static void rule_box(bk *k, ctx *c) {
 static void table_box(bk *k, ctx *c, const mdt_block *blk) {
   const bl_style *td = &k->L->styles[BL_TABLE], *th = &k->L->styles[BL_TH];
   box *b = new_box(k, BX_TABLE, td, c->x);
+  b->line = blk->line;
   int nc = blk->ncols > 0 ? blk->ncols : 1;
   b->ncols = nc;
   b->cellpad = 1.2 * MM;
@@ -1121,7 +1142,13 @@ static void flow_text(flow *f, box *b) {
         next_frame(f);
         continue;
       }
-      k = from + 1; /* a line taller than a frame: place it anyway */
+      /* A line taller than a frame cannot be set. */
+      diag_error(f->k->d, b->file, b->line, 0,
+                 "a line of this text is taller than the page's text area (%.0f mm); make "
+                 "the text smaller or the layout's margins narrower",
+                 f->k->frame_h / MM);
+      f->k->ok = false;
+      k = from + 1;
     }
     place(f, b, from, k, text_h(b, from, k), from == 0, false, false);
     next_frame(f);
@@ -1148,7 +1175,12 @@ static void flow_table(flow *f, box *b) {
         next_frame(f);
         continue;
       }
-      k = r + 1, used = b->rows[r].h; /* a row taller than a frame */
+      diag_error(f->k->d, b->file, b->line, 0,
+                 "a row of this table is taller than the page's text area (%.0f mm); shorten "
+                 "the cell's text",
+                 f->k->frame_h / MM);
+      f->k->ok = false;
+      k = r + 1, used = b->rows[r].h;
     }
     /* Fragments hold body rows from..to; the header rows are drawn above
      * each of them (first: as the table's own header). */
@@ -2054,6 +2086,7 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
       i++;
     }
   }
+  if (!k.ok) goto done; /* text that cannot be set, reported by the flow */
   /* Running sections: the last first-level heading begun on or before a page. */
   const char *section = NULL, *subsection = NULL;
   for (size_t i = 0; i < pages.n; i++) {

@@ -15,6 +15,7 @@
 #include "print/print.h"
 #include <cairo.h>
 #include <qpdf/qpdf-c.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -510,6 +511,60 @@ TEST(catalog_templates_and_index) {
   arena_free(a);
 }
 
+TEST(fit_errors_and_low_dpi) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  /* A layout whose h1 is taller than its text area: an error at the
+   * heading's line, and no PDF. */
+  fsx_mkdirs("build/print-test-fit/layouts/print");
+  fsx_mkdirs("build/print-test-fit/content/temaer");
+  const char *x = "<print xmlns=\"urn:klar:print\"><page width=\"100\" height=\"100\"/>"
+                  "<margins inner=\"10\" outer=\"10\" top=\"10\" bottom=\"10\"/>"
+                  "<style element=\"h2\" size=\"200\"/></print>\n";
+  FILE *f = fopen("build/print-test-fit/layouts/print/huge.xml", "w");
+  CHECK(f != NULL);
+  if (f) {
+    fputs(x, f);
+    fclose(f);
+  }
+  page *pages[1];
+  pages[0] = make_page(a, "temaer/stor.md", "Stor", "Tekst.\n\n## Kæmpe\n\nMere tekst.\n");
+  pages[0]->dir = "temaer";
+  site s = {0};
+  s.root = "build/print-test-fit";
+  s.content_dir = "build/print-test-fit/content";
+  s.title = "KLAR til Læring";
+  booklet_spec b = {0};
+  b.name = "stor";
+  b.layout = "huge";
+  b.pages = pages;
+  b.npages = 1;
+  CHECK(!print_booklet(&s, &b, "build/print-test-fit/out", d, NULL));
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "content/temaer/stor.md:7:") && strstr(txt, "taller than the page's text area"));
+  free(txt);
+  CHECK(!fsx_is_file("build/print-test-fit/out/stor.pdf"));
+  /* A 100 px image across an A5 column prints at 22 dpi: a warning with
+   * its position, and the booklet is still made. */
+  diag *d2 = diag_new();
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 50);
+  CHECK(cairo_surface_write_to_png(img, "build/print-test-fit/content/temaer/lille.png") ==
+        CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy(img);
+  pages[0] = make_page(a, "temaer/lille.md", "Lille", "Tekst.\n\n![Lille](lille.png)\n");
+  pages[0]->dir = "temaer";
+  s.root = root;
+  b.layout = "a5";
+  b.name = "lille";
+  CHECK(print_booklet(&s, &b, "build/print-test-fit/out", d2, NULL));
+  txt = diag_text(d2);
+  CHECK(strstr(txt, "content/temaer/lille.md:7:1: warning:") && strstr(txt, "dpi, below the 200"));
+  free(txt);
+  diag_free(d2);
+  diag_free(d);
+  arena_free(a);
+}
+
 TEST(booklet_errors) {
   arena *a = arena_new();
   diag *d = diag_new();
@@ -559,12 +614,13 @@ TEST(long_a5_page) {
   arena *a = arena_new();
   diag *d = diag_new();
   fsx_mkdirs("build/print-test-out/content/temaer");
-  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 600, 300);
+  /* 1400 px across the 116 mm column: 306 dpi, no warning. */
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1400, 700);
   cairo_t *cr = cairo_create(img);
   cairo_set_source_rgb(cr, 0.05, 0.31, 0.43);
   cairo_paint(cr);
   cairo_set_source_rgb(cr, 0.7, 0.13, 0.18);
-  cairo_arc(cr, 300, 150, 100, 0, 6.3);
+  cairo_arc(cr, 700, 350, 230, 0, 6.3);
   cairo_fill(cr);
   cairo_destroy(cr);
   CHECK(cairo_surface_write_to_png(img, "build/print-test-out/content/temaer/cirkel.png") ==
@@ -628,6 +684,7 @@ int main(void) {
   RUN(layout_new_elements);
   RUN(mdtree_danish_quotes);
   RUN(catalog_templates_and_index);
+  RUN(fit_errors_and_low_dpi);
   RUN(booklet_errors);
   RUN(long_a5_page);
   return harness_done("print");
