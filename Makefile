@@ -10,7 +10,7 @@ BUILD   ?= build
 
 # Install missing build dependencies before anything asks pkg-config.
 DEPS_STAMP := $(BUILD)/.deps-build
-$(shell mkdir -p $(BUILD) && { [ -f $(DEPS_STAMP) ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
+$(shell mkdir -p $(BUILD) && { [ $(DEPS_STAMP) -nt scripts/deps.sh ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
 
 PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
