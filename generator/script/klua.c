@@ -23,11 +23,6 @@
 #include "../core/fsx.h"
 #include "../md/md.h"
 
-/* md lands in parallel with this module: until md_inline is linked in, the
- * weak reference stays NULL and markdown() says so instead of the whole
- * program failing to link. */
-#pragma weak md_inline
-
 enum { IDX_G = 1, IDX_E, IDX_S, IDX_X, IDX_MSGH, IDX_TOP = IDX_MSGH };
 
 /* The count hook runs every HOOK_STEP instructions; cheap enough to leave on. */
@@ -744,7 +739,6 @@ static int h_markdown(lua_State *L) {
     return 1;
   }
   const char *src = luaL_checkstring(L, 1);
-  if (!md_inline) return luaL_error(L, "markdown: this build of klar has no Markdown renderer");
   md_options o;
   memset(&o, 0, sizeof o);
   o.site_passes = true;
