@@ -34,6 +34,8 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd node nodejs
   need_cmd npm npm
   need_cmd java openjdk-17-jre-headless
+  need_cmd clang clang
+  need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi
 if [ "$want" = bench ]; then
   need_cmd hugo hugo
