@@ -506,9 +506,9 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       num_attr(&r, c, "leading", &leading, 0.8, 4);
     } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
                strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title") && strcmp(en, "links") &&
-               strcmp(en, "video")) {
+               strcmp(en, "video") && strcmp(en, "footnotes")) {
       err(&r, c, "unknown element <%s>; known: page margins columns font style header footer "
-                 "links video template page-title sequence%s",
+                 "links video footnotes template page-title sequence%s",
           en, NULL);
     }
     if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);
@@ -539,6 +539,13 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       static const char *const ok[] = {"qr", NULL};
       check_attrs(&r, c, ok);
       bool_attr(&r, c, "qr", &L->video_qr);
+    } else if (strcmp(en, "footnotes") == 0) {
+      static const char *const ok[] = {"place", NULL};
+      check_attrs(&r, c, ok);
+      const char *v = attr(&r, c, "place");
+      if (v && strcmp(v, "page") == 0) L->notes_on_page = true;
+      else if (v && strcmp(v, "section") == 0) L->notes_on_page = false;
+      else if (v) err(&r, c, "place must be page or section, not '%s'%s", v, NULL);
     } else if (strcmp(en, "page-title") == 0) {
       static const char *const ok[] = {"if", "level", NULL};
       check_attrs(&r, c, ok);

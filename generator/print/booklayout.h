@@ -117,6 +117,9 @@ typedef struct booklayout {
   bl_template *templates; size_t ntemplates;
   bool print_urls;          /* <links print-url>: a web link's URL after its text (default true) */
   bool video_qr;            /* <video qr="true">: a video block as a QR code beside its URL */
+  bool notes_on_page;       /* <footnotes place="page">: a footnote at the foot of the column
+                               where its reference falls; else ("section", the default)
+                               after the body of its booklet page */
   const char *title_if;     /* <page-title if="group" level="2"/>: pages with this field */
   int title_level;          /* have their title as a heading of this level, not h1 */
 } booklayout;

@@ -16,6 +16,7 @@
  *               into place only when all of them succeeded.
  */
 #include "print.h"
+#include <assert.h>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
@@ -74,6 +75,24 @@ typedef struct trow {
 } trow;
 
 typedef struct box box;
+
+/* A footnote set at the foot of a page (<footnotes place="page">): its
+ * boxes, flowed as one block that is never split. */
+typedef struct fnote {
+  box **boxes;
+  int nboxes;
+  double h;            /* its boxes' height with the space between them, pt */
+  int number;          /* the footnote's number on its booklet page */
+  bool placed;         /* set on a page by the flow running now */
+} fnote;
+
+/* A footnote reference in a box: the line (text) or row (table) it is on. */
+typedef struct fnref {
+  int line;
+  int number;
+  fnote *note;         /* NULL until the booklet page's notes are made */
+} fnref;
+
 struct box {
   bx_kind kind;
   double x, w;         /* from the column's left edge, pt */
@@ -108,6 +127,8 @@ struct box {
   trow *rows;          /* BX_TABLE */
   int nrows, nheader, ncols;
   double *colx, *colw, cellpad;
+  fnref *refs;         /* footnote references, when notes go on the page */
+  int nrefs;
 };
 
 typedef struct frag {
@@ -120,10 +141,16 @@ typedef struct frag {
 
 typedef enum { PG_COVER, PG_TOC, PG_CONTENT, PG_BACK, PG_BLANK, PG_NOTES } pg_kind;
 
+typedef struct pnote {
+  fnote *n;
+  int col;             /* the column at whose foot it stands */
+} pnote;
+
 typedef struct bpage {
   pg_kind kind;
   const bl_part *part;
   VEC(frag) frags;
+  VEC(pnote) notes;    /* footnotes at the foot of its columns, in order */
   const char *section;
   const char *subsection;
   int note;            /* notes: which of its part's pages */
@@ -159,6 +186,7 @@ typedef struct bk {
   map dests;           /* page src → destination name of its start */
   map known;           /* destination names of headings and page starts */
   int hcount[7];       /* headings of each level since the last higher one */
+  VEC(fnote *) notes;  /* every footnote set at the foot of a page */
   bool ok;
 } bk;
 
@@ -239,6 +267,7 @@ typedef struct tbuild {
   sbuf s;
   PangoAttrList *attrs;
   VEC(link_span) links;
+  VEC(fnref) refs;     /* footnote references, line = byte offset in s */
 } tbuild;
 
 static void tb_attr(tbuild *tb, PangoAttribute *at, size_t start, size_t end) {
@@ -324,6 +353,8 @@ static void tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphe
     } else if (r->kind == MDR_HARDBREAK) {
       sbuf_puts(&tb->s, "\xe2\x80\xa8"); /* U+2028 LINE SEPARATOR */
     } else if (r->kind == MDR_FOOTREF) {
+      fnref fr = {(int)start, r->number, NULL};
+      vec_push(&tb->refs, fr);
       sbuf_printf(&tb->s, "%d", r->number);
       size_t end = tb->s.len;
       tb_attr(tb, pango_attr_rise_new(4 * PANGO_SCALE), start, end);
@@ -402,6 +433,29 @@ static void tb_free(tbuild *tb) {
   sbuf_free(&tb->s);
   pango_attr_list_unref(tb->attrs);
   vec_free(&tb->links);
+  vec_free(&tb->refs);
+}
+
+/* Adds the footnote references of builder tb to box b when the layout sets
+ * notes at the foot of the page: with t (the text made from tb), each at
+ * the line of t that holds it; without, at row (a table's row). */
+static void take_refs(bk *k, box *b, const tbuild *tb, const text *t, int row) {
+  if (!tb->refs.n || !k->L->notes_on_page) return;
+  size_t n = (size_t)b->nrefs + tb->refs.n;
+  fnref *all = arena_alloc(k->a, n * sizeof *all);
+  if (b->nrefs) memcpy(all, b->refs, (size_t)b->nrefs * sizeof *all);
+  for (size_t i = 0; i < tb->refs.n; i++) {
+    fnref r = tb->refs.items[i];
+    int line = row;
+    if (t) {
+      line = 0;
+      while (line + 1 < t->nlines && t->lines[line + 1].start <= r.line) line++;
+    }
+    r.line = line;
+    all[b->nrefs + (int)i] = r;
+  }
+  b->refs = all;
+  b->nrefs = (int)n;
 }
 
 /* A text of one plain string. */
@@ -491,6 +545,7 @@ static void text_box(bk *k, ctx *c, const mdt_block *blk, bl_element el, const c
   tb_init(&tb);
   tb_runs(k, &tb, blk->runs, blk->nruns, st->hyphenate);
   b->t = make_text(k, &tb, st, b->w, false);
+  take_refs(k, b, &tb, &b->t, 0);
   tb_free(&tb);
   b->line = blk->line;
   b->tag = tag;
@@ -514,6 +569,7 @@ static void heading_box(bk *k, ctx *c, const mdt_block *blk) {
   tb_init(&tb);
   tb_runs(k, &tb, blk->runs, blk->nruns, false);
   b->t = make_text(k, &tb, st, b->w, false);
+  take_refs(k, b, &tb, &b->t, 0);
   tb_free(&tb);
   static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
   b->line = blk->line;
@@ -788,6 +844,7 @@ static void table_box(bk *k, ctx *c, const mdt_block *blk) {
       if ((size_t)ci < row->nchildren)
         tb_runs(k, &tb, row->children[ci]->runs, row->children[ci]->nruns, true);
       tr->cells[ci] = make_text(k, &tb, &st, b->colw[ci], false);
+      take_refs(k, b, &tb, NULL, r);
       tb_free(&tb);
       if (tr->cells[ci].h > h) h = tr->cells[ci].h;
     }
@@ -986,8 +1043,42 @@ static void template_blocks(bk *k, ctx *c, const page *p, bool after) {
   }
 }
 
+/* The footnotes of a booklet page for the foot of the page: each
+ * definition's boxes are made as usual, then taken out of the content into
+ * a note, and the references made since box first are tied to them. */
+static double full_h(const box *b);
+
+static void foot_notes(bk *k, ctx *c, mdt_block **defs, size_t n, size_t first) {
+  size_t from = k->notes.n;
+  for (size_t i = 0; i < n; i++) {
+    size_t before = k->content.n;
+    blocks(k, c, defs + i, 1);
+    fnote *fn = arena_calloc(k->a, 1, sizeof *fn);
+    fn->number = defs[i]->number;
+    fn->nboxes = (int)(k->content.n - before);
+    fn->boxes = arena_alloc(k->a, (size_t)(fn->nboxes ? fn->nboxes : 1) * sizeof *fn->boxes);
+    double y = 0;
+    for (int j = 0; j < fn->nboxes; j++) {
+      box *b = k->content.items[before + (size_t)j];
+      fn->boxes[j] = b;
+      y += (j ? fn->boxes[j - 1]->sa + b->sb : 0) + full_h(b);
+    }
+    fn->h = y;
+    k->content.n = before;
+    k->last = before ? k->content.items[before - 1] : NULL;
+    if (fn->nboxes) vec_push(&k->notes, fn);
+  }
+  for (size_t i = first; i < k->content.n; i++) {
+    box *b = k->content.items[i];
+    for (int r = 0; r < b->nrefs; r++)
+      for (size_t j = from; j < k->notes.n && !b->refs[r].note; j++)
+        if (k->notes.items[j]->number == b->refs[r].number) b->refs[r].note = k->notes.items[j];
+  }
+}
+
 /* The boxes of one booklet page: its title as a first-level heading unless
- * the body begins with one, then the body, then its footnotes. */
+ * the body begins with one, then the body, then its footnotes (after the
+ * body, or set aside for the foot of the pages, as the layout says). */
 static void page_boxes(bk *k, const page *p, int index) {
   k->cur_page = index;
   k->cur_src = p;
@@ -1025,7 +1116,9 @@ static void page_boxes(bk *k, const page *p, int index) {
     blocks(k, &c, doc->children, nbody);
   }
   template_blocks(k, &c, p, true);
-  if (nfoot) {
+  if (nfoot && k->L->notes_on_page) {
+    foot_notes(k, &c, doc->children + nbody, nfoot, first);
+  } else if (nfoot) {
     rule_box(k, &c);
     k->last->sa = 1.5 * MM;
     k->last->w = k->colw / 3;
@@ -1061,6 +1154,7 @@ typedef struct flow {
   double y;
   int base;            /* physical number of the first page flowed, for left/right breaks */
   size_t first;        /* its index in pages */
+  double notes_h;      /* the footnotes at the foot of this frame, with their rule */
 } flow;
 
 static bpage *new_page(bk *k, page_vec *pages, pg_kind kind, const bl_part *part) {
@@ -1071,10 +1165,14 @@ static bpage *new_page(bk *k, page_vec *pages, pg_kind kind, const bl_part *part
   return p;
 }
 
-static void page_free_frags(void *p) { vec_free(&((bpage *)p)->frags); }
+static void page_free_frags(void *p) {
+  vec_free(&((bpage *)p)->frags);
+  vec_free(&((bpage *)p)->notes);
+}
 
 static void next_frame(flow *f) {
   f->y = 0;
+  f->notes_h = 0;
   if (++f->col < f->k->ncols) return;
   f->col = 0;
   f->pg = new_page(f->k, f->pages, f->kind, NULL);
@@ -1086,6 +1184,49 @@ static void place(flow *f, box *b, int from, int to, double h, bool first, bool 
   frag fr = {b, from, to, f->col, f->y + sb, first, last, rep};
   vec_push(&f->pg->frags, fr);
   f->y += sb + h;
+}
+
+/* Footnotes at the foot of a frame: a short rule in NOTE_RULE above them,
+ * the notes NOTE_GAP apart (the footnote style's space after). */
+#define NOTE_RULE (3 * MM)
+#define NOTE_GAP(k) ((k)->L->styles[BL_FOOTNOTE].space_after * MM)
+
+/* The height of the frame the text may fill: what its footnotes leave. */
+static double room(const flow *f) { return f->k->frame_h - f->notes_h; }
+
+/* Whether reference i of b is the first in lines from..to to its note. */
+static bool first_ref(const box *b, int i, int from, int to) {
+  const fnref *r = &b->refs[i];
+  if (!r->note || r->line < from || r->line >= to) return false;
+  for (int j = 0; j < i; j++)
+    if (b->refs[j].note == r->note && b->refs[j].line >= from && b->refs[j].line < to) return false;
+  return true;
+}
+
+/* The height that the footnotes referred to in lines (or rows) from..to of
+ * b add to the current frame: those not set yet, the first of the frame
+ * with the rule above it. */
+static double notes_need(const flow *f, const box *b, int from, int to) {
+  double h = 0, have = f->notes_h;
+  for (int i = 0; i < b->nrefs; i++) {
+    if (!first_ref(b, i, from, to) || b->refs[i].note->placed) continue;
+    double add = (have > 0 ? NOTE_GAP(f->k) : NOTE_RULE) + b->refs[i].note->h;
+    h += add;
+    have += add;
+  }
+  return h;
+}
+
+/* Sets the footnotes of lines (rows) from..to of b at the foot of the frame. */
+static void place_notes(flow *f, const box *b, int from, int to) {
+  for (int i = 0; i < b->nrefs; i++) {
+    fnote *n = b->refs[i].note;
+    if (!first_ref(b, i, from, to) || n->placed) continue;
+    f->notes_h += (f->notes_h > 0 ? NOTE_GAP(f->k) : NOTE_RULE) + n->h;
+    n->placed = true;
+    pnote pn = {n, f->col};
+    vec_push(&f->pg->notes, pn);
+  }
 }
 
 static double text_h(const box *b, int from, int to) {
@@ -1126,11 +1267,13 @@ static void flow_text(flow *f, box *b) {
   int n = b->t.nlines, from = 0;
   while (from < n) {
     double sb = f->y > 0 ? b->sb : 0;
-    double avail = f->k->frame_h - f->y - sb;
+    double avail = room(f) - f->y - sb;
     int k = from;
-    while (k < n && text_h(b, from, k + 1) <= avail + 0.01) k++;
+    /* A line goes where its footnotes fit below it too. */
+    while (k < n && text_h(b, from, k + 1) + notes_need(f, b, from, k + 1) <= avail + 0.01) k++;
     if (k == n) {
       place(f, b, from, n, text_h(b, from, n), from == 0, true, false);
+      place_notes(f, b, from, n);
       f->y += b->sa;
       return;
     }
@@ -1142,15 +1285,24 @@ static void flow_text(flow *f, box *b) {
         next_frame(f);
         continue;
       }
-      /* A line taller than a frame cannot be set. */
-      diag_error(f->k->d, b->file, b->line, 0,
-                 "a line of this text is taller than the page's text area (%.0f mm); make "
-                 "the text smaller or the layout's margins narrower",
-                 f->k->frame_h / MM);
+      /* A line taller than a frame cannot be set, nor one whose footnotes
+       * leave it no room. */
+      if (text_h(b, from, from + 1) <= avail + 0.01)
+        diag_error(f->k->d, b->file, b->line, 0,
+                   "the footnotes referred to in this text are too long to stand on one page "
+                   "with their reference (%.0f mm); shorten them or set the layout's "
+                   "<footnotes place=\"section\"/>",
+                   f->k->frame_h / MM);
+      else
+        diag_error(f->k->d, b->file, b->line, 0,
+                   "a line of this text is taller than the page's text area (%.0f mm); make "
+                   "the text smaller or the layout's margins narrower",
+                   f->k->frame_h / MM);
       f->k->ok = false;
       k = from + 1;
     }
     place(f, b, from, k, text_h(b, from, k), from == 0, false, false);
+    place_notes(f, b, from, k);
     next_frame(f);
     from = k;
   }
@@ -1163,10 +1315,10 @@ static void flow_table(flow *f, box *b) {
   double hh = header_h(b);
   while (true) {
     double sb = f->y > 0 ? b->sb : 0;
-    double avail = f->k->frame_h - f->y - sb - hh;
+    double avail = room(f) - f->y - sb - hh;
     double used = 0;
-    int k = r;
-    while (k < n && used + b->rows[k].h <= avail + 0.01) {
+    int k = r, lo = first ? 0 : r; /* the first fragment carries the header's references */
+    while (k < n && used + b->rows[k].h + notes_need(f, b, lo, k + 1) <= avail + 0.01) {
       used += b->rows[k].h;
       k++;
     }
@@ -1185,6 +1337,7 @@ static void flow_table(flow *f, box *b) {
     /* Fragments hold body rows from..to; the header rows are drawn above
      * each of them (first: as the table's own header). */
     place(f, b, r, k, hh + used, first, k == n, !first);
+    place_notes(f, b, lo, k);
     if (k == n) {
       f->y += b->sa;
       return;
@@ -1198,7 +1351,8 @@ static void flow_table(flow *f, box *b) {
 /* Flows boxes onto pages appended to pages; base is the physical number
  * of the first of them (odd: a right-hand page). */
 static void flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base) {
-  flow f = {k, pages, kind, NULL, 0, 0, base, pages->n};
+  flow f = {k, pages, kind, NULL, 0, 0, base, pages->n, 0};
+  for (size_t i = 0; i < k->notes.n; i++) k->notes.items[i]->placed = false;
   f.pg = new_page(k, pages, kind, NULL);
   arena_defer(k->a, page_free_frags, f.pg);
   for (size_t i = 0; i < n; i++) {
@@ -1226,14 +1380,14 @@ static void flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n,
         j++;
       }
       if (j < n) need += bs[j]->sb + min_h(bs[j]);
-      if (f.y + need > k->frame_h + 0.01 && need <= k->frame_h) next_frame(&f);
+      if (f.y + need > room(&f) + 0.01 && need <= k->frame_h) next_frame(&f);
     }
     switch (b->kind) {
     case BX_TEXT: flow_text(&f, b); break;
     case BX_TABLE: flow_table(&f, b); break;
     default: {
       double h = full_h(b);
-      if (f.y > 0 && f.y + b->sb + h > k->frame_h + 0.01) next_frame(&f);
+      if (f.y > 0 && f.y + b->sb + h > room(&f) + 0.01) next_frame(&f);
       place(&f, b, 0, 0, h, true, true, false);
       f.y += b->sa;
     }
@@ -1572,6 +1726,41 @@ static void draw_notes(draw *dr, const bpage *pg) {
   }
 }
 
+/* Draws the footnotes of page pg at the foot of their columns: the last
+ * one ends on the text area's bottom edge, above the footer, and a short
+ * rule stands above the first. Each note is a whole structure element. */
+static void draw_foot_notes(draw *dr, const bpage *pg, int pageno) {
+  bk *k = dr->k;
+  for (int col = 0; col < k->ncols; col++) {
+    double h = 0;
+    for (size_t i = 0; i < pg->notes.n; i++)
+      if (pg->notes.items[i].col == col) h += (h > 0 ? NOTE_GAP(k) : NOTE_RULE) + pg->notes.items[i].n->h;
+    if (h <= 0) continue;
+    double y = k->frame_h - h;
+    set_rgb(dr->cr, 0x999999);
+    cairo_rectangle(dr->cr, col_left(k, pageno, col), k->L->top * MM + y + NOTE_RULE / 2,
+                    k->colw / 3, 0.4);
+    cairo_fill(dr->cr);
+    y += NOTE_RULE;
+    bool first = true;
+    for (size_t i = 0; i < pg->notes.n; i++) {
+      const fnote *n = pg->notes.items[i].n;
+      if (pg->notes.items[i].col != col) continue;
+      if (!first) y += NOTE_GAP(k);
+      first = false;
+      for (int j = 0; j < n->nboxes; j++) {
+        box *b = n->boxes[j];
+        if (j) y += n->boxes[j - 1]->sa + b->sb;
+        int from = b->kind == BX_TABLE ? b->nheader : 0;
+        int to = b->kind == BX_TABLE ? b->nrows : b->kind == BX_TEXT ? b->t.nlines : 0;
+        frag fr = {b, from, to, col, y, true, true, false};
+        draw_frag(dr, &fr, pageno);
+        y += full_h(b);
+      }
+    }
+  }
+}
+
 /* Draws page pg (physical number pageno) with its trim box at the current
  * origin. bleed: how far backgrounds reach beyond the trim. */
 static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
@@ -1601,6 +1790,9 @@ static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
   size_t open = dr->tags.n;
   for (size_t i = open; i > 0; i--) cairo_tag_end(dr->cr, dr->tags.items[i - 1]);
   dr->tags.n = open;
+  /* Footnotes last, outside what the page left open; each closes itself. */
+  draw_foot_notes(dr, pg, pageno);
+  assert(dr->tags.n == open);
 }
 
 static void crop_marks(cairo_t *cr, double x0, double y0, double w, double h, double bleed,
@@ -2179,6 +2371,7 @@ done:
   vec_free(&hs);
   vec_free(&k.content);
   vec_free(&k.pending);
+  vec_free(&k.notes);
   map_free(&k.dests);
   map_free(&k.known);
   arena_free(a);

@@ -645,7 +645,7 @@ TEST(long_a5_page) {
                 "3. Tredje punkt\n\n"
                 "```\nkode på flere linjer\n  med indrykning\n```\n\n"
                 "![Rød cirkel på blå bund](cirkel.png \"Figur 1. Den røde tråd\")\n\n"
-                "[^1]: Fodnoten står sidst i afsnittet.\n");
+                "[^1]: Fodnoten står nederst på siden.\n");
   page *pages[1];
   pages[0] = make_page(a, "temaer/lang.md", "En lang side", sbuf_str(&b));
   pages[0]->dir = "temaer";
@@ -671,6 +671,122 @@ TEST(long_a5_page) {
   arena_free(a);
 }
 
+/* ---- footnotes at the foot of the page ---- */
+
+/* Finds the first word of pdftotext -bbox output html that begins with
+ * prefix: returns its page (0-based) and sets its top and bottom, or -1. */
+static int find_word(const char *html, const char *prefix, double *ymin, double *ymax) {
+  int pg = -1;
+  size_t pl = strlen(prefix);
+  for (const char *p = html; (p = strchr(p, '<')); p++) {
+    if (strncmp(p, "<page ", 6) == 0) pg++;
+    if (strncmp(p, "<word ", 6) != 0) continue;
+    const char *gt = strchr(p, '>');
+    if (!gt || strncmp(gt + 1, prefix, pl) != 0) continue;
+    const char *a = strstr(p, "yMin=\""), *b = strstr(p, "yMax=\"");
+    if (!a || !b || a > gt || b > gt) continue;
+    *ymin = atof(a + 6);
+    *ymax = atof(b + 6);
+    return pg;
+  }
+  return -1;
+}
+
+static char *read_cmd(const char *cmd) {
+  FILE *f = popen(cmd, "r");
+  if (!f) return NULL;
+  sbuf s = SBUF_INIT;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_put(&s, buf, n);
+  pclose(f);
+  return sbuf_take(&s);
+}
+
+TEST(footnotes_at_the_foot_of_the_page) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *x = "<print xmlns=\"urn:klar:print\">\n"
+                  "  <footnotes place=\"foot\"/>\n"
+                  "</print>\n";
+  CHECK(booklayout_parse(a, x, strlen(x), "layouts/print/f.xml", d) == NULL);
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/f.xml:2:") && strstr(txt, "place must be page or section"));
+  free(txt);
+  diag_free(d);
+  d = diag_new();
+  /* A layout of its own, in a root of its own: A5, notes on the page. */
+  fsx_mkdirs("build/print-test-out/fnroot/layouts/print");
+  const char *lay = "<print xmlns=\"urn:klar:print\">\n"
+                    "  <page width=\"148\" height=\"210\"/>\n"
+                    "  <margins inner=\"18\" outer=\"14\" top=\"16\" bottom=\"18\"/>\n"
+                    "  <font size=\"9.5\"/>\n"
+                    "  <footnotes place=\"page\"/>\n"
+                    "  <footer text=\"{page}\" align=\"outside\"/>\n"
+                    "</print>\n";
+  FILE *lf = fopen("build/print-test-out/fnroot/layouts/print/fod.xml", "w");
+  CHECK(lf != NULL);
+  if (lf) fputs(lay, lf), fclose(lf);
+  booklayout *L = booklayout_load(a, "build/print-test-out/fnroot", "fod", d);
+  CHECK(L && L->notes_on_page);
+  /* Eight booklet pages, each with two references after 0..7 filler
+   * paragraphs, so that references fall at every height of a page and some
+   * at its foot, where a line must move on for its note to fit. */
+  enum { NP = 8 };
+  page *pages[NP];
+  for (int i = 0; i < NP; i++) {
+    sbuf b = SBUF_INIT;
+    for (int j = 0; j < i; j++)
+      sbuf_puts(&b, "Forældresamarbejdet i dagtilbuddene bygger på en fælles forståelse af "
+                    "barnets udvikling, og sundhedsplejersken og pædagogerne arbejder sammen om "
+                    "at give forældrene konkrete redskaber til hverdagen.\n\n");
+    sbuf_printf(&b, "Her er den første henvisning R%da[^a] og straks efter den anden R%db[^b], "
+                    "så begge noter hører til samme side som teksten.\n\n",
+                i, i);
+    sbuf_printf(&b, "[^a]: N%da Den første fodnote står nederst på siden.\n"
+                    "[^b]: N%db Den anden fodnote står lige under den første, også når den er "
+                    "lidt længere og fylder to linjer i den mindre skrift.\n",
+                i, i);
+    pages[i] = make_page(a, arena_printf(a, "temaer/f%d.md", i), themes[i % 7],
+                         arena_strdup(a, sbuf_str(&b)));
+    sbuf_free(&b);
+  }
+  site s = {0};
+  s.root = "build/print-test-out/fnroot";
+  s.content_dir = "content";
+  s.title = "KLAR til Læring";
+  booklet_spec bs = {0};
+  bs.name = "fodnoter";
+  bs.layout = "fod";
+  bs.pages = pages;
+  bs.npages = NP;
+  booklet_info info = {0};
+  CHECK(print_booklet(&s, &bs, "build/print-test-out", d, &info));
+  txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  CHECK(info.pages >= 3);
+  char *html = read_cmd("pdftotext -bbox build/print-test-out/fodnoter.pdf - 2>/dev/null");
+  CHECK(html && strstr(html, "<page "));
+  double ph = 595.28, text_bottom = ph - 18 * 72 / 25.4;
+  for (int i = 0; html && i < NP; i++) {
+    for (int n = 0; n < 2; n++) {
+      char rw[16], nw[16];
+      snprintf(rw, sizeof rw, "R%d%c", i, "ab"[n]);
+      snprintf(nw, sizeof nw, "N%d%c", i, "ab"[n]);
+      double r0 = 0, r1 = 0, n0 = 0, n1 = 0;
+      int rp = find_word(html, rw, &r0, &r1), np = find_word(html, nw, &n0, &n1);
+      CHECK(rp >= 0 && rp == np); /* the note on its reference's page */
+      CHECK(n0 > r1);             /* below it */
+      CHECK(n0 > ph * 0.7);       /* at the foot of the page */
+      CHECK(n1 <= text_bottom + 1); /* above the footer */
+    }
+  }
+  free(html);
+  diag_free(d);
+  arena_free(a);
+}
+
 int main(void) {
   root = getenv("KLAR_ROOT") ? getenv("KLAR_ROOT") : ".";
   md_init();
@@ -687,5 +803,6 @@ int main(void) {
   RUN(fit_errors_and_low_dpi);
   RUN(booklet_errors);
   RUN(long_a5_page);
+  RUN(footnotes_at_the_foot_of_the_page);
   return harness_done("print");
 }
