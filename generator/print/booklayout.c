@@ -481,6 +481,10 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       L->pages = (int)pages;
       if (pages != floor(pages) || (L->pages && L->pages % 4))
         err(&r, c, "pages must be a whole multiple of 4 (saddle stitching)%s%s", NULL, NULL);
+    } else if (strcmp(en, "impose") == 0) {
+      static const char *const ok[] = {"creep", NULL};
+      check_attrs(&r, c, ok);
+      num_attr(&r, c, "creep", &L->creep, 0, 10);
     } else if (strcmp(en, "margins") == 0) {
       static const char *const ok[] = {"inner", "outer", "top", "bottom", NULL};
       check_attrs(&r, c, ok);
@@ -506,9 +510,10 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       num_attr(&r, c, "leading", &leading, 0.8, 4);
     } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
                strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title") && strcmp(en, "links") &&
-               strcmp(en, "video") && strcmp(en, "footnotes")) {
+               strcmp(en, "video") && strcmp(en, "footnotes") &&
+               strcmp(en, "impose")) {
       err(&r, c, "unknown element <%s>; known: page margins columns font style header footer "
-                 "links video footnotes template page-title sequence%s",
+                 "links video footnotes impose template page-title sequence%s",
           en, NULL);
     }
     if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);

@@ -104,6 +104,8 @@ typedef struct booklayout {
   double width, height;     /* trim size, mm */
   double bleed;             /* mm, default 3 */
   bool marks;               /* crop marks on the printer PDF */
+  double creep;             /* <impose creep>: mm the innermost sheet's pages of the
+                               imposed PDF move toward the fold (0: none) */
   int pages;                /* a fixed page count (pixi: 24), 0 = as many as needed */
   double inner, outer, top, bottom; /* margins, mm */
   int columns;

@@ -13,3 +13,10 @@ bool impose_side(int n, int side, int *left, int *right) {
   }
   return true;
 }
+
+double impose_creep(double creep, int n, int side) {
+  if (n <= 0 || n % 4 || side < 0 || side >= n / 2) return 0;
+  int sheets = n / 4;
+  if (sheets < 2) return 0;
+  return creep * (side / 2) / (sheets - 1);
+}

@@ -13,4 +13,14 @@
  * multiple of 4 or side is not below n/2. */
 bool impose_side(int n, int side, int *left, int *right);
 
+/* Creep compensation: the sheets of a saddle-stitched booklet are nested,
+ * so once folded and trimmed the inner sheets' pages lose more of their
+ * outer edge than the outer ones. Returns how far the pages on sheet side
+ * `side` of an n-page booklet are moved toward the fold, for a total creep
+ * of creep (in any unit, returned in the same): creep * s / (sheets - 1)
+ * for sheet s = side / 2 of n / 4 sheets, from 0 on the outermost sheet
+ * to the whole creep on the innermost. Returns 0 for a single sheet and
+ * for arguments impose_side refuses. */
+double impose_creep(double creep, int n, int side);
+
 #endif

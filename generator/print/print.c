@@ -1915,13 +1915,16 @@ static bool write_printer(bk *k, page_vec *pages, const char *path, bool imposed
     } else {
       int lp, rp;
       impose_side(n, i, &lp, &rp);
+      /* Creep: the pages of inner sheets move toward the fold (the left
+       * page right, the right page left), their halves of the sheet fixed. */
+      double shift = impose_creep(k->L->creep * MM, n, i);
       for (int side = 0; side < 2; side++) {
         int pn = side ? rp : lp;
         cairo_save(cr);
         if (side == 0) cairo_rectangle(cr, slug, slug, bleed + k->pw, k->ph + 2 * bleed);
         else cairo_rectangle(cr, m + k->pw, slug, k->pw + bleed, k->ph + 2 * bleed);
         cairo_clip(cr);
-        cairo_translate(cr, m + side * k->pw, m);
+        cairo_translate(cr, m + side * k->pw + (side ? -shift : shift), m);
         draw_page(&dr, pages->items[pn - 1], pn, bleed);
         cairo_restore(cr);
       }

@@ -787,6 +787,115 @@ TEST(footnotes_at_the_foot_of_the_page) {
   arena_free(a);
 }
 
+/* ---- creep compensation ---- */
+
+typedef struct pword {
+  int page;
+  double x;
+  char text[40];
+} pword;
+
+/* The words of pdftotext -bbox output html, at most max, in order. */
+static int words_of(const char *html, pword *out, int max) {
+  int pg = -1, n = 0;
+  for (const char *p = html; n < max && (p = strchr(p, '<')); p++) {
+    if (strncmp(p, "<page ", 6) == 0) pg++;
+    if (strncmp(p, "<word ", 6) != 0) continue;
+    const char *gt = strchr(p, '>'), *x = strstr(p, "xMin=\"");
+    if (!gt || !x || x > gt) continue;
+    const char *end = strchr(gt, '<');
+    out[n].page = pg;
+    out[n].x = atof(x + 6);
+    snprintf(out[n].text, sizeof out[n].text, "%.*s", end ? (int)(end - gt - 1) : 0, gt + 1);
+    n++;
+  }
+  return n;
+}
+
+TEST(creep_compensation) {
+  /* The shift per sheet: none on the outermost, all on the innermost. */
+  CHECK(impose_creep(0.8, 24, 0) == 0 && impose_creep(0.8, 24, 1) == 0);
+  CHECK(near(impose_creep(0.8, 24, 2), 0.16) && near(impose_creep(0.8, 24, 3), 0.16));
+  CHECK(near(impose_creep(0.8, 24, 6), 0.48));
+  CHECK(near(impose_creep(0.8, 24, 10), 0.8) && near(impose_creep(0.8, 24, 11), 0.8));
+  CHECK(near(impose_creep(1, 8, 2), 1) && impose_creep(1, 4, 1) == 0);
+  CHECK(impose_creep(1, 10, 0) == 0 && impose_creep(1, 8, 4) == 0 && impose_creep(1, 8, -1) == 0);
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *x = "<print xmlns=\"urn:klar:print\">\n"
+                  "  <impose creep=\"-1\"/>\n"
+                  "  <impose crep=\"1\"/>\n"
+                  "</print>\n";
+  CHECK(booklayout_parse(a, x, strlen(x), "layouts/print/c.xml", d) == NULL);
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/c.xml:2:") && strstr(txt, "'creep' of <impose>"));
+  CHECK(strstr(txt, "layouts/print/c.xml:3:") && strstr(txt, "unknown attribute 'crep'"));
+  free(txt);
+  diag_free(d);
+  d = diag_new();
+  /* The pixi layout with 2 mm of creep, beside the pixi layout without. */
+  fsx_mkdirs("build/print-test-out/creeproot/layouts/print");
+  size_t len = 0;
+  char *pixi = fsx_read(a, arena_printf(a, "%s/layouts/print/pixi.xml", root), &len);
+  CHECK(pixi != NULL);
+  if (!pixi) return;
+  char *pg = strstr(pixi, "<page ");
+  char *eol = pg ? strchr(pg, '\n') : NULL;
+  CHECK(eol != NULL);
+  if (!eol) return;
+  FILE *lf = fopen("build/print-test-out/creeproot/layouts/print/pixi.xml", "w");
+  CHECK(lf != NULL);
+  if (!lf) return;
+  fprintf(lf, "%.*s\n  <impose creep=\"2\"/>%s", (int)(eol - pixi), pixi, eol);
+  fclose(lf);
+  char *html[2] = {NULL, NULL};
+  for (int v = 0; v < 2; v++) {
+    page *pages[1];
+    pages[0] = make_page(a, "pixi/pixi-0-1-aar.md", "Det lille barn", pixi_body(a));
+    site s = {0};
+    s.root = v ? "build/print-test-out/creeproot" : root;
+    s.content_dir = "content";
+    s.title = "KLAR til Læring";
+    s.build_date = "2018-01-15";
+    booklet_spec b = {0};
+    b.name = v ? "pixi-creep" : "pixi-nocreep";
+    b.layout = "pixi";
+    b.title = "KLAR til Læring";
+    b.subtitle = "0–1 år";
+    b.pages = pages;
+    b.npages = 1;
+    b.impose = true;
+    CHECK(print_booklet(&s, &b, "build/print-test-out", d, NULL));
+    html[v] = read_cmd(arena_printf(a, "pdftotext -bbox build/print-test-out/%s-ark.pdf - 2>/dev/null", b.name));
+  }
+  txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  /* Every word of every sheet side moved by its sheet's creep, toward the
+   * middle of the sheet: the left page right, the right page left. */
+  enum { MAXW = 6000 };
+  pword *w0 = calloc(MAXW, sizeof *w0), *w1 = calloc(MAXW, sizeof *w1);
+  int n0 = html[0] ? words_of(html[0], w0, MAXW) : 0, n1 = html[1] ? words_of(html[1], w1, MAXW) : 0;
+  CHECK(n0 > 200 && n0 == n1 && n0 < MAXW);
+  double mid = 283.46 + (3 + 8) * 72 / 25.4; /* page width + bleed and slug */
+  int bad = 0, inner = 0;
+  for (int i = 0; i < n0 && n0 == n1; i++) {
+    double want = impose_creep(2 * 72 / 25.4, 24, w0[i].page) * (w0[i].x < mid ? 1 : -1);
+    if (w0[i].page != w1[i].page || strcmp(w0[i].text, w1[i].text) ||
+        !near(w1[i].x - w0[i].x, want))
+      bad++;
+    if (w0[i].page >= 10) inner++;
+  }
+  CHECK(bad == 0);
+  CHECK(inner > 10); /* the innermost sheet has text, moved by the whole 2 mm */
+  free(w0);
+  free(w1);
+  free(html[0]);
+  free(html[1]);
+  diag_free(d);
+  arena_free(a);
+}
+
 int main(void) {
   root = getenv("KLAR_ROOT") ? getenv("KLAR_ROOT") : ".";
   md_init();
@@ -804,5 +913,6 @@ int main(void) {
   RUN(booklet_errors);
   RUN(long_a5_page);
   RUN(footnotes_at_the_foot_of_the_page);
+  RUN(creep_compensation);
   return harness_done("print");
 }
