@@ -703,6 +703,32 @@ static char *read_cmd(const char *cmd) {
   return sbuf_take(&s);
 }
 
+typedef struct pword {
+  int page;
+  double x, y0, y1;
+  char text[40];
+} pword;
+
+/* The words of pdftotext -bbox output html, at most max, in order. */
+static int words_of(const char *html, pword *out, int max) {
+  int pg = -1, n = 0;
+  for (const char *p = html; n < max && (p = strchr(p, '<')); p++) {
+    if (strncmp(p, "<page ", 6) == 0) pg++;
+    if (strncmp(p, "<word ", 6) != 0) continue;
+    const char *gt = strchr(p, '>'), *x = strstr(p, "xMin=\"");
+    const char *y0 = strstr(p, "yMin=\""), *y1 = strstr(p, "yMax=\"");
+    if (!gt || !x || x > gt || !y0 || y0 > gt || !y1 || y1 > gt) continue;
+    out[n].y0 = atof(y0 + 6);
+    out[n].y1 = atof(y1 + 6);
+    const char *end = strchr(gt, '<');
+    out[n].page = pg;
+    out[n].x = atof(x + 6);
+    snprintf(out[n].text, sizeof out[n].text, "%.*s", end ? (int)(end - gt - 1) : 0, gt + 1);
+    n++;
+  }
+  return n;
+}
+
 TEST(footnotes_at_the_foot_of_the_page) {
   arena *a = arena_new();
   diag *d = diag_new();
@@ -782,35 +808,33 @@ TEST(footnotes_at_the_foot_of_the_page) {
       CHECK(n1 <= text_bottom + 1); /* above the footer */
     }
   }
+  /* No text runs into the notes: on every page, the body's words (9.5 pt,
+   * 12.9 pt high in pdftotext's boxes) end above the first of the notes'
+   * words (7.6 pt, 10.4 pt high) in the text area. */
+  enum { MAXW = 4000 };
+  pword *w = calloc(MAXW, sizeof *w);
+  int nw = html ? words_of(html, w, MAXW) : 0, pages_with_notes = 0;
+  CHECK(nw > 300 && nw < MAXW);
+  for (int p = 0; p < info.pages; p++) {
+    double body = 0, notes = ph;
+    for (int i = 0; i < nw; i++) {
+      if (w[i].page != p) continue;
+      double h = w[i].y1 - w[i].y0;
+      if (h > 11.5 && w[i].y1 > body) body = w[i].y1;
+      /* (the raised reference numbers, smaller still, are the body's) */
+      if (h > 10 && h < 11.5 && w[i].y1 <= text_bottom + 1 && w[i].y0 < notes) notes = w[i].y0;
+    }
+    if (notes < ph) pages_with_notes++;
+    CHECK(body < notes);
+  }
+  CHECK(pages_with_notes >= 3);
+  free(w);
   free(html);
   diag_free(d);
   arena_free(a);
 }
 
 /* ---- creep compensation ---- */
-
-typedef struct pword {
-  int page;
-  double x;
-  char text[40];
-} pword;
-
-/* The words of pdftotext -bbox output html, at most max, in order. */
-static int words_of(const char *html, pword *out, int max) {
-  int pg = -1, n = 0;
-  for (const char *p = html; n < max && (p = strchr(p, '<')); p++) {
-    if (strncmp(p, "<page ", 6) == 0) pg++;
-    if (strncmp(p, "<word ", 6) != 0) continue;
-    const char *gt = strchr(p, '>'), *x = strstr(p, "xMin=\"");
-    if (!gt || !x || x > gt) continue;
-    const char *end = strchr(gt, '<');
-    out[n].page = pg;
-    out[n].x = atof(x + 6);
-    snprintf(out[n].text, sizeof out[n].text, "%.*s", end ? (int)(end - gt - 1) : 0, gt + 1);
-    n++;
-  }
-  return n;
-}
 
 TEST(creep_compensation) {
   /* The shift per sheet: none on the outermost, all on the innermost. */
