@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "../core/fsx.h"
 #include "../core/vec.h"
 
@@ -40,6 +41,34 @@ static void err(rd *r, xmlNode *n, const char *fmt, const char *x, const char *y
 }
 
 static const char *name_of(xmlNode *n) { return (const char *)n->name; }
+
+/* The press sheet of the imposed PDF: a name print shops use, or WxH in
+ * millimetres; kept landscape, since a spread is wider than high. */
+static void read_sheet(rd *r, xmlNode *n, booklayout *L, const char *sheet) {
+  static const struct { const char *name; double w, h; } sizes[] = {
+      {"A4", 297, 210}, {"A3", 420, 297}, {"SRA4", 320, 225}, {"SRA3", 450, 320}, {"A5", 210, 148}};
+  double w = 0, h = 0;
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+    if (!strcasecmp(sheet, sizes[i].name)) {
+      w = sizes[i].w;
+      h = sizes[i].h;
+    }
+  char rest;
+  if (!w && sscanf(sheet, "%lfx%lf%c", &w, &h, &rest) != 2) w = h = 0;
+  if (w < h) {
+    double t = w;
+    w = h;
+    h = t;
+  }
+  if (w <= 0 || h <= 0 || w > 2000) {
+    err(r, n, "sheet='%s' is not a sheet size: write A4, A3, SRA4, SRA3, A5 or WIDTHxHEIGHT in mm (320x225)%s",
+        sheet, NULL);
+    return;
+  }
+  L->sheet = sheet;
+  L->sheet_w = w;
+  L->sheet_h = h;
+}
 
 static bool is_el(xmlNode *n) { return n->type == XML_ELEMENT_NODE; }
 
@@ -482,9 +511,11 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       if (pages != floor(pages) || (L->pages && L->pages % 4))
         err(&r, c, "pages must be a whole multiple of 4 (saddle stitching)%s%s", NULL, NULL);
     } else if (strcmp(en, "impose") == 0) {
-      static const char *const ok[] = {"creep", NULL};
+      static const char *const ok[] = {"creep", "sheet", NULL};
       check_attrs(&r, c, ok);
       num_attr(&r, c, "creep", &L->creep, 0, 10);
+      const char *sheet = attr(&r, c, "sheet");
+      if (sheet) read_sheet(&r, c, L, sheet);
     } else if (strcmp(en, "margins") == 0) {
       static const char *const ok[] = {"inner", "outer", "top", "bottom", NULL};
       check_attrs(&r, c, ok);

@@ -106,6 +106,9 @@ typedef struct booklayout {
   bool marks;               /* crop marks on the printer PDF */
   double creep;             /* <impose creep>: mm the innermost sheet's pages of the
                                imposed PDF move toward the fold (0: none) */
+  const char *sheet;        /* <impose sheet>: the press sheet of the imposed PDF as
+                               written ("A4", "SRA3", "320x225"), NULL: the spread's own size */
+  double sheet_w, sheet_h;  /* its size in mm, landscape (wider than high) */
   int pages;                /* a fixed page count (pixi: 24), 0 = as many as needed */
   double inner, outer, top, bottom; /* margins, mm */
   int columns;

@@ -1885,11 +1885,39 @@ static bool write_reader(bk *k, page_vec *pages, const char *path, heading_ref *
   return true;
 }
 
+/* Where the imposed spread (two pages with bleed and slug) sits on the
+ * layout's press sheet: centred, ox/oy from the sheet's lower left corner.
+ * Without a named sheet the sheet is the spread itself (0, 0). Reports a
+ * spread that does not fit the sheet. */
+static bool sheet_offset(bk *k, double *ox, double *oy) {
+  *ox = *oy = 0;
+  if (!k->L->sheet) return true;
+  double bleed = k->L->bleed * MM, slug = k->L->marks ? 8 * MM : 0, m = bleed + slug;
+  double w = 2 * k->pw + 2 * m, h = k->ph + 2 * m;
+  double sw = k->L->sheet_w * MM, sh = k->L->sheet_h * MM;
+  if (w > sw + 0.01 || h > sh + 0.01) {
+    diag_error(k->d, k->L->file, 0, 0,
+               "the imposed spread with bleed and crop marks is %.0f x %.0f mm and does not fit on the sheet %s "
+               "(%.0f x %.0f mm): name a larger sheet in <impose sheet>",
+               w / MM, h / MM, k->L->sheet, k->L->sheet_w, k->L->sheet_h);
+    return false;
+  }
+  *ox = (sw - w) / 2;
+  *oy = (sh - h) / 2;
+  return true;
+}
+
 /* The printer PDF: every page enlarged by bleed and slug; imposed: two
- * pages per sheet side in saddle-stitch order. */
+ * pages per sheet side in saddle-stitch order, on the layout's press sheet. */
 static bool write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
   double bleed = k->L->bleed * MM, slug = k->L->marks ? 8 * MM : 0, m = bleed + slug;
   double sw = (imposed ? 2 * k->pw : k->pw) + 2 * m, sh = k->ph + 2 * m;
+  double spread_h = sh, ox = 0, oy = 0;
+  if (imposed && !sheet_offset(k, &ox, &oy)) return false;
+  if (imposed && k->L->sheet) {
+    sw = k->L->sheet_w * MM;
+    sh = k->L->sheet_h * MM;
+  }
   cairo_surface_t *sf = cairo_pdf_surface_create(path, sw, sh);
   cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
   const char *date = pdf_date(k);
@@ -1915,6 +1943,8 @@ static bool write_printer(bk *k, page_vec *pages, const char *path, bool imposed
     } else {
       int lp, rp;
       impose_side(n, i, &lp, &rp);
+      cairo_save(cr);
+      cairo_translate(cr, ox, oy); /* the spread centred on the press sheet */
       /* Creep: the pages of inner sheets move toward the fold (the left
        * page right, the right page left), their halves of the sheet fixed. */
       double shift = impose_creep(k->L->creep * MM, n, i);
@@ -1935,10 +1965,11 @@ static bool write_printer(bk *k, page_vec *pages, const char *path, bool imposed
         cairo_set_line_width(cr, 0.25);
         cairo_move_to(cr, m + k->pw, 0);
         cairo_line_to(cr, m + k->pw, slug - 0.5 * MM);
-        cairo_move_to(cr, m + k->pw, sh);
-        cairo_line_to(cr, m + k->pw, sh - slug + 0.5 * MM);
+        cairo_move_to(cr, m + k->pw, spread_h);
+        cairo_line_to(cr, m + k->pw, spread_h - slug + 0.5 * MM);
         cairo_stroke(cr);
       }
+      cairo_restore(cr);
     }
     cairo_show_page(cr);
   }
@@ -2335,9 +2366,11 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     if (o > 0) {
       double bleed = k.L->bleed * MM, slug = k.L->marks ? 8 * MM : 0, m = bleed + slug;
       double w = o == 2 ? 2 * k.pw : k.pw;
+      double ox = 0, oy = 0;
+      if (o == 2) sheet_offset(&k, &ox, &oy); /* checked when the sheet was written */
       bx.on = true;
-      double trim[4] = {m, m, m + w, m + k.ph};
-      double bl[4] = {slug, slug, m + w + bleed, m + k.ph + bleed};
+      double trim[4] = {ox + m, oy + m, ox + m + w, oy + m + k.ph};
+      double bl[4] = {ox + slug, oy + slug, ox + m + w + bleed, oy + m + k.ph + bleed};
       memcpy(bx.trim, trim, sizeof trim);
       memcpy(bx.bleed, bl, sizeof bl);
     }

@@ -863,14 +863,20 @@ TEST(creep_compensation) {
   char *pixi = fsx_read(a, arena_printf(a, "%s/layouts/print/pixi.xml", root), &len);
   CHECK(pixi != NULL);
   if (!pixi) return;
+  /* Creep goes on the layout's own <impose> when it has one (the sheet
+   * stays as it is), else on a new one after <page>. */
+  char *imp = strstr(pixi, "<impose");
   char *pg = strstr(pixi, "<page ");
   char *eol = pg ? strchr(pg, '\n') : NULL;
-  CHECK(eol != NULL);
-  if (!eol) return;
+  CHECK(imp != NULL || eol != NULL);
+  if (!imp && !eol) return;
   FILE *lf = fopen("build/print-test-out/creeproot/layouts/print/pixi.xml", "w");
   CHECK(lf != NULL);
   if (!lf) return;
-  fprintf(lf, "%.*s\n  <impose creep=\"2\"/>%s", (int)(eol - pixi), pixi, eol);
+  if (imp)
+    fprintf(lf, "%.*s<impose creep=\"2\"%s", (int)(imp - pixi), pixi, imp + strlen("<impose"));
+  else
+    fprintf(lf, "%.*s\n  <impose creep=\"2\"/>%s", (int)(eol - pixi), pixi, eol);
   fclose(lf);
   char *html[2] = {NULL, NULL};
   for (int v = 0; v < 2; v++) {
@@ -901,7 +907,10 @@ TEST(creep_compensation) {
   pword *w0 = calloc(MAXW, sizeof *w0), *w1 = calloc(MAXW, sizeof *w1);
   int n0 = html[0] ? words_of(html[0], w0, MAXW) : 0, n1 = html[1] ? words_of(html[1], w1, MAXW) : 0;
   CHECK(n0 > 200 && n0 == n1 && n0 < MAXW);
-  double mid = 283.46 + (3 + 8) * 72 / 25.4; /* page width + bleed and slug */
+  /* The fold is in the middle of the sheet, whether the sheet is the spread
+   * itself or a press sheet the spread is centred on. */
+  const char *pw = html[0] ? strstr(html[0], "<page width=\"") : NULL;
+  double mid = pw ? atof(pw + strlen("<page width=\"")) / 2 : 283.46 + (3 + 8) * 72 / 25.4;
   int bad = 0, inner = 0;
   for (int i = 0; i < n0 && n0 == n1; i++) {
     double want = impose_creep(2 * 72 / 25.4, 24, w0[i].page) * (w0[i].x < mid ? 1 : -1);
@@ -916,6 +925,28 @@ TEST(creep_compensation) {
   free(w1);
   free(html[0]);
   free(html[1]);
+  diag_free(d);
+  arena_free(a);
+}
+
+/* The press sheet of the imposed PDF: names and WxH read in landscape, a
+ * size that is none reported with its line; the shipped pixi layout puts its
+ * spreads on A4 and the imposed PDF has A4 pages. */
+TEST(impose_sheet) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *ok = "<print xmlns=\"urn:klar:print\">\n  <page width=\"100\" height=\"100\"/>\n"
+                   "  <impose sheet=\"225x320\"/>\n</print>\n";
+  booklayout *L = booklayout_parse(a, ok, strlen(ok), "layouts/print/s.xml", d);
+  CHECK(L && L->sheet_w == 320 && L->sheet_h == 225);
+  const char *bad = "<print xmlns=\"urn:klar:print\">\n  <impose sheet=\"B9\"/>\n</print>\n";
+  CHECK(booklayout_parse(a, bad, strlen(bad), "layouts/print/s.xml", d) == NULL);
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/s.xml:2: error: sheet='B9' is not a sheet size") != NULL);
+  free(txt);
+  char *info = read_cmd("pdfinfo build/print-test-out/pixi-nocreep-ark.pdf 2>/dev/null");
+  CHECK(info && strstr(info, "841.89 x 595.276 pts (A4)"));
+  free(info);
   diag_free(d);
   arena_free(a);
 }
@@ -938,5 +969,6 @@ int main(void) {
   RUN(long_a5_page);
   RUN(footnotes_at_the_foot_of_the_page);
   RUN(creep_compensation);
+  RUN(impose_sheet);
   return harness_done("print");
 }
