@@ -1815,6 +1815,22 @@ static void crop_marks(cairo_t *cr, double x0, double y0, double w, double h, do
 }
 
 /* ------------------------------------------------------------------------ */
+
+/* Ends a PDF drawn on cr/sf: flushes it to path and frees both. Returns
+ * false after reporting a write error at the booklet's declaration. */
+static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, const char *path) {
+  cairo_destroy(cr);
+  cairo_surface_finish(sf);
+  cairo_status_t st = cairo_surface_status(sf);
+  cairo_surface_destroy(sf);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path,
+               cairo_status_to_string(st));
+    return false;
+  }
+  return true;
+}
+
 /* Outputs                                                                   */
 
 static const char *pdf_date(bk *k) {
@@ -1873,16 +1889,7 @@ static bool write_reader(bk *k, page_vec *pages, const char *path, heading_ref *
     for (int l = lv; l < 7; l++) parent[l] = id;
   }
   vec_free(&dr.tags);
-  cairo_destroy(cr);
-  cairo_surface_finish(sf);
-  cairo_status_t st = cairo_surface_status(sf);
-  cairo_surface_destroy(sf);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path,
-               cairo_status_to_string(st));
-    return false;
-  }
-  return true;
+  return finish_pdf(k, cr, sf, path);
 }
 
 /* Where the imposed spread (two pages with bleed and slug) sits on the
@@ -1974,16 +1981,7 @@ static bool write_printer(bk *k, page_vec *pages, const char *path, bool imposed
     cairo_show_page(cr);
   }
   vec_free(&dr.tags);
-  cairo_destroy(cr);
-  cairo_surface_finish(sf);
-  cairo_status_t st = cairo_surface_status(sf);
-  cairo_surface_destroy(sf);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path,
-               cairo_status_to_string(st));
-    return false;
-  }
-  return true;
+  return finish_pdf(k, cr, sf, path);
 }
 
 /* ------------------------------------------------------------------------ */
