@@ -30,6 +30,7 @@ need_file /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf fonts-noto-core
 if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd pdfinfo poppler-utils
   need_cmd qpdf qpdf
+  need_cmd zbarimg zbar-tools
   need_cmd chromium chromium
   need_cmd node nodejs
   need_cmd npm npm

@@ -156,6 +156,20 @@ while read -r name layout impose; do
   fi
 done <"$tmp/list"
 
+# The video on the strategy page prints as a QR code: a phone's reader must
+# get the video's address from it (zbarimg decodes the rendered pages).
+strategy=$out/booklets/forebyggelsesstrategi-2018.pdf
+if [ -f "$strategy" ]; then
+  if command -v zbarimg >/dev/null 2>&1; then
+    pdftoppm -r 200 -png "$strategy" "$tmp/qr" 2>/dev/null
+    codes=$(for f in "$tmp"/qr*.png; do zbarimg -q "$f" 2>/dev/null; done)
+    check "strategy booklet: the QR code reads https://youtu.be/X6whem_l1eU (found: ${codes:-nothing})" \
+      "echo \"\$codes\" | grep -qx 'QR-Code:https://youtu.be/X6whem_l1eU'"
+  else
+    bad "zbarimg is not installed (scripts/deps.sh test installs zbar-tools)"
+  fi
+fi
+
 # The imposition of an 8- and a 24-page booklet is also checked alone, in
 # the unit test print_test (imposition_order).
 echo "pdf: $pass passed, $fail failed"
