@@ -32,6 +32,7 @@ struct klua {
   lua_State *L;
   const site *s;
   const page *cur;
+  const char *broken_link; /* markdown(): the first link it could not resolve */
   /* memory ceiling: enforced only inside protected calls, so the few
    * allocations klua makes outside them can never raise */
   size_t mem, mem_limit;
@@ -719,9 +720,13 @@ static int h_t(lua_State *L) {
  * to the page's file ("../temaer/robusthed.md#id"); they become site URLs. */
 static bool resolve_link(void *ctx, bool is_image, const char *dest, sbuf *out) {
   klua *k = ctx;
+  /* Images in front matter text keep their address as written. */
   if (is_image || !k->cur) return false;
   const page *p = model_resolve_link(k->s, k->cur, dest, k->scratch);
-  if (!p || !p->url) return false;
+  if (!p || !p->url) {
+    if (!k->broken_link) k->broken_link = arena_strdup(k->scratch, dest);
+    return false;
+  }
   const char *url = p->url, *bp = k->basepath;
   if (bp[1] && !str_starts(url, bp)) {
     sbuf_put(out, bp, strlen(bp) - 1);
@@ -746,7 +751,12 @@ static int h_markdown(lua_State *L) {
   o.resolve_ctx = k;
   o.quote_open = k->s->quote_open;
   o.quote_close = k->s->quote_close;
+  k->broken_link = NULL;
   const char *html = md_inline(src, &o, k->scratch);
+  /* A broken link in front matter text is an error like one in the body. */
+  if (k->broken_link)
+    return luaL_error(L, "markdown: broken link to '%s' in the front matter of %s", k->broken_link,
+                      k->cur && k->cur->file ? k->cur->file : "the page");
   lua_pushstring(L, html ? html : "");
   return 1;
 }
