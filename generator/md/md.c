@@ -155,6 +155,14 @@ typedef struct bt_run {
   size_t start, len, next; /* next: index of the next run of the same length, or SIZE_MAX */
 } bt_run;
 
+/* Records the refusal of containers nested deeper than the limit. */
+static void refuse_depth(guard *g, size_t line, size_t col) {
+  g->why = "nesting too deep (over %zu levels of lists and block quotes)";
+  g->value = g->max_nesting;
+  g->line = line;
+  g->col = col;
+}
+
 static int bt_cmp(const void *x, const void *y) {
   const bt_run *a = x, *b = y;
   if (a->len != b->len) return a->len < b->len ? -1 : 1;
@@ -358,10 +366,7 @@ static bool guard_scan(guard *g, const char *s, size_t n) {
       if (s[k] != ' ' && s[k] != '\t' && s[k] != '\r') { blank = false; break; }
 
     if (quotes > g->max_nesting) {
-      g->why = "nesting too deep (over %zu levels of lists and block quotes)";
-      g->value = g->max_nesting;
-      g->line = lineno;
-      g->col = p - ls;
+      refuse_depth(g, lineno, p - ls);
       ok = false;
       break;
     }
@@ -434,20 +439,14 @@ static bool guard_scan(guard *g, const char *s, size_t n) {
       }
     check:
       if (quotes + items.n > g->max_nesting) {
-        g->why = "nesting too deep (over %zu levels of lists and block quotes)";
-        g->value = g->max_nesting;
-        g->line = lineno;
-        g->col = p - ls + 1;
+        refuse_depth(g, lineno, p - ls + 1);
         ok = false;
         break;
       }
     }
     if (!ok) break;
     if (quotes + items.n > g->max_nesting) {
-      g->why = "nesting too deep (over %zu levels of lists and block quotes)";
-      g->value = g->max_nesting;
-      g->line = lineno;
-      g->col = p - ls + 1;
+      refuse_depth(g, lineno, p - ls + 1);
       ok = false;
       break;
     }

@@ -1987,9 +1987,9 @@ static bool write_printer(bk *k, page_vec *pages, const char *path, bool imposed
 /* ------------------------------------------------------------------------ */
 /* The booklet                                                               */
 
-static void toc_boxes(bk *k, const bl_part *part, heading_ref *hs, size_t nh, int first_page,
-                      box_vec *out, bool placeholder) {
-  out->n = 0;
+/* The heading of a generated part (contents, index): an H1 kept with what
+ * follows, with dest as its link target. */
+static box *part_title_box(bk *k, const bl_part *part, const char *dest) {
   const bl_style *tt = &k->L->styles[BL_TOC_TITLE];
   box *t = new_box(k, BX_TEXT, tt, 0);
   t->t = plain_text(k, part->title, tt, t->w);
@@ -1997,8 +1997,14 @@ static void toc_boxes(bk *k, const bl_part *part, heading_ref *hs, size_t nh, in
   t->keep = true;
   t->level = 1;
   t->plain = part->title;
-  t->dest = "indhold";
-  vec_push(out, t);
+  t->dest = dest;
+  return t;
+}
+
+static void toc_boxes(bk *k, const bl_part *part, heading_ref *hs, size_t nh, int first_page,
+                      box_vec *out, bool placeholder) {
+  out->n = 0;
+  vec_push(out, part_title_box(k, part, "indhold"));
   const bl_style *st = &k->L->styles[BL_TOC];
   size_t open_at = out->n;
   for (size_t i = 0; i < nh; i++) {
@@ -2073,15 +2079,8 @@ static void index_boxes(bk *k, const bl_part *part, page_vec *content, int first
     }
   }
   if (gs.n) qsort(gs.items, gs.n, sizeof *gs.items, ix_cmp);
-  const bl_style *tt = &k->L->styles[BL_TOC_TITLE];
-  box *t = new_box(k, BX_TEXT, tt, 0);
+  box *t = part_title_box(k, part, "register");
   t->brk = true;
-  t->t = plain_text(k, part->title, tt, t->w);
-  t->tag = "H1";
-  t->keep = true;
-  t->level = 1;
-  t->plain = part->title;
-  t->dest = "register";
   vec_push(out, t);
   const bl_style *st = &k->L->styles[BL_TOC];
   for (size_t g = 0; g < gs.n; g++) {
