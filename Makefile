@@ -12,7 +12,7 @@ BUILD   ?= build
 DEPS_STAMP := $(BUILD)/.deps-build
 $(shell mkdir -p $(BUILD) && { [ $(DEPS_STAMP) -nt scripts/deps.sh ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
 
-PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo libqpdf
+PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode
 
@@ -42,9 +42,9 @@ endif
 
 .SECONDARY:
 .PHONY: all site test unit bench install uninstall clean regen-golden serve check-deps test-deps
+KLAR_BIN ?= klar
 all: $(KLAR_BIN)
 
-KLAR_BIN ?= klar
 $(KLAR_BIN): $(OBJ)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)

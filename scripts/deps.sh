@@ -20,12 +20,14 @@ need_pc lua5.4 liblua5.4-dev
 need_pc yaml-0.1 libyaml-dev
 need_pc cairo-pdf libcairo2-dev
 need_pc pangocairo libpango1.0-dev
+need_pc pangoft2 libpango1.0-dev
+need_pc fontconfig libfontconfig-dev
 need_pc libqpdf libqpdf-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev
 need_cmd python3 python3
-need_file /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf fonts-noto-core
+# No system fonts: the booklets are set in the font files of assets/fonts/.
 
 if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd pdfinfo poppler-utils

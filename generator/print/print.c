@@ -35,6 +35,7 @@
 #include "../core/vec.h"
 #include "../md/mdtree.h"
 #include "booklayout.h"
+#include "fonts.h"
 #include "hyph.h"
 #include "impose.h"
 #include "pdfpost.h"
@@ -221,9 +222,9 @@ static bool check_family(bk *k, const char *family) {
   bool ok = got && strcasecmp(got, family) == 0;
   if (!ok)
     diag_error(k->d, k->L->file, 0, 0,
-               "font family '%s' is not installed (fontconfig offers '%s' instead); install it "
-               "or name another family in <font> or <style family>",
-               family, got ? got : "nothing");
+               "font family '%s' is not among the site's fonts in assets/fonts/ (they are %s); "
+               "put its .ttf or .otf files there, or name one of those in <font> or <style family>",
+               family, fonts_families(k->a, k->fm));
   if (gd) pango_font_description_free(gd);
   if (f) g_object_unref(f);
   return ok;
@@ -2215,8 +2216,11 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
                HYPH_DA_DICT);
     goto done;
   }
-  k.fm = pango_cairo_font_map_new();
-  arena_defer(a, unref_obj, k.fm);
+  {
+    const char *assets = s && s->assets_dir ? s->assets_dir : fsx_join(a, s && s->root ? s->root : ".", "assets");
+    k.fm = fonts_map_new(a, fsx_join(a, assets, "fonts"), k.L->file, d);
+    if (!k.fm) goto done;
+  }
   k.pc = pango_font_map_create_context(k.fm);
   arena_defer(a, unref_obj, k.pc);
   pango_cairo_context_set_resolution(k.pc, 72);

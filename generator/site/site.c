@@ -34,6 +34,9 @@ typedef struct asset_ctx {
 static void copy_asset(const char *rel, void *ctx) {
   asset_ctx *c = ctx;
   arena *a = c->s->arena;
+  /* The TTF and OTF files in fonts/ are the print engine's (see
+   * print/fonts.h); the pages load the WOFF2 files beside them. */
+  if (str_starts(rel, "fonts/") && (str_ends(rel, ".ttf") || str_ends(rel, ".otf"))) return;
   char *from = fsx_join(a, c->s->assets_dir, rel);
   size_t n;
   char *data = fsx_read_heap(from, &n);

@@ -20,7 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *root; /* the repository, for layouts/print */
+static const char *root;   /* the repository, for layouts/print */
+static const char *assets; /* root/assets: the fonts the booklets are set in */
 
 /* fontconfig keeps its configuration for the life of the process; that is
  * not a leak of klar's. Read by LeakSanitizer in the sanitizer build. */
@@ -326,6 +327,7 @@ TEST(pixi_booklet) {
   pages[0] = make_page(a, "pixi/pixi-0-1-aar.md", "Det lille barn", pixi_body(a));
   site s = {0};
   s.root = root;
+  s.assets_dir = assets;
   s.content_dir = "content";
   s.title = "KLAR til Læring";
   s.baseurl = "https://klar.hedensted.dk/";
@@ -375,6 +377,7 @@ TEST(a5_booklet_with_toc_and_padding) {
     pages[i] = make_page(a, arena_printf(a, "temaer/t%d.md", i), themes[i], theme_body(a, i));
   site s = {0};
   s.root = root;
+  s.assets_dir = assets;
   s.content_dir = "content";
   s.title = "KLAR til Læring";
   s.baseurl = "https://klar.hedensted.dk/";
@@ -490,6 +493,7 @@ TEST(catalog_templates_and_index) {
   }
   site s = {0};
   s.root = root;
+  s.assets_dir = assets;
   s.content_dir = "content";
   s.title = "KLAR til Læring";
   booklet_spec b = {0};
@@ -532,6 +536,7 @@ TEST(fit_errors_and_low_dpi) {
   pages[0]->dir = "temaer";
   site s = {0};
   s.root = "build/print-test-fit";
+  s.assets_dir = assets;
   s.content_dir = "build/print-test-fit/content";
   s.title = "KLAR til Læring";
   booklet_spec b = {0};
@@ -554,6 +559,7 @@ TEST(fit_errors_and_low_dpi) {
   pages[0] = make_page(a, "temaer/lille.md", "Lille", "Tekst.\n\n![Lille](lille.png)\n");
   pages[0]->dir = "temaer";
   s.root = root;
+  s.assets_dir = assets;
   b.layout = "a5";
   b.name = "lille";
   CHECK(print_booklet(&s, &b, "build/print-test-fit/out", d2, NULL));
@@ -570,6 +576,7 @@ TEST(booklet_errors) {
   diag *d = diag_new();
   site s = {0};
   s.root = root;
+  s.assets_dir = assets;
   s.content_dir = "content";
   /* Too long for the 24 pages of a pixi book. */
   page *pages[30];
@@ -651,6 +658,7 @@ TEST(long_a5_page) {
   pages[0]->dir = "temaer";
   site s = {0};
   s.root = root;
+  s.assets_dir = assets;
   s.content_dir = "build/print-test-out/content";
   s.title = "KLAR til Læring";
   s.baseurl = "https://klar.hedensted.dk/";
@@ -779,6 +787,7 @@ TEST(footnotes_at_the_foot_of_the_page) {
   }
   site s = {0};
   s.root = "build/print-test-out/fnroot";
+  s.assets_dir = assets;
   s.content_dir = "content";
   s.title = "KLAR til Læring";
   booklet_spec bs = {0};
@@ -884,6 +893,7 @@ TEST(creep_compensation) {
     pages[0] = make_page(a, "pixi/pixi-0-1-aar.md", "Det lille barn", pixi_body(a));
     site s = {0};
     s.root = v ? "build/print-test-out/creeproot" : root;
+    s.assets_dir = assets;
     s.content_dir = "content";
     s.title = "KLAR til Læring";
     s.build_date = "2018-01-15";
@@ -951,8 +961,73 @@ TEST(impose_sheet) {
   arena_free(a);
 }
 
+/* ---- fonts: only the site's own ---- */
+
+/* Writes the pixi layout with its family replaced, into ROOT/layouts/print/pixi.xml. */
+static bool write_layout_with_family(arena *a, const char *dir, const char *family) {
+  size_t len = 0;
+  char *pixi = fsx_read(a, arena_printf(a, "%s/layouts/print/pixi.xml", root), &len);
+  char *f = pixi ? strstr(pixi, "family=\"Noto Sans\"") : NULL;
+  if (!f) return false;
+  fsx_mkdirs(arena_printf(a, "%s/layouts/print", dir));
+  sbuf b = SBUF_INIT;
+  sbuf_printf(&b, "%.*sfamily=\"%s\"%s", (int)(f - pixi), pixi, family, f + strlen("family=\"Noto Sans\""));
+  bool ok = fsx_write(arena_printf(a, "%s/layouts/print/pixi.xml", dir), b.data, b.len);
+  sbuf_free(&b);
+  return ok;
+}
+
+TEST(fonts_only_from_the_site) {
+  arena *a = arena_new();
+  page *pages[1];
+  pages[0] = make_page(a, "pixi/pixi-0-1-aar.md", "Det lille barn", pixi_body(a));
+  booklet_spec b = {0};
+  b.name = "pixi-fonts";
+  b.layout = "pixi";
+  b.pages = pages;
+  b.npages = 1;
+  /* A family the system has (fontconfig finds DejaVu Sans here) but the
+   * site does not carry is refused: the booklet never sees system fonts. */
+  const char *dir = "build/print-test-out/fontroot";
+  CHECK(write_layout_with_family(a, dir, "DejaVu Sans"));
+  site s = {0};
+  s.root = dir;
+  s.assets_dir = assets;
+  s.content_dir = "content";
+  s.build_date = "2018-01-15";
+  diag *d = diag_new();
+  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "font family 'DejaVu Sans' is not among the site's fonts") != NULL);
+  CHECK(strstr(txt, "'Noto Sans', 'Noto Sans Mono'") != NULL);
+  free(txt);
+  diag_free(d);
+  /* An assets folder without font files: an error naming the folder. */
+  fsx_mkdirs("build/print-test-out/fontroot/assets/fonts");
+  s.root = root;
+  s.assets_dir = "build/print-test-out/fontroot/assets";
+  d = diag_new();
+  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  txt = diag_text(d);
+  CHECK(strstr(txt, "no font files (.ttf or .otf) in build/print-test-out/fontroot/assets/fonts") != NULL);
+  free(txt);
+  diag_free(d);
+  /* The bundled fonts are the ones embedded, whatever the machine has. */
+  s.assets_dir = assets;
+  d = diag_new();
+  CHECK(print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  char *fonts = read_cmd("pdffonts build/print-test-out/pixi-fonts.pdf 2>/dev/null");
+  CHECK(fonts && strstr(fonts, "NotoSans-Regular") && strstr(fonts, "NotoSans-Bold"));
+  free(fonts);
+  diag_free(d);
+  arena_free(a);
+}
+
 int main(void) {
   root = getenv("KLAR_ROOT") ? getenv("KLAR_ROOT") : ".";
+  static char assets_buf[4096];
+  snprintf(assets_buf, sizeof assets_buf, "%s/assets", root);
+  assets = assets_buf;
   md_init();
   RUN(mdtree_blocks_and_runs);
   RUN(layout_pixi_loads);
@@ -970,5 +1045,6 @@ int main(void) {
   RUN(footnotes_at_the_foot_of_the_page);
   RUN(creep_compensation);
   RUN(impose_sheet);
+  RUN(fonts_only_from_the_site);
   return harness_done("print");
 }
