@@ -1,0 +1,264 @@
+/* bk: the print engine's own types and the functions its files share.
+ * Private to generator/print/: nothing outside this folder includes it (the
+ * public API is print.h). One booklet is made by one bk, which belongs to
+ * the thread making it: the files below share no state but that. Files:
+ *   text.c    fonts and text: Pango layouts of styled runs, hyphenated; a
+ *             link of the page's Markdown is resolved by resolve_link
+ *   boxes.c   boxes from each page's block tree (bk_page_boxes parses the
+ *             page with mdtree_parse), and the layout's templates
+ *   flow.c    boxes into columns and pages
+ *   draw.c    pages drawn with Cairo; the reader and printer PDFs
+ *   print.c   the booklet: generated parts, page sequence, files */
+#ifndef KLAR_PRINT_BK_H
+#define KLAR_PRINT_BK_H
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "../core/arena.h"
+#include "../core/map.h"
+#include "../core/str.h"
+#include "../core/vec.h"
+#include "../md/mdtree.h"
+#include "booklayout.h"
+#include "print.h"
+
+#define MM BL_MM
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                     */
+
+
+typedef struct link_span {
+  int start, end;       /* byte range in the layout's text */
+  const char *uri;      /* external, or NULL */
+  const char *dest;     /* internal destination name, or NULL */
+  const char *fallback; /* dest: the site URL to use when no heading has that name */
+} link_span;
+
+typedef struct tline {
+  double top, bottom, baseline, x; /* relative to the layout's top left */
+  int start, len;                  /* bytes of the text */
+} tline;
+
+typedef struct text {
+  PangoLayout *lay;
+  tline *lines;
+  int nlines;
+  double h, w;
+  link_span *links;
+  int nlinks;
+  unsigned color;
+} text;
+
+typedef enum { BX_TEXT, BX_IMAGE, BX_RULE, BX_TABLE } bx_kind;
+
+typedef struct trow {
+  text *cells;         /* ncols */
+  double h;
+  bool header;
+} trow;
+
+typedef struct box box;
+
+/* A footnote set at the foot of a page (<footnotes place="page">): its
+ * boxes, flowed as one block that is never split. */
+typedef struct fnote {
+  box **boxes;
+  int nboxes;
+  double h;            /* its boxes' height with the space between them, pt */
+  int number;          /* the footnote's number on its booklet page */
+  bool placed;         /* set on a page by the flow running now */
+} fnote;
+
+/* A footnote reference in a box: the line (text) or row (table) it is on. */
+typedef struct fnref {
+  int line;
+  int number;
+  fnote *note;         /* NULL until the booklet page's notes are made */
+} fnref;
+
+struct box {
+  bx_kind kind;
+  double x, w;         /* from the column's left edge, pt */
+  double sb, sa;       /* space before and after, pt */
+  bool keep, brk;
+  int brk_side;         /* with brk: 1 start on a right-hand page, 2 on a left-hand one */
+  const char *tag;     /* structure tag of the box ("P", "H2") */
+  const char **open;   /* enclosing structure tags to open before it */
+  int nopen, nclose;   /* ... and how many to close after it */
+  text t;              /* BX_TEXT */
+  double pad;          /* code: padding around the text */
+  bool has_bg;
+  unsigned bg;
+  double bar_x;        /* quote: x of the bar, < 0 for none */
+  text marker;         /* list marker, drawn left of the first line */
+  double marker_x;
+  bool has_marker;
+  int level;           /* heading level, 0 otherwise */
+  const char *dest;    /* heading: destination name */
+  const char *anchor;  /* first box of a booklet page: the page's destination */
+  const char *plain;   /* heading: text for the outline and contents */
+  int src_page;        /* index of the booklet page it came from */
+  const char *file;    /* ... and its file and line, for messages */
+  int line;
+  text num;            /* toc: the page number, right-aligned */
+  bool has_num;
+  const char *link_dest; /* toc: the whole entry links here */
+  cairo_surface_t *img; /* BX_IMAGE */
+  bool crisp;          /* image: scaled without smoothing (a QR code) */
+  double ih;
+  const char *alt;
+  trow *rows;          /* BX_TABLE */
+  int nrows, nheader, ncols;
+  double *colx, *colw, cellpad;
+  fnref *refs;         /* footnote references, when notes go on the page */
+  int nrefs;
+};
+
+typedef struct frag {
+  box *b;
+  int from, to;        /* lines or rows */
+  int col;
+  double y;            /* from the top of the text area */
+  bool first, last, rep_header;
+} frag;
+
+typedef enum { PG_COVER, PG_TOC, PG_CONTENT, PG_BACK, PG_BLANK, PG_NOTES } pg_kind;
+
+typedef struct pnote {
+  fnote *n;
+  int col;             /* the column at whose foot it stands */
+} pnote;
+
+typedef struct bpage {
+  pg_kind kind;
+  const bl_part *part;
+  VEC(frag) frags;
+  VEC(pnote) notes;    /* footnotes at the foot of its columns, in order */
+  const char *section;
+  const char *subsection;
+  int note;            /* notes: which of its part's pages */
+} bpage;
+
+typedef VEC(box *) box_vec;
+typedef VEC(bpage *) page_vec;
+typedef VEC(const char *) str_vec;
+
+typedef struct heading_ref {
+  box *b;
+  int page;            /* 0-based index among all pages */
+  double y;
+} heading_ref;
+
+typedef struct bk {
+  arena *a;
+  diag *d;
+  const site *s;
+  const booklet_spec *b;
+  booklayout *L;
+  PangoFontMap *fm;
+  PangoContext *pc;
+  double pw, ph;       /* trim size, pt */
+  double colw, gap, frame_h;
+  int ncols;
+  box_vec content;
+  str_vec pending;     /* structure tags waiting for the next box */
+  box *last;           /* the last box made */
+  int cur_page;        /* booklet page being converted */
+  const page *cur_src;
+  const char *cur_file;
+  map dests;           /* page src → destination name of its start */
+  map known;           /* destination names of headings and page starts */
+  int hcount[7];       /* headings of each level since the last higher one */
+  VEC(fnote *) notes;  /* every footnote set at the foot of a page */
+  bool ok;
+} bk;
+
+
+/* A text being built: the string with soft hyphens, its Pango attributes,
+ * links and footnote references (text.c). */
+typedef struct tbuild {
+  sbuf s;
+  PangoAttrList *attrs;
+  VEC(link_span) links;
+  VEC(fnref) refs;     /* footnote references, line = byte offset in s */
+} tbuild;
+
+/* Footnotes at the foot of a frame: a short rule in NOTE_RULE above them,
+ * the notes NOTE_GAP apart (the footnote style's space after). */
+#define NOTE_RULE (3 * MM)
+#define NOTE_GAP(k) ((k)->L->styles[BL_FOOTNOTE].space_after * MM)
+
+/* Destructors for arena_defer. */
+static inline void unref_obj(void *o) { g_object_unref(o); }
+static inline void destroy_surface(void *s) { cairo_surface_destroy(s); }
+
+/* ------------------------------------------------------------------------ */
+/* text.c: fonts and text. Every text and layout lives in k->a.              */
+
+/* Checks that fontconfig resolves family to itself, not to a fallback;
+ * reports the family at the layout otherwise and returns false. */
+bool bk_check_family(bk *k, const char *family);
+
+/* Whether link u has a scheme ("https:", "mailto:") or is protocol-relative. */
+bool bk_is_external(const char *u);
+
+/* A text builder: bk_tb_init, then bk_tb_runs, bk_make_text, bk_tb_free. */
+void bk_tb_init(tbuild *tb);
+void bk_tb_free(tbuild *tb);
+
+/* Appends runs to tb: styles as attributes, links resolved for the current
+ * page (k->cur_src), words hyphenated when hyphenate is set. */
+void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate);
+
+/* Makes a shaped text from a finished builder: width in pt (< 0: one line),
+ * style st; wrap_chars breaks anywhere (table cells of code). */
+text bk_make_text(bk *k, tbuild *tb, const bl_style *st, double width, bool wrap_chars);
+
+/* Adds the footnote references of builder tb to box b when the layout sets
+ * notes at the foot of the page: with t (the text made from tb), each at
+ * the line of t that holds it; without, at row (a table's row). */
+void bk_take_refs(bk *k, box *b, const tbuild *tb, const text *t, int row);
+
+/* A text of one plain string, hyphenated when st says so. */
+text bk_plain_text(bk *k, const char *s, const bl_style *st, double width);
+
+/* ------------------------------------------------------------------------ */
+/* boxes.c: boxes from the block tree                                        */
+
+/* A new box of kind at indent x in style st (NULL: no spacing), for the
+ * booklet page being converted. Not yet emitted. */
+box *bk_new_box(bk *k, bx_kind kind, const bl_style *st, double x);
+
+/* Appends the boxes of page p, booklet page index, to k->content. */
+void bk_page_boxes(bk *k, const page *p, int index);
+
+/* A link to a heading or page that is not in the booklet goes to the site. */
+void bk_fix_links(bk *k, text *t);
+
+/* ------------------------------------------------------------------------ */
+/* flow.c: boxes into columns and pages                                      */
+
+/* The height of lines from..to of a text box; of the whole box. */
+double bk_text_h(const box *b, int from, int to);
+double bk_full_h(const box *b);
+
+/* Flows boxes onto pages appended to pages; base is the physical number
+ * of the first of them (odd: a right-hand page). */
+void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base);
+
+/* ------------------------------------------------------------------------ */
+/* draw.c: drawing and the PDFs                                              */
+
+/* Writes the reader PDF of pages to path (bookmarks from hs). Returns false
+ * after reporting a write error. */
+bool bk_write_reader(bk *k, page_vec *pages, const char *path, heading_ref *hs, size_t nh);
+
+/* Writes the printer PDF to path; imposed: the press sheets. */
+bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed);
+
+/* Where the imposed spread sits on the press sheet (see draw.c). */
+bool bk_sheet_offset(bk *k, double *ox, double *oy);
+
+#endif

@@ -1,0 +1,602 @@
+/* print, drawing: pages drawn with Cairo, the reader and printer PDFs
+ * (see bk.h). */
+#include "bk.h"
+#include <assert.h>
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../core/dk.h"
+#include "impose.h"
+
+/* ------------------------------------------------------------------------ */
+/* Drawing                                                                   */
+
+typedef enum { OUT_READER, OUT_PRINTER } out_kind;
+
+typedef struct draw {
+  bk *k;
+  cairo_t *cr;
+  out_kind out;
+  str_vec tags;        /* open structure tags (reader) */
+  int pageno;          /* 1-based physical page */
+  const char *title;
+} draw;
+
+static void set_rgb(cairo_t *cr, unsigned c) {
+  cairo_set_source_rgb(cr, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
+}
+
+static void tag_begin(draw *dr, const char *tag) {
+  if (dr->out != OUT_READER || !tag) return;
+  cairo_tag_begin(dr->cr, tag, NULL);
+  vec_push(&dr->tags, tag);
+}
+
+static void tag_end(draw *dr) {
+  if (dr->out != OUT_READER || !dr->tags.n) return;
+  cairo_tag_end(dr->cr, dr->tags.items[--dr->tags.n]);
+}
+
+static void draw_lines(draw *dr, const text *t, int from, int to, double x, double y) {
+  if (to <= from) return;
+  double top = t->lines[from].top;
+  set_rgb(dr->cr, t->color);
+  for (int i = from; i < to; i++) {
+    PangoLayoutLine *ln = pango_layout_get_line_readonly(t->lay, i);
+    cairo_move_to(dr->cr, x + t->lines[i].x, y + t->lines[i].baseline - top);
+    pango_cairo_show_layout_line(dr->cr, ln);
+  }
+  if (dr->out != OUT_READER) return;
+  for (int li = 0; li < t->nlinks; li++) {
+    const link_span *ls = &t->links[li];
+    sbuf rects = SBUF_INIT;
+    for (int i = from; i < to; i++) {
+      const tline *l = &t->lines[i];
+      int a = ls->start > l->start ? ls->start : l->start;
+      int b = ls->end < l->start + l->len ? ls->end : l->start + l->len;
+      if (a >= b) continue;
+      PangoLayoutLine *ln = pango_layout_get_line_readonly(t->lay, i);
+      int xa, xb;
+      pango_layout_line_index_to_x(ln, a, FALSE, &xa);
+      pango_layout_line_index_to_x(ln, b, FALSE, &xb);
+      if (b == l->start + l->len) pango_layout_line_index_to_x(ln, b - 1, TRUE, &xb);
+      double x0 = x + l->x + (xa < xb ? xa : xb) / (double)PANGO_SCALE;
+      double w = fabs((double)(xb - xa)) / PANGO_SCALE;
+      sbuf_printf(&rects, "%.2f %.2f %.2f %.2f ", x0, y + l->top - top, w, l->bottom - l->top);
+    }
+    if (rects.len) {
+      char *attrs;
+      if (ls->uri) {
+        sbuf esc = SBUF_INIT;
+        for (const char *p = ls->uri; *p; p++) {
+          if (*p == '\'' || *p == '\\') sbuf_putc(&esc, '\\');
+          sbuf_putc(&esc, *p);
+        }
+        attrs = arena_printf(dr->k->a, "uri='%s' rect=[%s]", sbuf_str(&esc), sbuf_str(&rects));
+        sbuf_free(&esc);
+      } else {
+        attrs = arena_printf(dr->k->a, "dest='%s' rect=[%s]", ls->dest, sbuf_str(&rects));
+      }
+      cairo_tag_begin(dr->cr, CAIRO_TAG_LINK, attrs);
+      cairo_tag_end(dr->cr, CAIRO_TAG_LINK);
+    }
+    sbuf_free(&rects);
+  }
+}
+
+static double col_left(bk *k, int pageno, int col) {
+  bool recto = pageno % 2 == 1;
+  return (recto ? k->L->inner : k->L->outer) * MM + col * (k->colw + k->gap);
+}
+
+static void draw_frag(draw *dr, const frag *fr, int pageno) {
+  bk *k = dr->k;
+  box *b = fr->b;
+  cairo_t *cr = dr->cr;
+  double x = col_left(k, pageno, fr->col) + b->x;
+  double y = k->L->top * MM + fr->y;
+  if (fr->first)
+    for (int i = 0; i < b->nopen; i++) tag_begin(dr, b->open[i]);
+  for (int i = 0; i < 2 && fr->first && dr->out == OUT_READER; i++) {
+    const char *name = i ? b->anchor : b->dest;
+    if (!name) continue;
+    char *attrs = arena_printf(k->a, "name='%s' x=%.2f y=%.2f", name, x, y);
+    cairo_tag_begin(cr, CAIRO_TAG_DEST, attrs);
+    cairo_tag_end(cr, CAIRO_TAG_DEST);
+  }
+  if (fr->first) tag_begin(dr, b->tag);
+  switch (b->kind) {
+  case BX_TEXT: {
+    double h = bk_text_h(b, fr->from, fr->to);
+    if (b->has_bg) {
+      set_rgb(cr, b->bg);
+      cairo_rectangle(cr, x, y, b->w, h);
+      cairo_fill(cr);
+    }
+    if (b->bar_x >= 0) {
+      set_rgb(cr, 0xb0b0b0);
+      cairo_rectangle(cr, col_left(k, pageno, fr->col) + b->bar_x, y, 0.8 * MM, h);
+      cairo_fill(cr);
+    }
+    if (fr->first && b->has_marker) {
+      double dy = b->t.nlines ? b->t.lines[0].baseline - b->marker.lines[0].baseline : 0;
+      draw_lines(dr, &b->marker, 0, b->marker.nlines, col_left(k, pageno, fr->col) + b->marker_x,
+                 y + dy);
+    }
+    draw_lines(dr, &b->t, fr->from, fr->to, x + b->pad, y + b->pad);
+    if (b->has_num && fr->last && b->t.nlines) {
+      const tline *l = &b->t.lines[b->t.nlines - 1];
+      double ny = y + l->baseline - b->t.lines[fr->from].top - b->num.lines[0].baseline;
+      draw_lines(dr, &b->num, 0, b->num.nlines, x + b->w - b->num.w, ny);
+    }
+    if (b->link_dest && dr->out == OUT_READER) {
+      char *attrs = arena_printf(k->a, "dest='%s' rect=[%.2f %.2f %.2f %.2f]", b->link_dest, x, y,
+                                 b->w, h);
+      cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+      cairo_tag_end(cr, CAIRO_TAG_LINK);
+    }
+    break;
+  }
+  case BX_IMAGE: {
+    int iw = cairo_image_surface_get_width(b->img), ih = cairo_image_surface_get_height(b->img);
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, b->w / iw, b->ih / ih);
+    cairo_set_source_surface(cr, b->img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), b->crisp ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    break;
+  }
+  case BX_RULE:
+    set_rgb(cr, 0x999999);
+    cairo_rectangle(cr, x, y, b->w, 0.4);
+    cairo_fill(cr);
+    break;
+  case BX_TABLE: {
+    double ry = y;
+    int nh = b->nheader;
+    for (int pass = 0; pass < 2; pass++) {
+      int from = pass == 0 ? 0 : fr->from, to = pass == 0 ? nh : fr->to;
+      for (int r = from; r < to; r++) {
+        trow *tr = &b->rows[r];
+        tag_begin(dr, "TR");
+        if (tr->header && k->L->styles[BL_TH].has_background) {
+          set_rgb(cr, k->L->styles[BL_TH].background);
+          cairo_rectangle(cr, x, ry, b->w, tr->h);
+          cairo_fill(cr);
+        }
+        for (int c = 0; c < b->ncols; c++) {
+          tag_begin(dr, tr->header ? "TH" : "TD");
+          draw_lines(dr, &tr->cells[c], 0, tr->cells[c].nlines, x + b->colx[c] + b->cellpad,
+                     ry + b->cellpad);
+          tag_end(dr);
+        }
+        tag_end(dr);
+        ry += tr->h;
+        set_rgb(cr, 0x888888);
+        cairo_rectangle(cr, x, ry - (r == nh - 1 ? 0.8 : 0.3), b->w, r == nh - 1 ? 0.8 : 0.3);
+        cairo_fill(cr);
+      }
+    }
+    break;
+  }
+  }
+  if (fr->last) {
+    tag_end(dr);
+    for (int i = 0; i < b->nclose; i++) tag_end(dr);
+  }
+}
+
+static const char *field_text(bk *k, const char *name);
+
+/* Running header or footer text with {page}, {section}, {subsection},
+ * {title} and {field:NAME} (a booklet field; dates as 27. maj 2014). */
+static void draw_running(draw *dr, const bl_running *run, bl_element el, const bpage *pg,
+                         int pageno, bool at_top) {
+  if (!run->on) return;
+  bk *k = dr->k;
+  sbuf s = SBUF_INIT;
+  for (const char *p = run->text; *p;) {
+    if (str_starts(p, "{page}")) sbuf_printf(&s, "%d", pageno), p += 6;
+    else if (str_starts(p, "{section}")) sbuf_puts(&s, pg->section ? pg->section : ""), p += 9;
+    else if (str_starts(p, "{field:") && strchr(p, '}')) {
+      const char *e = strchr(p, '}');
+      const char *v = field_text(k, arena_strndup(k->a, p + 7, (size_t)(e - p - 7)));
+      int y, m, d;
+      if (v && dk_parse_date(v, &y, &m, &d)) dk_date_put(&s, y, m, d, false);
+      else if (v) sbuf_puts(&s, v);
+      p = e + 1;
+    } else if (str_starts(p, "{subsection}"))
+      sbuf_puts(&s, pg->subsection ? pg->subsection : ""), p += 12;
+    else if (str_starts(p, "{title}")) sbuf_puts(&s, dr->title ? dr->title : ""), p += 7;
+    else sbuf_putc(&s, *p++);
+  }
+  bool recto = pageno % 2 == 1;
+  bl_style st = k->L->styles[el];
+  st.hyphenate = false;
+  bl_align a = run->align;
+  if (a == BL_INSIDE) a = recto ? BL_LEFT : BL_RIGHT;
+  if (a == BL_OUTSIDE) a = recto ? BL_RIGHT : BL_LEFT;
+  st.align = a;
+  double left = col_left(k, pageno, 0);
+  double width = k->pw - (k->L->inner + k->L->outer) * MM;
+  text t = bk_plain_text(k, sbuf_str(&s), &st, width);
+  sbuf_free(&s);
+  if (!t.nlines) return;
+  double y;
+  if (at_top) y = k->L->top * MM * 0.45 - t.h / 2;
+  else y = k->ph - k->L->bottom * MM * 0.5 - t.h / 2;
+  draw_lines(dr, &t, 0, t.nlines, left, y);
+  if (run->rule) {
+    set_rgb(dr->cr, 0xaaaaaa);
+    double ry = at_top ? y + t.h + 1 * MM : y - 1 * MM;
+    cairo_rectangle(dr->cr, left, ry, width, 0.3);
+    cairo_fill(dr->cr);
+  }
+}
+
+/* Looks a cover field up: the spec's own fields, then the first page's
+ * front matter. Lists are joined with ", ". */
+static const char *field_text(bk *k, const char *name) {
+  const booklet_spec *b = k->b;
+  if (strcmp(name, "title") == 0 && b->title) return b->title;
+  if (strcmp(name, "subtitle") == 0 && b->subtitle) return b->subtitle;
+  if (strcmp(name, "author") == 0 && b->author) return b->author;
+  if (strcmp(name, "site") == 0 && k->s && k->s->title) return k->s->title;
+  const val *v = b->fields ? val_get(b->fields, name) : NULL;
+  if (!v && b->npages && b->pages[0]->fm) v = val_get(b->pages[0]->fm, name);
+  if (!v && strcmp(name, "title") == 0 && b->npages) return b->pages[0]->title;
+  if (!v) return NULL;
+  if (v->kind == VAL_LIST) {
+    sbuf s = SBUF_INIT;
+    for (size_t i = 0; i < v->u.list.n; i++) {
+      const char *x = val_as_str(v->u.list.items[i]);
+      if (!x) continue;
+      if (s.len) sbuf_puts(&s, ", ");
+      sbuf_puts(&s, x);
+    }
+    char *r = sbuf_dup(&s, k->a);
+    sbuf_free(&s);
+    return r;
+  }
+  if (v->kind == VAL_NUM) return arena_printf(k->a, "%g", v->u.num);
+  return val_as_str(v);
+}
+
+static void draw_cover(draw *dr, const bpage *pg, double bleed) {
+  bk *k = dr->k;
+  const bl_part *part = pg->part;
+  if (part->has_background) {
+    set_rgb(dr->cr, part->background);
+    cairo_rectangle(dr->cr, -bleed, -bleed, k->pw + 2 * bleed, k->ph + 2 * bleed);
+    cairo_fill(dr->cr);
+  }
+  double width = k->pw - (k->L->inner + k->L->outer) * MM;
+  VEC(text) ts = {0};
+  VEC(double) gaps = {0};
+  VEC(const char *) tags = {0};
+  double total = 0;
+  for (size_t i = 0; i < part->ntexts; i++) {
+    const bl_text *bt = &part->texts[i];
+    const char *s = bt->field ? field_text(k, bt->field) : bt->text;
+    if (!s || !*s) continue;
+    bl_style st = k->L->styles[bt->style];
+    st.color = part->color;
+    st.hyphenate = false;
+    /* Texts in a running style keep the cover's own alignment. */
+    if (bt->style != BL_COVER_TITLE && bt->style != BL_COVER_TEXT && !part->text_page)
+      st.align = k->L->styles[BL_COVER_TEXT].align;
+    text t = bk_plain_text(k, s, &st, width);
+    vec_push(&ts, t);
+    vec_push(&gaps, st.space_after * MM);
+    vec_push(&tags, bt->style == BL_COVER_TITLE ? "H1" : "P");
+    total += t.h + st.space_after * MM;
+  }
+  double area_top = k->L->top * MM, area_h = k->ph - (k->L->top + k->L->bottom) * MM;
+  double y = area_top;
+  if (strcmp(part->valign, "middle") == 0) y = area_top + (area_h - total) / 2;
+  else if (strcmp(part->valign, "bottom") == 0) y = area_top + area_h - total;
+  double left = col_left(k, dr->pageno, 0);
+  for (size_t i = 0; i < ts.n; i++) {
+    tag_begin(dr, tags.items[i]);
+    draw_lines(dr, &ts.items[i], 0, ts.items[i].nlines, left, y);
+    tag_end(dr);
+    y += ts.items[i].h + gaps.items[i];
+  }
+  vec_free(&ts);
+  vec_free(&gaps);
+  vec_free(&tags);
+}
+
+/* A notes page: its title (the part's text for this page, or its title)
+ * in the h2 style, then ruled lines down to the bottom margin. */
+static void draw_notes(draw *dr, const bpage *pg) {
+  bk *k = dr->k;
+  const bl_part *part = pg->part;
+  const char *title = part->title;
+  if (part->ntexts) {
+    const bl_text *bt = &part->texts[(size_t)pg->note < part->ntexts ? (size_t)pg->note : part->ntexts - 1];
+    const char *x = bt->field ? field_text(k, bt->field) : bt->text;
+    if (x && *x) title = x;
+  }
+  double left = col_left(k, dr->pageno, 0);
+  double width = k->pw - (k->L->inner + k->L->outer) * MM;
+  bl_style st = k->L->styles[BL_H2];
+  st.hyphenate = false;
+  st.align = BL_LEFT;
+  text t = bk_plain_text(k, title, &st, width);
+  double y = k->L->top * MM;
+  tag_begin(dr, "H2");
+  draw_lines(dr, &t, 0, t.nlines, left, y);
+  tag_end(dr);
+  if (part->line_gap <= 0) return;
+  double gap = part->line_gap * MM, bottom = k->ph - k->L->bottom * MM;
+  set_rgb(dr->cr, 0xb8c4ce);
+  for (double ly = y + t.h + st.space_after * MM + gap; ly <= bottom + 0.01; ly += gap) {
+    cairo_rectangle(dr->cr, left, ly, width, 0.4);
+    cairo_fill(dr->cr);
+  }
+}
+
+/* Draws the footnotes of page pg at the foot of their columns: the last
+ * one ends on the text area's bottom edge, above the footer, and a short
+ * rule stands above the first. Each note is a whole structure element. */
+static void draw_foot_notes(draw *dr, const bpage *pg, int pageno) {
+  bk *k = dr->k;
+  for (int col = 0; col < k->ncols; col++) {
+    double h = 0;
+    for (size_t i = 0; i < pg->notes.n; i++)
+      if (pg->notes.items[i].col == col) h += (h > 0 ? NOTE_GAP(k) : NOTE_RULE) + pg->notes.items[i].n->h;
+    if (h <= 0) continue;
+    double y = k->frame_h - h;
+    set_rgb(dr->cr, 0x999999);
+    cairo_rectangle(dr->cr, col_left(k, pageno, col), k->L->top * MM + y + NOTE_RULE / 2,
+                    k->colw / 3, 0.4);
+    cairo_fill(dr->cr);
+    y += NOTE_RULE;
+    bool first = true;
+    for (size_t i = 0; i < pg->notes.n; i++) {
+      const fnote *n = pg->notes.items[i].n;
+      if (pg->notes.items[i].col != col) continue;
+      if (!first) y += NOTE_GAP(k);
+      first = false;
+      for (int j = 0; j < n->nboxes; j++) {
+        box *b = n->boxes[j];
+        if (j) y += n->boxes[j - 1]->sa + b->sb;
+        int from = b->kind == BX_TABLE ? b->nheader : 0;
+        int to = b->kind == BX_TABLE ? b->nrows : b->kind == BX_TEXT ? b->t.nlines : 0;
+        frag fr = {b, from, to, col, y, true, true, false};
+        draw_frag(dr, &fr, pageno);
+        y += bk_full_h(b);
+      }
+    }
+  }
+}
+
+/* Draws page pg (physical number pageno) with its trim box at the current
+ * origin. bleed: how far backgrounds reach beyond the trim. */
+static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
+  dr->pageno = pageno;
+  bk *k = dr->k;
+  if (pg->kind == PG_COVER || pg->kind == PG_BACK) {
+    draw_cover(dr, pg, bleed);
+    return;
+  }
+  if (pg->kind == PG_BLANK) return;
+  if (pg->kind == PG_NOTES) {
+    draw_running(dr, &k->L->footer, BL_FOOTER, pg, pageno, false);
+    draw_notes(dr, pg);
+    return;
+  }
+  /* Running texts first, outside every structure tag. */
+  if (pg->frags.n) {
+    draw_running(dr, &k->L->header, BL_HEADER, pg, pageno, true);
+    draw_running(dr, &k->L->footer, BL_FOOTER, pg, pageno, false);
+  }
+  /* Tags left open by the previous page open again here. */
+  size_t reopen = dr->tags.n;
+  dr->tags.n = 0;
+  for (size_t i = 0; i < reopen; i++) tag_begin(dr, dr->tags.items[i]);
+  for (size_t i = 0; i < pg->frags.n; i++) draw_frag(dr, &pg->frags.items[i], pageno);
+  /* Close what is still open at the end of the page; keep the names. */
+  size_t open = dr->tags.n;
+  for (size_t i = open; i > 0; i--) cairo_tag_end(dr->cr, dr->tags.items[i - 1]);
+  dr->tags.n = open;
+  /* Footnotes last, outside what the page left open; each closes itself. */
+  draw_foot_notes(dr, pg, pageno);
+  assert(dr->tags.n == open);
+}
+
+static void crop_marks(cairo_t *cr, double x0, double y0, double w, double h, double bleed,
+                       double slug) {
+  cairo_save(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, 0.25);
+  double off = bleed + 0.5 * MM, end = bleed + slug;
+  double xs[2] = {x0, x0 + w}, ys[2] = {y0, y0 + h};
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++) {
+      double dx = i ? 1 : -1, dy = j ? 1 : -1;
+      cairo_move_to(cr, xs[i] + dx * off, ys[j]);
+      cairo_line_to(cr, xs[i] + dx * end, ys[j]);
+      cairo_move_to(cr, xs[i], ys[j] + dy * off);
+      cairo_line_to(cr, xs[i], ys[j] + dy * end);
+    }
+  cairo_stroke(cr);
+  cairo_restore(cr);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* Ends a PDF drawn on cr/sf: flushes it to path and frees both. Returns
+ * false after reporting a write error at the booklet's declaration. */
+static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, const char *path) {
+  cairo_destroy(cr);
+  cairo_surface_finish(sf);
+  cairo_status_t st = cairo_surface_status(sf);
+  cairo_surface_destroy(sf);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path,
+               cairo_status_to_string(st));
+    return false;
+  }
+  return true;
+}
+
+/* Outputs                                                                   */
+
+static const char *pdf_date(bk *k) {
+  const char *d = k->s && k->s->build_date ? k->s->build_date : NULL;
+  int y, m, dd;
+  if (d && dk_parse_date(d, &y, &m, &dd)) return arena_printf(k->a, "%04d-%02d-%02dT00:00:00", y, m, dd);
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    time_t t = (time_t)strtoll(sde, NULL, 10);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return arena_printf(k->a, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  }
+  return NULL;
+}
+
+static const char *page_label(const bpage *p, int pageno, arena *a) {
+  if (p->kind == PG_COVER) return "Forside";
+  if (p->kind == PG_BACK) return "Bagside";
+  return arena_printf(a, "%d", pageno);
+}
+
+bool bk_write_reader(bk *k, page_vec *pages, const char *path, heading_ref *hs, size_t nh) {
+  cairo_surface_t *sf = cairo_pdf_surface_create(path, k->pw, k->ph);
+  const char *title = k->b->title;
+  if (!title && k->b->npages) title = k->b->pages[0]->title;
+  if (title) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+  const char *author = k->b->author ? k->b->author : k->s ? k->s->title : NULL;
+  if (author) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_AUTHOR, author);
+  if (k->b->subject) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, k->b->subject);
+  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
+  const char *date = pdf_date(k);
+  if (date) {
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, date);
+  }
+  cairo_t *cr = cairo_create(sf);
+  draw dr = {k, cr, OUT_READER, {0}, 0, title};
+  cairo_tag_begin(cr, "Document", NULL);
+  for (size_t i = 0; i < pages->n; i++) {
+    cairo_pdf_surface_set_page_label(sf, page_label(pages->items[i], (int)i + 1, k->a));
+    draw_page(&dr, pages->items[i], (int)i + 1, 0);
+    cairo_show_page(cr);
+  }
+  cairo_tag_end(cr, "Document");
+  /* Bookmarks from the headings, nested by level. */
+  int parent[8] = {0};
+  for (size_t i = 0; i < nh; i++) {
+    int lv = hs[i].b->level;
+    if (lv < 1 || lv > 6) continue;
+    int par = lv > 1 ? parent[lv - 1] : CAIRO_PDF_OUTLINE_ROOT;
+    char *attrs = arena_printf(k->a, "dest='%s'", hs[i].b->dest);
+    int id = cairo_pdf_surface_add_outline(sf, par, hs[i].b->plain, attrs,
+                                           lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+    for (int l = lv; l < 7; l++) parent[l] = id;
+  }
+  vec_free(&dr.tags);
+  return finish_pdf(k, cr, sf, path);
+}
+
+/* Where the imposed spread (two pages with bleed and slug) sits on the
+ * layout's press sheet: centred, ox/oy from the sheet's lower left corner.
+ * Without a named sheet the sheet is the spread itself (0, 0). Reports a
+ * spread that does not fit the sheet. */
+bool bk_sheet_offset(bk *k, double *ox, double *oy) {
+  *ox = *oy = 0;
+  if (!k->L->sheet) return true;
+  double bleed = k->L->bleed * MM, slug = k->L->marks ? 8 * MM : 0, m = bleed + slug;
+  double w = 2 * k->pw + 2 * m, h = k->ph + 2 * m;
+  double sw = k->L->sheet_w * MM, sh = k->L->sheet_h * MM;
+  if (w > sw + 0.01 || h > sh + 0.01) {
+    diag_error(k->d, k->L->file, 0, 0,
+               "the imposed spread with bleed and crop marks is %.0f x %.0f mm and does not fit on the sheet %s "
+               "(%.0f x %.0f mm): name a larger sheet in <impose sheet>",
+               w / MM, h / MM, k->L->sheet, k->L->sheet_w, k->L->sheet_h);
+    return false;
+  }
+  *ox = (sw - w) / 2;
+  *oy = (sh - h) / 2;
+  return true;
+}
+
+/* The printer PDF: every page enlarged by bleed and slug; imposed: two
+ * pages per sheet side in saddle-stitch order, on the layout's press sheet. */
+bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
+  double bleed = k->L->bleed * MM, slug = k->L->marks ? 8 * MM : 0, m = bleed + slug;
+  double sw = (imposed ? 2 * k->pw : k->pw) + 2 * m, sh = k->ph + 2 * m;
+  double spread_h = sh, ox = 0, oy = 0;
+  if (imposed && !bk_sheet_offset(k, &ox, &oy)) return false;
+  if (imposed && k->L->sheet) {
+    sw = k->L->sheet_w * MM;
+    sh = k->L->sheet_h * MM;
+  }
+  cairo_surface_t *sf = cairo_pdf_surface_create(path, sw, sh);
+  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
+  const char *date = pdf_date(k);
+  if (date) {
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, date);
+  }
+  const char *title = k->b->title ? k->b->title : k->b->npages ? k->b->pages[0]->title : NULL;
+  if (title) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_t *cr = cairo_create(sf);
+  draw dr = {k, cr, OUT_PRINTER, {0}, 0, title};
+  int n = (int)pages->n;
+  int nsides = imposed ? n / 2 : n;
+  for (int i = 0; i < nsides; i++) {
+    if (!imposed) {
+      cairo_save(cr);
+      cairo_rectangle(cr, slug, slug, k->pw + 2 * bleed, k->ph + 2 * bleed);
+      cairo_clip(cr);
+      cairo_translate(cr, m, m);
+      draw_page(&dr, pages->items[i], i + 1, bleed);
+      cairo_restore(cr);
+      if (k->L->marks) crop_marks(cr, m, m, k->pw, k->ph, bleed, slug);
+    } else {
+      int lp, rp;
+      impose_side(n, i, &lp, &rp);
+      cairo_save(cr);
+      cairo_translate(cr, ox, oy); /* the spread centred on the press sheet */
+      /* Creep: the pages of inner sheets move toward the fold (the left
+       * page right, the right page left), their halves of the sheet fixed. */
+      double shift = impose_creep(k->L->creep * MM, n, i);
+      for (int side = 0; side < 2; side++) {
+        int pn = side ? rp : lp;
+        cairo_save(cr);
+        if (side == 0) cairo_rectangle(cr, slug, slug, bleed + k->pw, k->ph + 2 * bleed);
+        else cairo_rectangle(cr, m + k->pw, slug, k->pw + bleed, k->ph + 2 * bleed);
+        cairo_clip(cr);
+        cairo_translate(cr, m + side * k->pw + (side ? -shift : shift), m);
+        draw_page(&dr, pages->items[pn - 1], pn, bleed);
+        cairo_restore(cr);
+      }
+      if (k->L->marks) {
+        crop_marks(cr, m, m, 2 * k->pw, k->ph, bleed, slug);
+        /* The fold. */
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 0.25);
+        cairo_move_to(cr, m + k->pw, 0);
+        cairo_line_to(cr, m + k->pw, slug - 0.5 * MM);
+        cairo_move_to(cr, m + k->pw, spread_h);
+        cairo_line_to(cr, m + k->pw, spread_h - slug + 0.5 * MM);
+        cairo_stroke(cr);
+      }
+      cairo_restore(cr);
+    }
+    cairo_show_page(cr);
+  }
+  vec_free(&dr.tags);
+  return finish_pdf(k, cr, sf, path);
+}
+
