@@ -1,0 +1,112 @@
+/* links: references in front matter and relative links between pages, all
+ * resolved against the pages' source paths below content/. */
+#include "builder.h"
+#include <string.h>
+
+/* ------------------------------------------------------------ references */
+
+/* Normalises "a/b/../c" → "a/c"; returns NULL if it climbs above the root. */
+static char *normalize(arena *a, const char *base, const char *rel) {
+  sbuf out = SBUF_INIT;
+  const char *parts[2] = {base, rel};
+  VEC(size_t) marks = {0};
+  bool bad = false;
+  for (int k = 0; k < 2 && !bad; k++) {
+    const char *p = parts[k];
+    if (!p) continue;
+    while (*p) {
+      const char *slash = strchr(p, '/');
+      size_t n = slash ? (size_t)(slash - p) : strlen(p);
+      if (n == 0 || (n == 1 && p[0] == '.')) {
+        /* skip */
+      } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+        if (!marks.n) { bad = true; break; }
+        out.len = marks.items[--marks.n];
+        if (out.data) out.data[out.len] = 0;
+      } else {
+        vec_push(&marks, out.len);
+        if (out.len) sbuf_putc(&out, '/');
+        sbuf_put(&out, p, n);
+      }
+      p += n;
+      if (*p == '/') p++;
+    }
+  }
+  vec_free(&marks);
+  char *r = bad ? NULL : sbuf_dup(&out, a);
+  sbuf_free(&out);
+  return r;
+}
+
+static page *find_ref(builder *b, page *from, const char *target) {
+  page *p = map_get(&b->s->by_src, target);
+  if (p) return p;
+  char *rel = normalize(b->a, from->dir, target);
+  return rel ? map_get(&b->s->by_src, rel) : NULL;
+}
+
+static void add_referrer(builder *b, page *target, page *from) {
+  page_list *l = &target->referrers;
+  if (l->n && l->items[l->n - 1] == from) return;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->items[i] == from) return;
+  /* Grow by doubling; the arena keeps the old array, a small price. */
+  if ((l->n & (l->n - 1)) == 0) {
+    size_t cap = l->n ? l->n * 2 : 4;
+    l->items = arena_realloc(b->a, l->items, l->n * sizeof(page *), cap * sizeof(page *));
+  }
+  l->items[l->n++] = from;
+}
+
+void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field_schema *f) {
+  const char *to = f ? f->to : NULL;
+  if (v->kind == VAL_LIST) {
+    for (size_t i = 0; i < v->u.list.n; i++) mb_resolve_refs(b, p, v->u.list.items[i], field, f);
+    return;
+  }
+  if (v->kind == VAL_MAP) {
+    for (size_t i = 0; f && i < v->u.map.n; i++)
+      for (size_t j = 0; j < f->nfields; j++)
+        if (!strcmp(f->fields[j].name, v->u.map.keys[i]))
+          mb_resolve_refs(b, p, v->u.map.vals[i], v->u.map.keys[i], &f->fields[j]);
+    return;
+  }
+  if (v->kind != VAL_REF) return;
+  page *t = find_ref(b, p, v->u.ref.s);
+  if (!t) {
+    diag_error(b->d, p->file, v->line, v->col,
+               "'%s' names '%s', but there is no such page (write the path of a .md file below content/)",
+               field, v->u.ref.s);
+    return;
+  }
+  if (to && strcmp(t->type, to) != 0) {
+    diag_error(b->d, p->file, v->line, v->col, "'%s' must name a page of type '%s', but '%s' is of type '%s'",
+               field, to, v->u.ref.s, t->type);
+    return;
+  }
+  v->u.ref.page = t;
+  add_referrer(b, t, p);
+}
+
+/* ------------------------------------------------------------ queries */
+
+char *model_resolve_path(const page *from, const char *target, arena *a) {
+  size_t n = strcspn(target, "#?");
+  char *path = arena_strndup(a, target, n);
+  if (!*path) return NULL;
+  return normalize(a, from ? from->dir : "", path);
+}
+
+page *model_resolve_link(const site *s, const page *from, const char *target, arena *a) {
+  size_t n = strcspn(target, "#?");
+  char *path = arena_strndup(a, target, n);
+  if (!*path) return NULL;
+  char *rel = normalize(a, from ? from->dir : "", path);
+  if (!rel) return NULL;
+  page *p = map_get(&s->by_src, rel);
+  if (!p && (str_ends(rel, "/") || !str_ends(rel, ".md"))) {
+    p = map_get(&s->by_src, arena_printf(a, "%s/_index.md", rel));
+    if (!p) p = map_get(&s->by_src, arena_printf(a, "%s/index.md", rel));
+  }
+  return p;
+}
