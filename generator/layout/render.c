@@ -1,0 +1,263 @@
+/* layout, the renderer: picks the layout of a page and renders its
+ * compiled tree (see compile.c and layout_int.h) to HTML5. Each worker has
+ * its own Lua state and expression handles; the layout set is only read. */
+#include "layout_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "html5.h"
+
+/* ---- lookup ---------------------------------------------------------------- */
+
+static bool usable(const layout_set *ls, const char *name) {
+  const layout *l = map_get(&ls->by_name, name);
+  return l != NULL;
+}
+
+const char *layout_pick(const layout_set *ls, const page *p, diag *d) {
+  arena *a = ls->a;
+  const char *file = p->file ? p->file : p->url;
+  const val *lv = val_get(p->fm, "layout");
+  const char *chosen = val_as_str(lv);
+  if (chosen) {
+    const char *name = str_ends(chosen, ".xml") ? chosen : arena_printf(a, "%s.xml", chosen);
+    if (usable(ls, name)) return ((layout *)map_get(&ls->by_name, name))->name;
+    diag_error(d, file, lv->line, lv->col, "layout '%s' not found: there is no layouts/%s", chosen, name);
+    return NULL;
+  }
+  const char *tries[3] = {NULL, NULL, NULL};
+  switch (p->kind) {
+  case PAGE_HOME: tries[0] = "home.xml"; break;
+  case PAGE_SECTION:
+    tries[0] = p->section && *p->section ? arena_printf(a, "%s-list.xml", p->section) : NULL;
+    tries[1] = "list.xml";
+    break;
+  case PAGE_TAXONOMY: tries[0] = "taxonomy.xml"; break;
+  case PAGE_TERM: tries[0] = "term.xml"; break;
+  case PAGE_REGULAR:
+    tries[0] = p->type ? arena_printf(a, "%s.xml", p->type) : NULL;
+    tries[1] = p->section && *p->section ? arena_printf(a, "%s.xml", p->section) : NULL;
+    tries[2] = "page.xml";
+    break;
+  }
+  sbuf tried = SBUF_INIT;
+  for (int i = 0; i < 3; i++) {
+    if (!tries[i]) continue;
+    layout *l = map_get(&ls->by_name, tries[i]);
+    if (l) {
+      sbuf_free(&tried);
+      return l->name;
+    }
+    sbuf_printf(&tried, "%slayouts/%s", tried.len ? ", " : "", tries[i]);
+  }
+  diag_error(d, file, 0, 0, "no layout for this page: tried %s", sbuf_str(&tried));
+  sbuf_free(&tried);
+  return NULL;
+}
+
+/* ---- rendering -------------------------------------------------------------- */
+
+layout_worker *layout_worker_new(const layout_set *ls, diag *d) {
+  layout_worker *w = xcalloc(1, sizeof *w);
+  w->ls = ls;
+  w->k = klua_new(ls->s);
+  klua_set_strings(w->k, ls->strings, "layouts/i18n.yaml");
+  /* helper errors were reported by layout_load already */
+  diag *quiet = diag_new();
+  klua_run_helpers(w->k, ls->s->layouts_dir, quiet);
+  diag_free(quiet);
+  w->handles = xmalloc((ls->nexprs ? ls->nexprs : 1) * sizeof *w->handles);
+  for (size_t i = 0; i < ls->nexprs; i++) w->handles[i] = -1;
+  return w;
+}
+
+void layout_worker_free(layout_worker *w) {
+  if (!w) return;
+  klua_free(w->k);
+  free(w->handles);
+  free(w);
+}
+
+typedef struct rctx {
+  layout_worker *w;
+  const page *p;
+  sbuf *out;
+  diag *d;
+  layout **chain;
+  size_t limit; /* fills of chain[0 .. limit-1] are visible */
+} rctx;
+
+static bool render_kids(rctx *c, lnode **kids, size_t n);
+
+/* Returns the worker's handle of expression e, compiling it on first use. */
+static int handle(rctx *c, int e) {
+  layout_worker *w = c->w;
+  if (w->handles[e] < 0) w->handles[e] = klua_compile(w->k, w->ls->exprs[e].src);
+  return w->handles[e];
+}
+
+static bool lua_failed(rctx *c, int e) {
+  const lexpr *x = &c->w->ls->exprs[e];
+  diag_error(c->d, x->file, x->line, 0, "in %s=\"%s\": %s (rendering %s)", x->directive, x->shown,
+             klua_error(c->w->k), c->p->file ? c->p->file : c->p->url);
+  return false;
+}
+
+static bool render_layout(rctx *parent, layout *l);
+
+static bool render_slot(rctx *c, lnode *n) {
+  for (size_t i = 0; i < c->limit; i++) {
+    lnode *f = map_get(&c->chain[i]->fills, n->slot);
+    if (!f) continue;
+    size_t saved = c->limit;
+    c->limit = i; /* inside a fill only more derived fills are seen */
+    bool ok = render_kids(c, f->kids, f->nkids);
+    c->limit = saved;
+    return ok;
+  }
+  return render_kids(c, n->kids, n->nkids);
+}
+
+static bool render_include(rctx *c, lnode *n) {
+  layout_worker *w = c->w;
+  if (!n->target || n->target->bad) return false;
+  if (w->depth >= MAX_INCLUDE_DEPTH) {
+    diag_error(c->d, n->text, n->line, 0, "includes nest deeper than %d (does '%s' include itself?)",
+               MAX_INCLUDE_DEPTH, n->src);
+    return false;
+  }
+  for (size_t i = 0; i < n->nparams; i++) {
+    int h = handle(c, n->params[i].expr);
+    if (h < 0 || !klua_bind(w->k, n->params[i].name, h)) return lua_failed(c, n->params[i].expr);
+  }
+  w->depth++;
+  bool ok = render_layout(c, n->target);
+  w->depth--;
+  return ok;
+}
+
+/* One occurrence of an element (after k:with and k:for). */
+static bool render_one(rctx *c, lnode *n) {
+  klua *k = c->w->k;
+  sbuf *out = c->out;
+  int h;
+  if (n->if_expr >= 0) {
+    bool yes;
+    if ((h = handle(c, n->if_expr)) < 0 || !klua_eval_truthy(k, h, &yes)) return lua_failed(c, n->if_expr);
+    if (!yes) return true;
+  }
+  if (n->kind == LN_CONTENT) {
+    if (c->p->html) sbuf_puts(out, c->p->html);
+    return true;
+  }
+  if (n->kind == LN_INCLUDE) return render_include(c, n);
+  bool omit = n->omit_always;
+  if (!omit && n->omit_expr >= 0) {
+    if ((h = handle(c, n->omit_expr)) < 0 || !klua_eval_truthy(k, h, &omit))
+      return lua_failed(c, n->omit_expr);
+  }
+  if (!omit) {
+    sbuf_puts(out, n->open);
+    for (size_t i = 0; i < n->nattrs; i++) {
+      size_t at = out->len;
+      sbuf_putc(out, ' ');
+      sbuf_puts(out, n->attrs[i].name);
+      size_t named = out->len;
+      sbuf_puts(out, "=\"");
+      int r = (h = handle(c, n->attrs[i].expr)) < 0 ? -1 : klua_eval_attr(k, h, out);
+      if (r < 0) {
+        out->len = at;
+        out->data[at] = 0;
+        return lua_failed(c, n->attrs[i].expr);
+      }
+      if (r == 0) out->len = at;
+      else if (r == 1) out->len = named;
+      else sbuf_putc(out, '"');
+      out->data[out->len] = 0;
+    }
+    sbuf_putc(out, '>');
+  }
+  if (n->text_expr >= 0) {
+    if ((h = handle(c, n->text_expr)) < 0 ||
+        !klua_eval_put(k, h, out, n->raw ? KLUA_ESC_SCRIPT : KLUA_ESC_HTML))
+      return lua_failed(c, n->text_expr);
+  } else if (n->html_expr >= 0) {
+    if ((h = handle(c, n->html_expr)) < 0 || !klua_eval_put(k, h, out, KLUA_ESC_RAW))
+      return lua_failed(c, n->html_expr);
+  } else if (n->slot) {
+    if (!render_slot(c, n)) return false;
+  } else if (!render_kids(c, n->kids, n->nkids)) {
+    return false;
+  }
+  if (!omit && n->close) sbuf_puts(out, n->close);
+  return true;
+}
+
+static bool render_node(rctx *c, lnode *n) {
+  if (n->kind == LN_STATIC) {
+    sbuf_put(c->out, n->text, n->len);
+    return true;
+  }
+  klua *k = c->w->k;
+  size_t mark = klua_mark(k);
+  bool ok = true;
+  for (size_t i = 0; ok && i < n->nwith; i++) {
+    int h = handle(c, n->with[i].expr);
+    if (h < 0 || !klua_bind(k, n->with[i].name, h)) ok = lua_failed(c, n->with[i].expr);
+  }
+  if (ok && n->for_expr >= 0) {
+    size_t count, slot;
+    int h = handle(c, n->for_expr);
+    if (h < 0 || !klua_for_begin(k, h, n->for_i, n->for_x, &count, &slot)) {
+      ok = lua_failed(c, n->for_expr);
+    } else {
+      for (size_t i = 0; ok && i < count; i++) {
+        klua_for_bind(k, slot, i, n->for_i, n->for_x);
+        ok = render_one(c, n);
+      }
+    }
+  } else if (ok) {
+    ok = render_one(c, n);
+  }
+  klua_restore(k, mark);
+  return ok;
+}
+
+static bool render_kids(rctx *c, lnode **kids, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!render_node(c, kids[i])) return false;
+  return true;
+}
+
+/* Renders layout l (its root layout's tree with l's chain of fills). */
+static bool render_layout(rctx *parent, layout *l) {
+  if (l->bad || !l->nchain) return false;
+  rctx c = *parent;
+  c.chain = l->chain;
+  c.limit = l->nchain;
+  return render_node(&c, l->chain[l->nchain - 1]->root);
+}
+
+bool layout_render(layout_worker *w, const page *p, const char *name, sbuf *out, diag *d) {
+  layout *l = map_get(&w->ls->by_name, name);
+  if (!l) {
+    diag_error(d, p->file, 0, 0, "no layout '%s'", name);
+    return false;
+  }
+  if (l->bad) return false; /* its errors were reported at load */
+  klua_set_page(w->k, p);
+  size_t start = out->len;
+  html5_put_doctype(out);
+  rctx c = {w, p, out, d, NULL, 0};
+  w->depth = 0;
+  bool ok = render_layout(&c, l);
+  klua_restore(w->k, 0);
+  if (!ok) {
+    out->len = start;
+    if (out->data) out->data[start] = 0;
+    return false;
+  }
+  sbuf_putc(out, '\n');
+  return true;
+}
+
