@@ -9,50 +9,59 @@
 
 /* ---- lookup ---------------------------------------------------------------- */
 
-static bool usable(const layout_set *ls, const char *name) {
-  const layout *l = map_get(&ls->by_name, name);
-  return l != NULL;
+/* The layout named stem + suffix ("proposal" ".xml"), or NULL. The name is
+ * made in a buffer of the caller's thread: layout_pick runs on the render
+ * workers, and the layout set (its arena included) is read-only there. */
+static const layout *find(const layout_set *ls, sbuf *name, const char *stem, const char *suffix) {
+  sbuf_clear(name);
+  sbuf_puts(name, stem);
+  sbuf_puts(name, suffix);
+  return map_get(&ls->by_name, sbuf_str(name));
 }
 
 const char *layout_pick(const layout_set *ls, const page *p, diag *d) {
-  arena *a = ls->a;
   const char *file = p->file ? p->file : p->url;
   const val *lv = val_get(p->fm, "layout");
   const char *chosen = val_as_str(lv);
+  sbuf name = SBUF_INIT;
+  const char *picked = NULL;
   if (chosen) {
-    const char *name = str_ends(chosen, ".xml") ? chosen : arena_printf(a, "%s.xml", chosen);
-    if (usable(ls, name)) return ((layout *)map_get(&ls->by_name, name))->name;
-    diag_error(d, file, lv->line, lv->col, "layout '%s' not found: there is no layouts/%s", chosen, name);
-    return NULL;
+    const layout *l = find(ls, &name, chosen, str_ends(chosen, ".xml") ? "" : ".xml");
+    if (l) picked = l->name;
+    else
+      diag_error(d, file, lv->line, lv->col, "layout '%s' not found: there is no layouts/%s", chosen,
+                 sbuf_str(&name));
+    sbuf_free(&name);
+    return picked;
   }
-  const char *tries[3] = {NULL, NULL, NULL};
+  /* The names to try, in order, each as a stem and a suffix. */
+  const char *stems[3] = {NULL, NULL, NULL}, *suffixes[3] = {".xml", ".xml", ".xml"};
   switch (p->kind) {
-  case PAGE_HOME: tries[0] = "home.xml"; break;
+  case PAGE_HOME: stems[0] = "home"; break;
   case PAGE_SECTION:
-    tries[0] = p->section && *p->section ? arena_printf(a, "%s-list.xml", p->section) : NULL;
-    tries[1] = "list.xml";
+    stems[0] = p->section && *p->section ? p->section : NULL;
+    suffixes[0] = "-list.xml";
+    stems[1] = "list";
     break;
-  case PAGE_TAXONOMY: tries[0] = "taxonomy.xml"; break;
-  case PAGE_TERM: tries[0] = "term.xml"; break;
+  case PAGE_TAXONOMY: stems[0] = "taxonomy"; break;
+  case PAGE_TERM: stems[0] = "term"; break;
   case PAGE_REGULAR:
-    tries[0] = p->type ? arena_printf(a, "%s.xml", p->type) : NULL;
-    tries[1] = p->section && *p->section ? arena_printf(a, "%s.xml", p->section) : NULL;
-    tries[2] = "page.xml";
+    stems[0] = p->type;
+    stems[1] = p->section && *p->section ? p->section : NULL;
+    stems[2] = "page";
     break;
   }
   sbuf tried = SBUF_INIT;
-  for (int i = 0; i < 3; i++) {
-    if (!tries[i]) continue;
-    layout *l = map_get(&ls->by_name, tries[i]);
-    if (l) {
-      sbuf_free(&tried);
-      return l->name;
-    }
-    sbuf_printf(&tried, "%slayouts/%s", tried.len ? ", " : "", tries[i]);
+  for (int i = 0; i < 3 && !picked; i++) {
+    if (!stems[i]) continue;
+    const layout *l = find(ls, &name, stems[i], suffixes[i]);
+    if (l) picked = l->name;
+    else sbuf_printf(&tried, "%slayouts/%s", tried.len ? ", " : "", sbuf_str(&name));
   }
-  diag_error(d, file, 0, 0, "no layout for this page: tried %s", sbuf_str(&tried));
+  if (!picked) diag_error(d, file, 0, 0, "no layout for this page: tried %s", sbuf_str(&tried));
   sbuf_free(&tried);
-  return NULL;
+  sbuf_free(&name);
+  return picked;
 }
 
 /* ---- rendering -------------------------------------------------------------- */
