@@ -37,6 +37,7 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd node nodejs
   need_cmd npm npm
   need_cmd java openjdk-17-jre-headless
+  need_cmd valgrind valgrind
   need_cmd clang clang
   need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi

@@ -1,5 +1,6 @@
 /* hyph: libhyphen behind klar's own interface (see hyph.h). */
 #include "hyph.h"
+#include <assert.h>
 #include <hyphen.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,9 +35,13 @@ static int lower1(int cp) {
   return cp;
 }
 
+/* Words longer than this are left unhyphenated. */
+#define MAX_WORD 255
+
 /* Fills breaks[i] = 1 when a break is allowed after letter i of the word
- * (lat: lower-case Latin-1, len letters). */
+ * (lat: lower-case Latin-1, len letters, 5 <= len <= MAX_WORD). */
 static void word_breaks(const unsigned char *lat, int len, char *breaks) {
+  assert(len > 0 && len <= MAX_WORD);
   memset(breaks, 0, (size_t)len);
   for (size_t e = 0; e < sizeof exceptions / sizeof *exceptions; e++) {
     const char *x = exceptions[e];
@@ -58,11 +63,19 @@ static void word_breaks(const unsigned char *lat, int len, char *breaks) {
       return;
     }
   }
-  char *hy = malloc((size_t)len + 5);
+  /* libhyphen takes a length but also reads the word as a C string: it
+   * looks for its NOHYPHEN strings (an apostrophe, a hyphen) with strstr and
+   * zeroes hyphens[] at every match, and reads the byte after the last
+   * letter. Given a word that is not terminated, strstr ran on into stale
+   * bytes and the zeroes landed past the end of hy. So it gets a
+   * terminated copy, and hy the word_size + 5 bytes it fills. */
+  char word[MAX_WORD + 1];
+  char hy[MAX_WORD + 5];
+  memcpy(word, lat, (size_t)len);
+  word[len] = '\0';
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
-  if (hnj_hyphen_hyphenate3(dict, (const char *)lat, len, hy, NULL, &rep, &pos, &cut, 2, 3, 2,
-                            2) == 0) {
+  if (hnj_hyphen_hyphenate3(dict, word, len, hy, NULL, &rep, &pos, &cut, 2, 3, 2, 2) == 0) {
     for (int i = 0; i < len - 1; i++)
       if ((hy[i] & 1) && !(rep && rep[i])) breaks[i] = 1;
   }
@@ -72,7 +85,6 @@ static void word_breaks(const unsigned char *lat, int len, char *breaks) {
     free(pos);
     free(cut);
   }
-  free(hy);
   /* The minima again: two letters before, three after. */
   for (int i = 0; i < len; i++)
     if (i < 1 || i > len - 4) breaks[i] = 0;
@@ -111,7 +123,7 @@ void hyph_put(sbuf *out, const char *s, size_t n) {
       len++;
       p = q;
     }
-    if (!latin || len < 5 || len > 255) {
+    if (!latin || len < 5 || len > MAX_WORD) {
       sbuf_put(out, w, (size_t)(p - w));
       continue;
     }
