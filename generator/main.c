@@ -1,13 +1,16 @@
 /* main: the command line of klar. The only place that prints usage, sets up
  * the process-wide libraries and exits. */
 #include "build/build.h"
+#include "core/arena.h"
 #include "core/diag.h"
 #include "core/fsx.h"
 #include "layout/layout.h"
 #include "md/md.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KLAR_VERSION "0.1.0"
@@ -39,7 +42,10 @@ static const char *usage_build =
     "options:\n"
     "  -r, --root DIR   the site's folder, holding content/, layouts/ and\n"
     "                   assets/ (default: the current folder)\n"
-    "  -o, --out DIR    write the site here (default: ROOT/public)\n"
+    "  -o, --out DIR    write the site here (default: ROOT/public); klar\n"
+    "                   replaces it whole, so it must be new, empty or made\n"
+    "                   by klar (marked by a .klar-output file), and outside\n"
+    "                   the site's sources\n"
     "  -j, --jobs N     render on N threads (default: the number of cores);\n"
     "                   the output is byte-identical whatever N is\n"
     "  -D, --drafts     include pages whose front matter says draft: true\n"
@@ -136,6 +142,61 @@ static int parse_build_args(const char *cmd, int argc, char **argv, build_option
   return -1;
 }
 
+/* klar replaces its output folder whole, so a wrong --out would delete
+ * whatever is there. Refuses (exit 2) an output folder that holds the site's
+ * sources or lies inside them, that is a file, or that exists with files in
+ * it but without klar's marker. Paths are compared resolved (symlinks, "..")
+ * so no spelling slips past. Returns -1 when out may be written. */
+static int check_out(const char *cmd, const build_options *o) {
+  arena *a = arena_new();
+  const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
+  char *rout = fsx_resolve(a, out);
+  char *rroot = fsx_resolve(a, o->root);
+  int rc = -1;
+  if (!rout || !rroot) {
+    fprintf(stderr, "klar %s: cannot resolve the output folder '%s': %s\n", cmd, out, strerror(errno));
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  if (fsx_within(rroot, rout)) {
+    fprintf(stderr,
+            "klar %s: refusing to write into '%s': it holds the site's sources (%s), and klar replaces\n"
+            "its output folder whole. Write the site into a folder of its own, like the default %s.\n",
+            cmd, out, rroot, fsx_join(a, o->root, "public"));
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  static const char *sources[] = {"content", "layouts", "assets"};
+  for (int i = 0; i < 3; i++) {
+    char *src = fsx_resolve(a, fsx_join(a, o->root, sources[i]));
+    if (src && fsx_within(rout, src)) {
+      fprintf(stderr,
+              "klar %s: refusing to write into '%s': it lies inside the site's %s/ folder, and klar replaces\n"
+              "its output folder whole. Write the site into a folder outside content/, layouts/ and assets/,\n"
+              "like the default %s.\n",
+              cmd, out, sources[i], fsx_join(a, o->root, "public"));
+      rc = EXIT_USAGE;
+      goto done;
+    }
+  }
+  struct stat st;
+  if (stat(rout, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "klar %s: refusing to write into '%s': it is a file, not a folder.\n", cmd, out);
+    rc = EXIT_USAGE;
+  } else if (stat(rout, &st) == 0 && !fsx_is_empty_dir(rout) && !fsx_is_output(rout)) {
+    fprintf(stderr,
+            "klar %s: refusing to write into '%s': the folder has files in it and was not made by klar\n"
+            "(it has no %s file), and klar replaces its output folder whole. Choose a new or empty folder.\n"
+            "If it is the output of an older klar (before klar marked its folders), remove it once\n"
+            "(rm -r '%s') and build again.\n",
+            cmd, out, FSX_MARKER, out);
+    rc = EXIT_USAGE;
+  }
+done:
+  arena_free(a);
+  return rc;
+}
+
 static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   const char *cmd = check_only ? "check" : booklets ? "booklets" : "build";
   build_options o = {.root = ".", .only_booklets = booklets};
@@ -150,6 +211,8 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
       return EXIT_INPUT;
     }
     o.out = tmpl;
+  } else if ((rc = check_out(cmd, &o)) >= 0) {
+    return rc;
   }
   diag *d = diag_new();
   build_stats st;

@@ -299,6 +299,10 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   if (o->only_booklets) {
     /* Each PDF is written to a temporary name and renamed, so the booklets
      * go straight into the output folder. */
+    if (!fsx_is_output(out) && (!fsx_mkdirs(out) || !fsx_mark_output(out))) {
+      diag_error(d, out, 0, 0, "cannot create the output folder");
+      goto done;
+    }
     if (!diag_errors(d)) st->booklets = make_booklets(s, out, o, jobs, d);
     st->pages = 0;
     ok = !diag_errors(d);

@@ -204,10 +204,101 @@ const char *fsx_basename(const char *path) {
   return slash ? slash + 1 : path;
 }
 
+char *fsx_resolve(arena *a, const char *path) {
+  sbuf cur = SBUF_INIT;
+  if (path[0] != '/') {
+    char *cwd = getcwd(NULL, 0);
+    if (!cwd) return NULL;
+    sbuf_puts(&cur, cwd);
+    free(cwd);
+  }
+  /* cur is resolved at every step; once a component does not exist, the
+   * rest cannot be a symlink, and ".." may pop it lexically. */
+  bool exists = true;
+  const char *p = path;
+  while (*p) {
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (n == 0 || (n == 1 && p[0] == '.')) {
+      /* nothing */
+    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+      while (cur.len && cur.data[cur.len - 1] != '/') cur.len--;
+      if (cur.len) cur.len--;
+      if (cur.data) cur.data[cur.len] = 0;
+      if (!exists) {
+        struct stat st;
+        exists = stat(cur.len ? cur.data : "/", &st) == 0;
+      }
+    } else {
+      sbuf_putc(&cur, '/');
+      sbuf_put(&cur, p, n);
+      struct stat st;
+      if (exists && lstat(cur.data, &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+          char *r = realpath(cur.data, NULL);
+          if (!r) {
+            sbuf_free(&cur);
+            return NULL;
+          }
+          sbuf_clear(&cur);
+          if (strcmp(r, "/") != 0) sbuf_puts(&cur, r);
+          free(r);
+        }
+      } else {
+        exists = false;
+      }
+    }
+    p += n;
+    if (*p == '/') p++;
+  }
+  char *r = cur.len ? sbuf_dup(&cur, a) : arena_strdup(a, "/");
+  sbuf_free(&cur);
+  return r;
+}
+
+bool fsx_within(const char *path, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/') return true;
+  return !strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/');
+}
+
+bool fsx_is_empty_dir(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return false;
+  struct dirent *e;
+  bool empty = true;
+  while (empty && (e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) empty = false;
+  closedir(d);
+  return empty;
+}
+
+static const char marker_text[] =
+    "This folder was made by klar (klar build or klar booklets).\n"
+    "klar replaces it whole on every build: keep no other files here.\n";
+
+bool fsx_is_output(const char *dir) {
+  size_t n = strlen(dir) + sizeof FSX_MARKER + 1;
+  char *m = xmalloc(n);
+  snprintf(m, n, "%s/%s", dir, FSX_MARKER);
+  bool r = fsx_is_file(m);
+  free(m);
+  return r;
+}
+
+bool fsx_mark_output(const char *dir) {
+  size_t n = strlen(dir) + sizeof FSX_MARKER + 1;
+  char *m = xmalloc(n);
+  snprintf(m, n, "%s/%s", dir, FSX_MARKER);
+  bool r = fsx_write(m, marker_text, sizeof marker_text - 1);
+  free(m);
+  return r;
+}
+
 char *fsx_stage_begin(arena *a, const char *out) {
   char *stage = arena_printf(a, "%s.tmp-%ld", out, (long)getpid());
   fsx_rmtree(stage);
-  if (!fsx_mkdirs(stage)) return NULL;
+  if (!fsx_mkdirs(stage) || !fsx_mark_output(stage)) return NULL;
   return stage;
 }
 

@@ -39,8 +39,26 @@ char *fsx_join(arena *a, const char *dir, const char *name);
 char *fsx_dirname(arena *a, const char *path);
 const char *fsx_basename(const char *path);
 
+/* Returns path made absolute and free of symlinks, "." and "..", in the
+ * arena: the existing part as realpath(3) resolves it, the part that does not
+ * exist yet appended as written (with ".." applied), so that two spellings of
+ * one folder compare equal before either exists. NULL (errno set) when a
+ * component cannot be resolved (a dangling symlink or a loop). */
+char *fsx_resolve(arena *a, const char *path);
+/* True when path is dir or lies below it; both resolved (fsx_resolve). */
+bool fsx_within(const char *path, const char *dir);
+/* True for a folder with no entries besides "." and "..". */
+bool fsx_is_empty_dir(const char *path);
+
+/* The marker klar writes into every output folder it makes, so that it
+ * replaces only folders that are its own (fsx_is_output). */
+#define FSX_MARKER ".klar-output"
+bool fsx_is_output(const char *dir);
+/* Writes the marker into dir; false (errno set) on error. */
+bool fsx_mark_output(const char *dir);
+
 /* The atomic output directory: fsx_stage_begin makes a fresh temporary folder
- * beside out ("public.tmp-PID"); fsx_stage_commit swaps it in for out (the old
+ * beside out ("public.tmp-PID"), with the marker in it; fsx_stage_commit swaps it in for out (the old
  * one removed after the rename); fsx_stage_abort removes it, leaving out as
  * it was. */
 char *fsx_stage_begin(arena *a, const char *out);
