@@ -54,7 +54,7 @@ fi
 for target in fuzz_yml fuzz_page; do
   case $target in
     fuzz_yml) ok=0; build fuzz_yml $core generator/load/yml.c || ok=1; corpus=$out/corpus-yml ;;
-    fuzz_page) ok=0; build fuzz_page $core generator/load/yml.c generator/load/content.c generator/md/md.c || ok=1; corpus=$out/corpus-page ;;
+    fuzz_page) ok=0; build fuzz_page $core generator/load/yml.c generator/load/content.c $(ls generator/md/*.c) || ok=1; corpus=$out/corpus-page ;;
   esac
   if [ $ok -ne 0 ]; then
     fail=$((fail + 1)); echo "FAIL $target does not build"; continue
