@@ -68,6 +68,22 @@ static inline klua *get_klua(lua_State *L) {
 bool klua_pcall(klua *k, int nargs, int nres);
 /* Sets k->err from the error message on top (popped), for status. */
 void klua_set_err_from_top(klua *k, int status);
+/* Makes the count hook fire on every instruction (the budget is spent). */
+void klua_hook_fast(klua *k);
+
+/* ---- limits.c, pattern.c ---- */
+
+/* Charges n units of work done in C (an instruction's worth each) to the
+ * budget of the running evaluation. Once it is spent, raises "WHAT exceeded
+ * the instruction budget" with the calling script's line, and again at every
+ * later instruction, so a pcall cannot swallow it. */
+void klua_charge(lua_State *L, long n, const char *what);
+/* Replaces, in G (an index), the functions through which a script could get
+ * past the limits: setmetatable (no __gc), string.rep, string.find, match,
+ * gmatch and gsub, table.move, insert, remove, concat, unpack and sort. */
+void klua_limit_libraries(lua_State *L, int G);
+/* Sets string.find, match, gmatch and gsub, counted, in the table on top. */
+void klua_limit_patterns(lua_State *L);
 
 /* ---- bridge.c ---- */
 

@@ -39,10 +39,7 @@ static void hook(lua_State *L, lua_Debug *ar) {
   klua *k = get_klua(L);
   k->budget_left -= k->hook_fast ? 1 : HOOK_STEP;
   if (k->budget_left >= 0) return;
-  if (!k->hook_fast) {
-    k->hook_fast = true;
-    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-  }
+  klua_hook_fast(k);
   if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && ar->source[0] == '@')
     lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d instructions); is there an endless loop?",
                     ar->short_src, ar->currentline, (int)k->budget);
@@ -51,6 +48,17 @@ static void hook(lua_State *L, lua_Debug *ar) {
                     (int)k->budget);
   lua_error(L);
 }
+
+void klua_hook_fast(klua *k) {
+  if (k->hook_fast) return;
+  k->hook_fast = true;
+  lua_sethook(k->L, hook, LUA_MASKCOUNT, 1);
+}
+
+/* The message handler looks for helper files in this many frames from the
+ * top: lua_getstack walks the frames from the top every time, so looking
+ * through the million frames of a stack overflow took hours. */
+#define MSGH_LEVELS 100
 
 /* The message handler: turns any error value into text and adds where in the
  * site's helper files it passed ("called from layouts/lua/x.lua:7"), which
@@ -69,7 +77,7 @@ static int msgh(lua_State *L) {
   lua_Debug ar;
   int shown = 0;
   bool opened = false;
-  for (int level = 1; shown < 4 && lua_getstack(L, level, &ar); level++) {
+  for (int level = 1; shown < 4 && level <= MSGH_LEVELS && lua_getstack(L, level, &ar); level++) {
     if (!lua_getinfo(L, "Sl", &ar) || ar.source[0] != '@' || ar.currentline <= 0) continue;
     char where[LUA_IDSIZE + 24];
     snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.currentline);
@@ -223,6 +231,7 @@ static void build_sandbox(klua *k) {
   /* Forget the full libraries where require would have found them. */
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  klua_limit_libraries(L, G);
   lua_remove(L, base);
 }
 

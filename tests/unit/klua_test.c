@@ -2,6 +2,8 @@
  * template helpers, on a site built by hand. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "harness.h"
 #include "script/klua.h"
 #include "../layout/site_fixture.h"
@@ -347,6 +349,188 @@ TEST(markdown_helper) {
   klua_free(k);
 }
 
+/* ---- the limits hold ------------------------------------------------------
+ * Each of these once escaped the instruction budget or the memory ceiling
+ * (a hang, or a silent success). They run in a child process killed after
+ * LIMIT_SECS, so a hang fails the test instead of stalling the suite. */
+
+#define LIMIT_SECS 30
+#define RUN_LIMITED(name) run_limited(#name, test_##name)
+
+static void run_limited(const char *name, void (*fn)(void)) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    alarm(LIMIT_SECS);
+    harness_cur_failed = 0;
+    fn();
+    fflush(NULL);
+    _exit(harness_cur_failed ? 1 : 0);
+  }
+  int st = 0;
+  if (pid < 0 || waitpid(pid, &st, 0) != pid) st = -1;
+  if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+    harness_passed++;
+    return;
+  }
+  if (st != -1 && WIFSIGNALED(st))
+    fprintf(stderr, "%s: killed by signal %d (still running after %d s?)\n", name, WTERMSIG(st),
+            LIMIT_SECS);
+  fprintf(stderr, "FAIL %s\n", name);
+  harness_failed++;
+}
+
+/* A state with a small budget (fast under the sanitizers too) and the helper
+ * file layouts/lua/esc.lua made of src. */
+static klua *escape_state(const char *src) {
+  klua *k = klua_new(F.s);
+  klua_set_budget(k, 5L * 1000 * 1000);
+  CHECK(klua_exec(k, src, "@layouts/lua/esc.lua"));
+  return k;
+}
+
+TEST(gc_finalizers_are_refused) {
+  klua *k = escape_state("function forever()\n"
+                         "  setmetatable({}, {__gc = function() while true do end end})\n"
+                         "  return 'escaped'\n"
+                         "end\n");
+  const char *r = ev(k, "forever()");
+  CHECK(has(r, "layouts/lua/esc.lua:2: setmetatable: __gc is not allowed"));
+  /* collections run, and no finalizer with them */
+  CHECK_STR(ev(k, "(function() local t = {} for i = 1, 2e5 do t[i % 100 + 1] = {i} end return #t end)()"),
+            "100");
+  /* a __gc added after setmetatable is never called (Lua marks an object
+   * for finalization only when its metatable is set) */
+  CHECK_STR(ev(k, "(function() local mt = {} local t = setmetatable({}, mt)"
+                  " mt.__gc = function() while true do end end t = nil"
+                  " for i = 1, 2e5 do local x = {i} end return 'ok' end)()"),
+            "ok");
+  klua_free(k); /* lua_close runs pending finalizers: none */
+}
+
+TEST(gc_at_close_cannot_pass_the_memory_limit) {
+  klua *k = klua_new(F.s);
+  klua_set_memory_limit(k, (size_t)16 << 20);
+  CHECK(!klua_exec(k, "hog = setmetatable({}, {__gc = function()\n"
+                      "  local t = {} for i = 1, 2e7 do t[i] = i end\n"
+                      "end})\n",
+                   "@layouts/lua/hog.lua"));
+  CHECK(has(klua_error(k), "layouts/lua/hog.lua:1: setmetatable: __gc is not allowed"));
+  klua_free(k);
+}
+
+TEST(patterns_count_against_the_budget) {
+  klua *k = escape_state("function slow(s)\n"
+                         "  return s:find('.-.-.-.-.-.-.-b')\n"
+                         "end\n");
+  const char *r = ev(k, "slow(string.rep('a', 30000))");
+  CHECK(has(r, "layouts/lua/esc.lua:2: string.find exceeded the instruction budget (5000000 "
+               "instructions); is the pattern or the text too large?"));
+  CHECK(has(ev(k, "string.rep('a', 30000):match('(.-)(.-)(.-)(.-)b')"),
+            "ERROR: string.match exceeded the instruction budget"));
+  CHECK(has(ev(k, "(string.rep('a', 30000):gsub('.-.-.-.-b', ''))"),
+            "ERROR: string.gsub exceeded the instruction budget"));
+  CHECK(has(ev(k, "(function() for w in string.rep('a', 30000):gmatch('.-.-.-.-b') do end end)()"),
+            "ERROR: string.gmatch exceeded the instruction budget"));
+  /* a plain find compares the needle at every candidate position */
+  CHECK(has(ev(k, "string.rep('a', 1e7):find(string.rep('a', 1e5) .. 'b', 1, true)"),
+            "ERROR: string.find exceeded the instruction budget"));
+  /* long character sets cost their length at each step */
+  CHECK(has(ev(k, "string.rep('b', 1e5):find('[' .. string.rep('a', 1e5) .. ']')"),
+            "ERROR: string.find exceeded the instruction budget"));
+  /* pcall cannot catch the error for long */
+  CHECK(has(ev(k, "(function() local s = string.rep('a', 30000)"
+                  " while true do pcall(string.find, s, '.-.-.-.-b') end end)()"),
+            "instruction budget"));
+  /* the state is usable afterwards, and patterns match as Lua's do */
+  CHECK_STR(ev(k, "('a,b,,c'):gsub(',', ';')"), "a;b;;c");
+  CHECK_STR(ev(k, "select(2, ('hello world'):gsub('o', '0'))"), "2");
+  CHECK_STR(ev(k, "table.concat({('key = value'):match('^(%w+)%s*=%s*(%w+)$')}, '|')"), "key|value");
+  CHECK_STR(ev(k, "(function() local t = {} for k, v in ('a=1, b=2'):gmatch('(%w+)=(%w+)') do"
+                  " t[#t + 1] = k .. v end return table.concat(t, ' ') end)()"),
+            "a1 b2");
+  CHECK_STR(ev(k, "table.concat({('f(a(b)c)d'):find('%b()')}, ',')"), "2,8");
+  CHECK_STR(ev(k, "('THE (quick) fox'):gsub('%f[%a]%a+', function(w) return w:lower() end)"),
+            "the (quick) fox");
+  CHECK_STR(ev(k, "table.concat({('hello'):find('()ll()')}, ',')"), "3,4,3,5");
+  CHECK_STR(ev(k, "(' x '):gsub('^%s+', ''):gsub('%s+$', '')"), "x");
+  CHECK_STR(ev(k, "('abc'):gsub('%w', '%0%0')"), "aabbcc");
+  CHECK_STR(ev(k, "('abc'):gsub('', '-')"), "-a-b-c-");
+  CHECK_STR(ev(k, "('x = 1'):gsub('(%w+) = (%w+)', '%2 = %1')"), "1 = x");
+  CHECK_STR(ev(k, "('$name!'):gsub('%$(%w+)', {name = 'Ida'})"), "Ida!");
+  CHECK_STR(ev(k, "tostring(('abc'):find('b', 1, true)) .. tostring(('a.c'):find('.', 1, true))"), "22");
+  CHECK_STR(ev(k, "tostring(('abc'):find('x'))"), "nil");
+  CHECK(has(ev(k, "('x'):find('[a')"), "malformed pattern (missing ']')"));
+  CHECK(has(ev(k, "('x'):gsub('x', '%2')"), "invalid capture index %2"));
+  klua_free(k);
+}
+
+TEST(string_rep_and_table_walks_are_bounded) {
+  klua *k = escape_state("function walk()\n"
+                         "  return table.move({}, 1, math.maxinteger, 1)\n"
+                         "end\n");
+  /* nothing to copy: no loop of a quintillion empty copies */
+  CHECK_STR(ev(k, "#string.rep('', math.maxinteger)"), "0");
+  CHECK_STR(ev(k, "#string.rep('', 1e15, '')"), "0");
+  CHECK_STR(ev(k, "string.rep('ab', 3, '-')"), "ab-ab-ab");
+  CHECK(has(ev(k, "string.rep('x', 1e10)"), "resulting string too large"));
+  CHECK(has(ev(k, "walk()"), "layouts/lua/esc.lua:2: table.move exceeded the instruction budget"));
+  /* metamethods written in C (tostring, rawequal) run no instruction */
+  const char *huge = "setmetatable({}, {__len = function() return math.maxinteger - 1 end,"
+                     " __index = tostring, __newindex = rawequal})";
+  char src[512];
+  snprintf(src, sizeof src, "table.insert(%s, 1, 'x')", huge);
+  CHECK(has(ev(k, src), "table.insert exceeded the instruction budget"));
+  snprintf(src, sizeof src, "table.remove(%s, 1)", huge);
+  CHECK(has(ev(k, src), "table.remove exceeded the instruction budget"));
+  snprintf(src, sizeof src, "table.concat(%s)", huge);
+  CHECK(has(ev(k, src), "table.concat exceeded the instruction budget"));
+  snprintf(src, sizeof src, "table.unpack(%s)", huge);
+  CHECK(has(ev(k, src), "table.unpack exceeded the instruction budget"));
+  CHECK(has(ev(k, "table.sort(setmetatable({}, {__len = function() return 2147483646 end,"
+                  " __index = tostring, __newindex = rawequal}))"),
+            "table.sort exceeded the instruction budget"));
+  /* ordinary use is unchanged */
+  CHECK_STR(ev(k, "table.concat(table.move({1, 2, 3}, 1, 3, 2), ',')"), "1,1,2,3");
+  CHECK_STR(ev(k, "(function() local t = {3, 1, 2} table.sort(t) table.insert(t, 1, 0)"
+                  " table.remove(t) return table.concat(t, ',') .. select('#', table.unpack(t)) end)()"),
+            "0,1,23");
+  CHECK(has(ev(k, "table.concat({{}})"), "invalid value (table) at index 1 in table for 'concat'"));
+  CHECK(has(ev(k, "table.move(nil, 1, 2, 3)"), "bad argument #1 to"));
+  klua_free(k);
+}
+
+TEST(budget_errors_cannot_be_caught) {
+  klua *k = escape_state("function close_loop()\n"
+                         "  local x <close> = setmetatable({}, {__close = function()\n"
+                         "    while true do end\n"
+                         "  end})\n"
+                         "  return 1\n"
+                         "end\n");
+  CHECK(has(ev(k, "(function() while true do xpcall(function() while true do end end,"
+                  " function(m) while true do end end) end end)()"),
+            "instruction budget exceeded"));
+  CHECK(has(ev(k, "(function() while true do pcall(error, setmetatable({}, {__tostring ="
+                  " function() while true do end end})) end end)()"),
+            "instruction budget exceeded"));
+  CHECK(has(ev(k, "error(setmetatable({}, {__tostring = function() while true do end end}))"),
+            "instruction budget exceeded"));
+  CHECK(has(ev(k, "close_loop()"), "layouts/lua/esc.lua:3: instruction budget exceeded"));
+  CHECK(has(ev(k, "load('while true do end')()"), "instruction budget exceeded"));
+  CHECK(has(ev(k, "(function() local function f(n) return f(n + 1) + 1 end return f(1) end)()"),
+            "stack overflow"));
+  CHECK(has(ev(k, "(function() local t = setmetatable({}, {__index = function(t, k) return t[k] end})"
+                  " return t.x end)()"),
+            "stack overflow"));
+  CHECK(has(ev(k, "(function() local function f(s) return (s:gsub('.', f)) end return f('ab') end)()"),
+            "stack overflow"));
+  CHECK(has(ev(k, "(function() local t = {} for i = 1, 100 do t[i] = string.rep('x', 1e7) end"
+                  " return #table.concat(t) end)()"),
+            "memory limit exceeded"));
+  CHECK_STR(ev(k, "1 + 1"), "2");
+  klua_free(k);
+}
+
 int main(void) {
   A = arena_new();
   F = fx_build(A, "tests/layout/none");
@@ -364,6 +548,11 @@ int main(void) {
   RUN(locals_and_for);
   RUN(helper_errors_name_the_file);
   RUN(markdown_helper);
+  RUN_LIMITED(gc_finalizers_are_refused);
+  RUN_LIMITED(gc_at_close_cannot_pass_the_memory_limit);
+  RUN_LIMITED(patterns_count_against_the_budget);
+  RUN_LIMITED(string_rep_and_table_walks_are_bounded);
+  RUN_LIMITED(budget_errors_cannot_be_caught);
   fx_free_maps(F.s);
   arena_free(A);
   return harness_done("klua");
