@@ -180,6 +180,24 @@ bool klua_bind(klua *k, const char *name, int h) {
   return true;
 }
 
+typedef struct key_ref {
+  bool is_num;
+  double num;
+  const char *s;
+  lua_Integer idx; /* in the unsorted keys: ties keep their order */
+} key_ref;
+
+/* Numbers first, by value, then text by byte order. */
+static int cmp_key_ref(const void *pa, const void *pb) {
+  const key_ref *a = pa, *b = pb;
+  int c;
+  if (a->is_num != b->is_num) c = a->is_num ? -1 : 1;
+  else if (a->is_num) c = a->num < b->num ? -1 : a->num > b->num;
+  else c = strcmp(a->s, b->s);
+  if (c) return c;
+  return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
 /* Pushes the keys of the table at idx, sorted (numbers first, then text by
  * byte order; other keys are skipped), as a sequence. */
 static void push_sorted_keys(lua_State *L, int idx) {
@@ -195,25 +213,28 @@ static void push_sorted_keys(lua_State *L, int idx) {
       lua_rawseti(L, -3, ++n);
     }
   }
-  /* insertion sort: maps in front matter are small */
+  /* Maps in front matter are small, but a script can hand k:for a map of a
+   * million keys, and this runs after the evaluation, outside the budget:
+   * sort in n log n. */
   int keys = lua_gettop(L);
-  for (lua_Integer i = 2; i <= n; i++) {
-    for (lua_Integer j = i; j > 1; j--) {
-      lua_rawgeti(L, keys, j - 1);
-      lua_rawgeti(L, keys, j);
-      int ta = lua_type(L, -2), tb = lua_type(L, -1);
-      bool swap;
-      if (ta != tb) swap = ta == LUA_TSTRING;
-      else if (ta == LUA_TNUMBER) swap = lua_tonumber(L, -2) > lua_tonumber(L, -1);
-      else swap = strcmp(lua_tostring(L, -2), lua_tostring(L, -1)) > 0;
-      if (!swap) {
-        lua_pop(L, 2);
-        break;
-      }
-      lua_rawseti(L, keys, j - 1);
-      lua_rawseti(L, keys, j);
-    }
+  key_ref *refs = xmalloc(sizeof *refs * (size_t)(n ? n : 1));
+  for (lua_Integer i = 1; i <= n; i++) {
+    key_ref *r = &refs[i - 1];
+    lua_rawgeti(L, keys, i);
+    r->idx = i;
+    r->is_num = lua_type(L, -1) == LUA_TNUMBER;
+    r->num = r->is_num ? lua_tonumber(L, -1) : 0;
+    r->s = r->is_num ? NULL : lua_tostring(L, -1); /* kept alive by keys */
+    lua_pop(L, 1);
   }
+  qsort(refs, (size_t)n, sizeof *refs, cmp_key_ref);
+  lua_createtable(L, (int)n, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, keys, refs[i - 1].idx);
+    lua_rawseti(L, -2, i);
+  }
+  free(refs);
+  lua_remove(L, keys);
 }
 
 bool klua_for_begin(klua *k, int h, const char *iname, const char *xname, size_t *n,

@@ -531,6 +531,28 @@ TEST(budget_errors_cannot_be_caught) {
   klua_free(k);
 }
 
+/* k:for over a map sorts its keys; a map built by a script can be large. */
+TEST(for_over_a_large_map_is_quick) {
+  klua *k = klua_new(F.s);
+  int h = klua_compile(k, "(function() local t = {} for i = 1, 300000 do t['k' .. i] = i end"
+                          " t[0.5] = 'half' t[-1] = 'minus' return t end)()");
+  int kv = klua_compile(k, "key .. '=' .. v");
+  size_t n = 0, slot = 0, mark = klua_mark(k);
+  CHECK(klua_for_begin(k, h, "key", "v", &n, &slot));
+  CHECK(n == 300002);
+  sbuf out = SBUF_INIT;
+  size_t want[] = {0, 1, 2, 3, 300001};
+  for (size_t i = 0; i < 5; i++) {
+    klua_for_bind(k, slot, want[i], "key", "v");
+    CHECK(klua_eval_put(k, kv, &out, KLUA_ESC_RAW));
+    sbuf_putc(&out, ' ');
+  }
+  CHECK_STR(sbuf_str(&out), "-1=minus 0.5=half k1=1 k10=10 k99999=99999 ");
+  sbuf_free(&out);
+  klua_restore(k, mark);
+  klua_free(k);
+}
+
 int main(void) {
   A = arena_new();
   F = fx_build(A, "tests/layout/none");
@@ -553,6 +575,7 @@ int main(void) {
   RUN_LIMITED(patterns_count_against_the_budget);
   RUN_LIMITED(string_rep_and_table_walks_are_bounded);
   RUN_LIMITED(budget_errors_cannot_be_caught);
+  RUN_LIMITED(for_over_a_large_map_is_quick);
   fx_free_maps(F.s);
   arena_free(A);
   return harness_done("klua");
