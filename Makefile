@@ -29,6 +29,7 @@ OBJ  := $(SRC:%.c=$(BUILD)/obj/%.o)
 LIBOBJ := $(filter-out $(BUILD)/obj/generator/main.o,$(OBJ))
 SAN_OBJ := $(SRC:%.c=$(BUILD)/san/%.o)
 SAN_LIBOBJ := $(filter-out $(BUILD)/san/generator/main.o,$(SAN_OBJ))
+TSAN_OBJ := $(SRC:%.c=$(BUILD)/tsan/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_SAN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san-tests/%)
@@ -62,6 +63,18 @@ $(BUILD)/san/%.o: %.c
 	@echo "  CC    $< (asan,ubsan)"
 	$(Q)$(CC) $(CFLAGS_ALL) -O1 $(SANFLAGS) -c -o $@ $<
 
+# The ThreadSanitizer build of klar, for the tsan suite (tests/tsan/run.sh):
+# the workers of build and booklets must share nothing they write.
+TSANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+$(BUILD)/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (tsan)"
+	$(Q)$(CC) $(CFLAGS_ALL) -O1 -g $(TSANFLAGS) -c -o $@ $<
+
+$(BUILD)/tsan/klar: $(TSAN_OBJ)
+	@echo "  LD    $@"
+	$(Q)$(CC) -O1 -g $(TSANFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/harness.h
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
@@ -92,7 +105,7 @@ test-deps:
 
 # Every suite prints "N passed, N failed"; tests/run adds them up and ends
 # with the total line.
-test: $(KLAR_BIN) $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) test-deps
+test: $(KLAR_BIN) $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) $(BUILD)/tsan/klar test-deps
 	@sh tests/run
 
 regen-golden: $(KLAR_BIN)
@@ -112,4 +125,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) klar public public.tmp-* public.old-* tests/out bench/out
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d)

@@ -198,15 +198,12 @@ static void booklet_one(void *sh, void *wk, size_t i) {
                        .pages = k->pages.items, .npages = k->pages.n, .impose = k->impose,
                        .file = k->file, .line = k->line};
   booklet_info info = {0};
-  /* Booklets made at the same time on two threads came out with different
-   * line breaks from run to run (measured: 3 of 14 differ in most parallel
-   * runs, none under a lock; a lock around libhyphen alone does not help, so
-   * it is in Pango or fontconfig). Reproducible output comes first: one
-   * booklet at a time (all fourteen take about half a second). */
-  static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
-  pthread_mutex_lock(&print_lock);
+  /* Booklets are made in parallel: each one has its own font map, Pango
+   * context and memory (print_booklet), and the one thing Pango shares
+   * between threads, its first look at a font's metrics, is made one at a
+   * time inside print/ (fonts_prepare_layout). tests/tsan checks that the
+   * PDFs are the same with -j 1 and -j 2, run after run. */
   bool ok = print_booklet(bs->s, &spec, bs->dir, bs->d, &info);
-  pthread_mutex_unlock(&print_lock);
   if (!ok) return;
   /* Only this booklet's own fields are written here; the strings that need
    * the shared arena are made after the pool, in one thread. */

@@ -1,6 +1,7 @@
 /* fonts: a private fontconfig with the site's own font files (see fonts.h). */
 #include "fonts.h"
 #include <dirent.h>
+#include <pthread.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
@@ -83,4 +84,38 @@ const char *fonts_families(arena *a, PangoFontMap *fm) {
   const char *r = b.data ? arena_strdup(a, b.data) : "";
   sbuf_free(&b);
   return r;
+}
+
+/* Pango 1.50 works out a font's approximate character width, the first
+ * time it is asked for the font's metrics, by laying out a sample text; a
+ * flag in a static variable (in_get_metrics in pangocairo-font.c) keeps
+ * that inner layout from recursing, and it is shared by every thread. A
+ * font whose metrics are first asked for while another thread's font has
+ * the flag set gets an approximate width of 0 for the rest of its life.
+ * The line breaker measures the breaks within three such widths of the
+ * line's end exactly and takes the others on an estimate, so that font
+ * broke its lines differently: booklets made on two threads came out with
+ * other line breaks from run to run. The lock below makes every first
+ * metrics call happen one at a time; after it Pango only reads its cache. */
+static pthread_mutex_t metrics_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void fonts_prepare_layout(PangoLayout *lay) {
+  PangoContext *pc = pango_layout_get_context(lay);
+  const char *text = pango_layout_get_text(lay);
+  PangoAttrList *attrs = pango_layout_get_attributes(lay);
+  const PangoFontDescription *fd = pango_layout_get_font_description(lay);
+  /* The layout's own description goes first, under its attributes, as
+   * pango_layout_get_effective_attributes does: the same fonts result. */
+  PangoAttrList *al = attrs ? pango_attr_list_copy(attrs) : pango_attr_list_new();
+  if (fd) pango_attr_list_insert_before(al, pango_attr_font_desc_new(fd));
+  GList *items = pango_itemize(pc, text, 0, (int)strlen(text), al, NULL);
+  pthread_mutex_lock(&metrics_lock);
+  for (GList *l = items; l; l = l->next) {
+    PangoItem *it = l->data;
+    if (it->analysis.font)
+      pango_font_metrics_unref(pango_font_get_metrics(it->analysis.font, it->analysis.language));
+  }
+  pthread_mutex_unlock(&metrics_lock);
+  g_list_free_full(items, (GDestroyNotify)pango_item_free);
+  pango_attr_list_unref(al);
 }

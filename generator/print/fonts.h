@@ -23,4 +23,12 @@ PangoFontMap *fonts_map_new(arena *a, const char *dir, const char *file, diag *d
  * the message about a family that is not there. */
 const char *fonts_families(arena *a, PangoFontMap *fm);
 
+/* Asks Pango for the metrics of every font that layout lay will use, under
+ * one process-wide lock, before the layout is broken into lines: Pango 1.50
+ * works the metrics out with a flag shared by all threads, and a font
+ * whose metrics were made at the same time as another thread's broke its
+ * lines differently (see fonts.c). Call it after the layout's text,
+ * attributes and font are set, before anything measures it. */
+void fonts_prepare_layout(PangoLayout *lay);
+
 #endif

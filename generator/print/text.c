@@ -224,6 +224,7 @@ text bk_make_text(bk *k, tbuild *tb, const bl_style *st, double width, bool wrap
   }
   t.lay = lay;
   t.color = st->color;
+  fonts_prepare_layout(lay);
   measure(k, &t, st->size * st->leading);
   t.nlinks = (int)tb->links.n;
   t.links = arena_alloc(k->a, (tb->links.n ? tb->links.n : 1) * sizeof *t.links);
