@@ -83,8 +83,13 @@ static bool mkparents(const char *path) {
 }
 
 bool fsx_write(const char *path, const void *data, size_t n) {
-  if (!mkparents(path)) return false;
+  /* The folder is usually there (a build makes its folders first): open
+   * first, and make the parents only when that fails for want of them. */
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    if (!mkparents(path)) return false;
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
   if (fd < 0) return false;
   const char *p = data;
   while (n) {
