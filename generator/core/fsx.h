@@ -17,8 +17,22 @@ char *fsx_read_heap(const char *path, size_t *len);
 bool fsx_write(const char *path, const void *data, size_t n);
 /* Creates path and its parents (like mkdir -p). */
 bool fsx_mkdirs(const char *path);
+/* Creates root/rels[i] for every i and the folders between root (which
+ * exists) and it, each with one mkdir: the distinct folders are made in
+ * sorted order, parents first. A folder that is there already is fine; ""
+ * names root itself. For a build's output, where writing each file with
+ * fsx_write would try every parent again (tens of thousands of failing
+ * mkdir calls on a large site). Returns false (errno set) on the first
+ * folder it cannot make; *failed, when not NULL, gets its path (heap, the
+ * caller frees) or NULL. */
+bool fsx_mkdir_tree(const char *root, const char *const *rels, size_t n, char **failed);
 /* Removes a tree (like rm -rf); true if it is gone. */
 bool fsx_rmtree(const char *path);
+/* The same, with the entries at the top of the tree shared out among `jobs`
+ * threads (see pool.h): removing an old site of 10,000 pages is mostly the
+ * kernel's work per file, which two threads halve. Symlinks are removed,
+ * never followed. */
+bool fsx_rmtree_jobs(const char *path, int jobs);
 bool fsx_is_dir(const char *path);
 bool fsx_is_file(const char *path);
 /* Copies a file, creating the destination's folders. */
@@ -63,6 +77,11 @@ bool fsx_mark_output(const char *dir);
  * it was. */
 char *fsx_stage_begin(arena *a, const char *out);
 bool fsx_stage_commit(const char *stage, const char *out);
+/* fsx_stage_commit without the removal: the old out, if there was one, is
+ * renamed to "OUT.old-PID", whose name is returned (in a; "" when there was
+ * no old out) for the caller to remove when it suits it (fsx_rmtree_jobs).
+ * NULL (out as it was) when a rename fails. */
+char *fsx_stage_swap(arena *a, const char *stage, const char *out);
 void fsx_stage_abort(const char *stage);
 
 #endif

@@ -14,11 +14,13 @@ typedef struct content {
   size_t nstatics;
 } content;
 
-/* Reads every file below dir (the content folder). Pages get src, file, dir,
- * section, kind, bundle, fm, body, body_line and resources; errors (invalid
- * UTF-8, malformed front matter) go to d and the page is still listed with
- * an empty front matter when it could be read. Memory in arena a. */
-void content_load(arena *a, const char *dir, const char *display_dir, content *out, diag *d);
+/* Reads every file below dir (the content folder), the files on `jobs`
+ * threads. Pages get src, file, dir, section, kind, bundle, fm, body,
+ * body_line and resources; errors (invalid UTF-8, malformed front matter) go
+ * to d and the page is still listed with an empty front matter when it could
+ * be read. The result does not depend on jobs. Memory in arena a (or in
+ * arenas that die with it). */
+void content_load(arena *a, const char *dir, const char *display_dir, int jobs, content *out, diag *d);
 
 /* Splits front matter from text: fills the YAML part and the body. Returns
  * false (with a message) when a front matter block is opened but not

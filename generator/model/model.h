@@ -151,11 +151,12 @@ struct site {
 };
 
 /* Builds the model from the content folder of root: reads site.yaml and every
- * content/ Markdown file, checks front matter against the types, gives every page its
+ * content/ Markdown file (on `jobs` threads; the model does not depend on
+ * how many), checks front matter against the types, gives every page its
  * URL, builds sections, taxonomies, menus and references. Errors go to d with
  * positions; returns the site even when there were errors (the caller checks
  * diag_errors), or NULL when nothing could be read at all. */
-site *model_build(arena *a, const char *root, bool drafts, diag *d);
+site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d);
 
 /* Returns the page a relative link from page `from` to a .md file names, or
  * NULL. target is as written ("../temaer/robusthed.md", may have #frag).

@@ -69,6 +69,15 @@ TEST(danish_dates) {
   CHECK(!dk_parse_date("2014-02-30", &y, &m, &d));
   CHECK(!dk_parse_date("27.5.2014", &y, &m, &d));
   CHECK(dk_parse_date("2018-03-07T09:00", &y, &m, &d) && d == 7);
+  /* The direct reading of YYYY-MM-DD and the sscanf for the rest agree with
+   * what was accepted before. */
+  CHECK(dk_parse_date("2018-03-07 09:00", &y, &m, &d) && y == 2018 && m == 3);
+  CHECK(!dk_parse_date("2014-05-27x", &y, &m, &d));
+  CHECK(!dk_parse_date("2014-05-2", &y, &m, &d));
+  CHECK(!dk_parse_date("2014-5-27", &y, &m, &d));
+  CHECK(!dk_parse_date("0000-05-27", &y, &m, &d));
+  CHECK(!dk_parse_date("2014-13-01", &y, &m, &d));
+  CHECK(dk_parse_date("+201-05-27", &y, &m, &d) && y == 201);
   sbuf b = SBUF_INIT;
   dk_date_put(&b, 2014, 5, 27, false);
   CHECK_STR(sbuf_str(&b), "27. maj 2014");

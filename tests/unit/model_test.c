@@ -75,7 +75,7 @@ TEST(front_matter_split) {
 TEST(fixture_model) {
   arena *a = arena_new();
   diag *d = diag_new();
-  site *s = model_build(a, fixture(), false, d);
+  site *s = model_build(a, fixture(), false, 2, d);
   char *t = diag_text(d);
   CHECK_STR(t, "");
   free(t);
@@ -131,7 +131,7 @@ static char *model_errors(const char *types, const char *page_text) {
   fsx_write(path, "---\ntitle: Tema\ntype: theme\n---\n", 31);
   arena *a = arena_new();
   diag *d = diag_new();
-  model_build(a, dir, false, d);
+  model_build(a, dir, false, 2, d);
   char *t = diag_text(d);
   /* Messages name the temporary folder; keep only the part after it. */
   char *cut = t;
