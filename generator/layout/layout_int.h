@@ -66,7 +66,7 @@ struct layout {
 typedef struct lexpr {
   const char *src, *file, *directive;
   const char *shown; /* the attribute as written, for messages */
-  int line;
+  int line, col;     /* of the attribute (col 0 when not known) */
 } lexpr;
 
 struct layout_set {

@@ -107,7 +107,7 @@ static int handle(rctx *c, int e) {
 
 static bool lua_failed(rctx *c, int e) {
   const lexpr *x = &c->w->ls->exprs[e];
-  diag_error(c->d, x->file, x->line, 0, "in %s=\"%s\": %s (rendering %s)", x->directive, x->shown,
+  diag_error(c->d, x->file, x->line, x->col, "in %s=\"%s\": %s (rendering %s)", x->directive, x->shown,
              klua_error(c->w->k), c->p->file ? c->p->file : c->p->url);
   return false;
 }

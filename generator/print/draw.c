@@ -440,7 +440,7 @@ static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, const char *path
   cairo_status_t st = cairo_surface_status(sf);
   cairo_surface_destroy(sf);
   if (st != CAIRO_STATUS_SUCCESS) {
-    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path,
+    diag_error(k->d, k->b->file, k->b->line, k->b->fields ? k->b->fields->col : 0, "cannot write %s: %s", path,
                cairo_status_to_string(st));
     return false;
   }
