@@ -952,7 +952,7 @@ TEST(impose_sheet) {
   const char *bad = "<print xmlns=\"urn:klar:print\">\n  <impose sheet=\"B9\"/>\n</print>\n";
   CHECK(booklayout_parse(a, bad, strlen(bad), "layouts/print/s.xml", d) == NULL);
   char *txt = diag_text(d);
-  CHECK(strstr(txt, "layouts/print/s.xml:2: error: sheet='B9' is not a sheet size") != NULL);
+  CHECK(strstr(txt, "layouts/print/s.xml:2:11: error: sheet='B9' is not a sheet size") != NULL);
   free(txt);
   char *info = read_cmd("pdfinfo build/print-test-out/pixi-nocreep-ark.pdf 2>/dev/null");
   CHECK(info && strstr(info, "841.89 x 595.276 pts (A4)"));
