@@ -374,6 +374,7 @@ static lnode *compile_include(loader *ld, xmlNodePtr x, lnode *n) {
     ls->includes = xrealloc(ls->includes, ls->capincludes * sizeof *ls->includes);
   }
   ls->includes[ls->nincludes++] = n;
+  place(ld, "src", &n->line, &n->col);
   /* the include remembers its layout's file for the link step's message */
   n->text = ld->l->file;
   return n;
@@ -556,8 +557,9 @@ static void compile_child_layout(loader *ld, xmlNodePtr root) {
   layout *l = ld->l;
   xmlChar *ext = xmlGetProp(root, (const xmlChar *)"extends");
   l->extends = ext ? xml_str(a, ext) : NULL;
-  l->extends_line = line_of(root);
   ld->cur = root;
+  l->extends_line = line_of(root);
+  place(ld, "extends", &l->extends_line, &l->extends_col);
   if (!l->extends || !*l->extends) {
     lerror(ld, line_of(root), "<k:layout> needs extends=\"LAYOUT.xml\"");
     l->extends = NULL;
@@ -591,6 +593,7 @@ static void compile_child_layout(loader *ld, xmlNodePtr root) {
       continue;
     }
     lnode *f = new_node(a, LN_FILL, line);
+    place(ld, "slot", &f->line, &f->col);
     f->slot = name;
     compile_kids(ld, c, false, f);
     map_set(&l->fills, name, f);
@@ -687,7 +690,7 @@ static void link_layouts(layout_set *ls, diag *d) {
           sbuf b = SBUF_INIT;
           for (size_t m = j; m < n; m++) sbuf_printf(&b, "%s extends ", chain[m]->name);
           sbuf_puts(&b, cur->name);
-          diag_error(d, l->file, l->extends_line, 0, "inheritance cycle: %s", sbuf_str(&b));
+          diag_error(d, l->file, l->extends_line, l->extends_col, "inheritance cycle: %s", sbuf_str(&b));
           sbuf_free(&b);
           ok = false;
           break;
@@ -700,7 +703,7 @@ static void link_layouts(layout_set *ls, diag *d) {
       layout *parent = map_get(&ls->by_name, cur->extends);
       if (!parent) {
         if (cur == l)
-          diag_error(d, l->file, l->extends_line, 0,
+          diag_error(d, l->file, l->extends_line, l->extends_col,
                      "extends '%s', but there is no layouts/%s", l->extends, l->extends);
         ok = false;
         break;
@@ -733,7 +736,7 @@ static void link_layouts(layout_set *ls, diag *d) {
           found = tree_has_slot(p->fills.entries[m].value, slot);
       }
       if (!found)
-        diag_error(d, l->file, fill->line, 0, "no slot '%s' in %s or the layouts it extends", slot,
+        diag_error(d, l->file, fill->line, fill->col, "no slot '%s' in %s or the layouts it extends", slot,
                    l->extends);
     }
   }
@@ -741,7 +744,7 @@ static void link_layouts(layout_set *ls, diag *d) {
     lnode *n = ls->includes[i];
     n->target = map_get(&ls->by_name, n->src);
     if (!n->target)
-      diag_error(d, n->text, n->line, 0, "include of '%s', but there is no layouts/%s", n->src, n->src);
+      diag_error(d, n->text, n->line, n->col, "include of '%s', but there is no layouts/%s", n->src, n->src);
   }
 }
 

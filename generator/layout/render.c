@@ -131,7 +131,7 @@ static bool render_include(rctx *c, lnode *n) {
   layout_worker *w = c->w;
   if (!n->target || n->target->bad) return false;
   if (w->depth >= MAX_INCLUDE_DEPTH) {
-    diag_error(c->d, n->text, n->line, 0, "includes nest deeper than %d (does '%s' include itself?)",
+    diag_error(c->d, n->text, n->line, n->col, "includes nest deeper than %d (does '%s' include itself?)",
                MAX_INCLUDE_DEPTH, n->src);
     return false;
   }

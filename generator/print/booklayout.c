@@ -101,6 +101,7 @@ static void read_sheet(rd *r, xmlNode *n, booklayout *L, const char *sheet) {
   L->sheet = sheet;
   L->sheet_w = w;
   L->sheet_h = h;
+  where(r, n, "sheet", &L->sheet_line, &L->sheet_col);
 }
 
 static bool is_el(xmlNode *n) { return n->type == XML_ELEMENT_NODE; }
@@ -619,7 +620,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       const char *v = attr(&r, c, "place");
       if (v && strcmp(v, "page") == 0) L->notes_on_page = true;
       else if (v && strcmp(v, "section") == 0) L->notes_on_page = false;
-      else if (v) err(&r, c, "place must be page or section, not '%s'%s", v, NULL);
+      else if (v) aerr(&r, c, "place", "place must be page or section, not '%s'%s", v, NULL);
     } else if (strcmp(en, "page-title") == 0) {
       static const char *const ok[] = {"if", "level", NULL};
       check_attrs(&r, c, ok);

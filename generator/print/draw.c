@@ -519,7 +519,7 @@ bool bk_sheet_offset(bk *k, double *ox, double *oy) {
   double w = 2 * k->pw + 2 * m, h = k->ph + 2 * m;
   double sw = k->L->sheet_w * MM, sh = k->L->sheet_h * MM;
   if (w > sw + 0.01 || h > sh + 0.01) {
-    diag_error(k->d, k->L->file, 0, 0,
+    diag_error(k->d, k->L->file, k->L->sheet_line, k->L->sheet_col,
                "the imposed spread with bleed and crop marks is %.0f x %.0f mm and does not fit on the sheet %s "
                "(%.0f x %.0f mm): name a larger sheet in <impose sheet>",
                w / MM, h / MM, k->L->sheet, k->L->sheet_w, k->L->sheet_h);

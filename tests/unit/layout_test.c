@@ -287,30 +287,30 @@ TEST(lua_runtime_error_at_render) {
 TEST(missing_targets_and_cycles) {
   layouts("child.xml", "<k:layout " KX " extends=\"nope.xml\"/>", NULL);
   char *t = load_errors();
-  CHECK(has(t, "layouts/child.xml:1: error: extends 'nope.xml', but there is no layouts/nope.xml"));
+  CHECK(has(t, "layouts/child.xml:1:37: error: extends 'nope.xml', but there is no layouts/nope.xml"));
   free(t);
   layouts("x.xml", "<div " KX ">\n\n<k:include src=\"partials/nope.xml\"/></div>", NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/x.xml:3: error: include of 'partials/nope.xml', but there is no "
+  CHECK(has(t, "layouts/x.xml:3:12: error: include of 'partials/nope.xml', but there is no "
                "layouts/partials/nope.xml"));
   free(t);
   layouts("a.xml", "<k:layout " KX " extends=\"b.xml\"/>", "b.xml",
           "<k:layout " KX " extends=\"c.xml\"/>", "c.xml", "<k:layout " KX " extends=\"a.xml\"/>",
           "d.xml", "<k:layout " KX " extends=\"a.xml\"/>", NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/a.xml:1: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
-  CHECK(has(t, "layouts/d.xml:1: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
+  CHECK(has(t, "layouts/a.xml:1:37: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
+  CHECK(has(t, "layouts/d.xml:1:37: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
   free(t);
   layouts("base.xml", "<main " KX " k:slot=\"main\"/>", "c.xml",
           "<k:layout " KX " extends=\"base.xml\">\n<k:fill slot=\"mian\">x</k:fill>\n<p/></k:layout>", NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/c.xml:2: error: no slot 'mian' in base.xml or the layouts it extends"));
+  CHECK(has(t, "layouts/c.xml:2:9: error: no slot 'mian' in base.xml or the layouts it extends"));
   CHECK(has(t, "layouts/c.xml:3:1: error: <k:layout> may only hold <k:fill slot=\"NAME\"> elements, not <p>"));
   free(t);
   layouts("loop.xml", "<div " KX "><k:include src=\"loop.xml\"/></div>", NULL);
   char *errs;
   CHECK(render("loop.xml", F.p1, &errs) == NULL);
-  CHECK(has(errs, "layouts/loop.xml:1: error: includes nest deeper than 64 (does 'loop.xml' include itself?)"));
+  CHECK(has(errs, "layouts/loop.xml:1:43: error: includes nest deeper than 64 (does 'loop.xml' include itself?)"));
   free(errs);
 }
 
