@@ -546,7 +546,7 @@ TEST(fit_errors_and_low_dpi) {
   b.npages = 1;
   CHECK(!print_booklet(&s, &b, "build/print-test-fit/out", d, NULL));
   char *txt = diag_text(d);
-  CHECK(strstr(txt, "content/temaer/stor.md:7:") && strstr(txt, "taller than the page's text area"));
+  CHECK(strstr(txt, "content/temaer/stor.md:7:1: error:") && strstr(txt, "taller than the page's text area"));
   free(txt);
   CHECK(!fsx_is_file("build/print-test-fit/out/stor.pdf"));
   /* A 100 px image across an A5 column prints at 22 dpi: a warning with
