@@ -132,8 +132,9 @@ static void run_shortcode(walk *w, cmark_node *node) {
     vec_push(&w->shortcodes, node);
     vec_push(&w->shortcode_html, sbuf_dup(&out, w->a));
   } else if (r < 0) {
-    int line = cmark_node_get_start_line(node) + w->o->line_offset;
-    if (w->d) diag_error(w->d, w->o->file, line, cmark_node_get_start_column(node), "%s", sbuf_str(&out));
+    int line = cmark_node_get_start_line(node);
+    int col = md_char_column(w->src, w->n, line, cmark_node_get_start_column(node));
+    if (w->d) diag_error(w->d, w->o->file, line + w->o->line_offset, col, "%s", sbuf_str(&out));
     w->ok = false;
   }
   sbuf_free(&out);
