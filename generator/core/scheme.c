@@ -92,3 +92,10 @@ const char *scheme_unsafe_attr(const char *v, size_t n) {
   }
   return r.hit;
 }
+
+const char *scheme_advice(const char *scheme) {
+  if (scheme && scheme[0] == 'd')
+    return "it can hide a script or a whole page; put the file beside the page and link to it by "
+           "name instead";
+  return "it runs a script in the reader's browser; link to a page or an https:// address instead";
+}

@@ -17,4 +17,9 @@ const char *scheme_unsafe(const char *u, size_t n);
  * "&#106;avascript:" and "javascript&colon;" are all javascript:. */
 const char *scheme_unsafe_attr(const char *v, size_t n);
 
+/* Why a scheme that scheme_unsafe returned is refused and what to write
+ * instead, for messages: "it runs a script in the reader's browser; link to
+ * a page or an https:// address instead". */
+const char *scheme_advice(const char *scheme);
+
 #endif

@@ -12,9 +12,6 @@
 #include "../core/scheme.h"
 #include "md_int.h"
 
-static const char fix_script[] = "link to a page or an https:// address instead";
-static const char fix_data[] = "put the file beside the page and link to it by name instead";
-
 /* cmark-gfm gives an autolink (<javascript:x>) the column where its line's
  * inlines end; the link's own column is where "<URL>" is written. Returns
  * the byte column of node on 1-based line `line` of the body. */
@@ -42,8 +39,8 @@ void md_check_link(walk *w, cmark_node *node) {
     int line = cmark_node_get_start_line(node);
     int col = md_char_column(w->src, w->n, line, autolink_column(w, node, line, url));
     diag_error(w->d, w->o->file, line + w->o->line_offset, col,
-               "%s a %s URL is not allowed in content (it can run a script in the reader's browser); %s",
-               image ? "an image from" : "a link to", scheme, scheme[0] == 'd' ? fix_data : fix_script);
+               "%s a %s URL is not allowed in content: %s", image ? "an image from" : "a link to", scheme,
+               scheme_advice(scheme));
   }
   w->ok = false;
   cmark_node_set_url(node, "");
@@ -142,9 +139,8 @@ static size_t check_tag(walk *w, cmark_node *node, const char *s, size_t n, size
         if (!scheme) continue;
         char msg[320];
         snprintf(msg, sizeof msg,
-                 "%s in raw HTML is a %s URL, which is not allowed in content (it can run a script "
-                 "in the reader's browser); %s",
-                 an, scheme, scheme[0] == 'd' ? fix_data : fix_script);
+                 "%s in raw HTML is a %s URL, which is not allowed in content: %s", an, scheme,
+                 scheme_advice(scheme));
         report(w, node, s, val, msg);
         *bad = true;
         break;

@@ -117,12 +117,8 @@ void mb_check_urls(builder *b, const char *file, const val *v, const char *key) 
      * refused only where the field is an address. */
     const char *scheme = scheme_unsafe(v->u.str.s, strlen(v->u.str.s));
     if (!scheme || (scheme[0] == 'd' && !is_url_field(key))) return;
-    diag_error(b->d, file, v->line, v->col,
-               "'%s' is a %s URL, which is not allowed in content (it can run a script in the reader's "
-               "browser); %s",
-               key ? key : "the value", scheme,
-               scheme[0] == 'd' ? "put the file beside the page and link to it by name instead"
-                                : "give a page or an https:// address instead");
+    diag_error(b->d, file, v->line, v->col, "'%s' is a %s URL, which is not allowed in content: %s",
+               key ? key : "the value", scheme, scheme_advice(scheme));
   }
 }
 
