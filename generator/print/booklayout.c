@@ -495,16 +495,17 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     xmlFreeDoc(doc);
     return NULL;
   }
-  if (!root || strcmp(name_of(root), "print") != 0 || !root->ns ||
-      strcmp((const char *)root->ns->href, NS) != 0) {
-    diag_error(d, file, root ? line_of(root) : 1, 0,
-               "a print layout's root must be <print xmlns=\"" NS "\">");
-    xmlFreeDoc(doc);
-    return NULL;
-  }
   size_t nel = 0;
   number_elements(root, &nel);
   r.pos = xmlpos_scan(a, xml, n);
+  if (!root || strcmp(name_of(root), "print") != 0 || !root->ns ||
+      strcmp((const char *)root->ns->href, NS) != 0) {
+    int line = 1, col = 0;
+    if (root) where(&r, root, NULL, &line, &col);
+    diag_error(d, file, line, col, "a print layout's root must be <print xmlns=\"" NS "\">");
+    xmlFreeDoc(doc);
+    return NULL;
+  }
   booklayout *L = arena_calloc(a, 1, sizeof *L);
   r.L = L;
   L->file = arena_strdup(a, file);
