@@ -64,6 +64,13 @@ static void md_one(void *sh, void *wk, size_t i) {
   md_shared *ms = sh;
   md_worker *w = wk;
   page *p = ms->s->all.items[i];
+  /* A page whose file could not be read or whose front matter could not be
+   * parsed was reported by the loader; its body means nothing. */
+  if (p->broken) {
+    p->html = "";
+    p->summary = "";
+    return;
+  }
   val *sum = val_get(p->fm, "summary");
   if (!sum) sum = val_get(p->fm, "description");
   md_options to = {.quote_open = ms->s->quote_open, .quote_close = ms->s->quote_close};
@@ -108,6 +115,7 @@ static void md_one(void *sh, void *wk, size_t i) {
 typedef struct render_shared {
   site *s;
   layout_set *ls;
+  const bool *skip; /* pages whose front matter had errors */
   const char *out;
   diag *d;
   atomic_int files;
@@ -123,6 +131,7 @@ static void render_one(void *sh, void *wk, size_t i) {
   render_shared *rs = sh;
   render_worker *w = wk;
   page *p = rs->s->all.items[i];
+  if (rs->skip && rs->skip[i]) return;
   const char *name = layout_pick(rs->ls, p, rs->d);
   if (!name) return;
   sbuf_clear(&w->html);
@@ -261,19 +270,27 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   bool ok = false;
   char *stage = NULL;
 
+  /* Every stage runs to its end whatever the stages before it reported, so
+   * that one build shows front matter, Markdown, layout and print errors
+   * together; the only gate is the last one, which puts nothing in place
+   * when any stage reported an error. */
   site *s = model_build(a, o->root, o->drafts, jobs, d);
-  /* Errors in front matter do not stop the Markdown and layout checks: one
-   * build reports every error it can find. Nothing is written in place. */
-  if (!s) goto done;
+  if (!s) goto done; /* no content folder: nothing to check */
   const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
   if (o->only_booklets) {
     /* Each PDF is written to a temporary name and renamed, so the booklets
-     * go straight into the output folder. */
+     * go straight into the output folder; after errors in the content they
+     * are still made, to report their own errors, but into a folder beside
+     * it that is thrown away. */
     if (!fsx_is_output(out) && (!fsx_mkdirs(out) || !fsx_mark_output(out))) {
       diag_error(d, out, 0, 0, "cannot create the output folder");
       goto done;
     }
-    if (!diag_errors(d)) st->booklets = make_booklets(s, out, o, jobs, d);
+    if (!diag_errors(d)) {
+      st->booklets = make_booklets(s, out, o, jobs, d);
+    } else if ((stage = fsx_stage_begin(a, out))) {
+      make_booklets(s, stage, o, jobs, d);
+    }
     st->pages = 0;
     ok = !diag_errors(d);
     goto done;
@@ -282,6 +299,16 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   if (!stage) {
     diag_error(d, out, 0, 0, "cannot create the output folder beside it");
     goto done;
+  }
+  /* Pages whose own front matter has errors are not rendered: their layouts
+   * would only repeat the mistake as Lua errors. */
+  bool *skip = NULL;
+  if (diag_errors(d)) {
+    skip = arena_calloc(a, s->all.n ? s->all.n : 1, sizeof *skip);
+    for (size_t i = 0; i < s->all.n; i++) {
+      const page *p = s->all.items[i];
+      skip[i] = p->broken || (p->src && diag_errors_in(d, p->file));
+    }
   }
   site_assets(s, stage, d);
   layout_set *ls = layout_load(a, s, d);
@@ -304,12 +331,12 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
 
   /* The booklets come before the layouts, which link them with their size
    * and page count. */
-  if (!diag_errors(d) && !o->no_booklets) st->booklets = make_booklets(s, stage, o, jobs, d);
+  if (!o->no_booklets) st->booklets = make_booklets(s, stage, o, jobs, d);
 
-  /* Stage 2: layouts for every page, in parallel, when all is well so far. */
-  if (!diag_errors(d)) {
+  /* Stage 2: layouts for every page, in parallel. */
+  {
     make_out_dirs(s, stage, d);
-    render_shared rs = {.s = s, .ls = ls, .out = stage, .d = d};
+    render_shared rs = {.s = s, .ls = ls, .skip = skip, .out = stage, .d = d};
     atomic_init(&rs.files, 0);
     render_worker *rw = xcalloc((size_t)jobs, sizeof *rw);
     for (int k = 0; k < jobs; k++) {
@@ -329,13 +356,11 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   }
   free(wp);
 
-  if (!diag_errors(d)) {
-    site_statics(s, stage, d);
-    site_sitemap(s, stage, d);
-    site_feed(s, stage, d);
-    site_robots(s, stage, d);
-    site_aliases(s, stage, d);
-  }
+  site_statics(s, stage, d);
+  site_sitemap(s, stage, d);
+  site_feed(s, stage, d);
+  site_robots(s, stage, d);
+  site_aliases(s, stage, d);
   st->pages = (int)s->all.n;
   if (diag_errors(d)) goto done;
   char *old = fsx_stage_swap(a, stage, out);

@@ -86,6 +86,16 @@ void diag_source(diag *d, const char *line_text) {
 int diag_errors(const diag *d) { return d->errors; }
 int diag_warnings(const diag *d) { return d->warnings; }
 
+int diag_errors_in(diag *d, const char *file) {
+  if (!file) return 0;
+  int n = 0;
+  pthread_mutex_lock(&d->lock);
+  for (size_t i = 0; i < d->n; i++)
+    if (d->msgs[i].level == DIAG_ERROR && d->msgs[i].file && !strcmp(d->msgs[i].file, file)) n++;
+  pthread_mutex_unlock(&d->lock);
+  return n;
+}
+
 static int cmp_msg(const void *pa, const void *pb) {
   const msg *a = pa, *b = pb;
   /* Build-wide messages (no file) first, then by file and position; equal

@@ -29,6 +29,9 @@ void diag_report(diag *d, diag_level level, const char *file, int line, int col,
 void diag_source(diag *d, const char *line_text);
 int diag_errors(const diag *d);
 int diag_warnings(const diag *d);
+/* Returns the number of errors recorded so far at file (compared as
+ * written); 0 for NULL. */
+int diag_errors_in(diag *d, const char *file);
 /* Prints every message, sorted, to out; then forgets them. */
 void diag_print(diag *d, FILE *out);
 /* Returns the messages joined as text (caller frees); for tests. */

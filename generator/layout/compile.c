@@ -15,10 +15,12 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../core/fsx.h"
+#include "../core/xmlpos.h"
 #include "../load/yml.h"
 #include "html5.h"
 
@@ -72,21 +74,65 @@ typedef struct loader {
   diag *d;
   klua *scratch;
   xmlDocPtr doc;
+  xmlpos *pos;     /* where the source's start tags and attributes stand */
+  xmlNodePtr cur;  /* the element being compiled, for columns */
 } loader;
 
 static int line_of(xmlNodePtr n) { return (int)xmlGetLineNo(n); }
 
+/* Numbers the elements below n in document order (from 1, in _private, which
+ * libxml2 leaves to the application) to find them in the xmlpos scan. */
+static void number_elements(xmlNodePtr n, size_t *k) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    n->_private = (void *)(uintptr_t)++*k;
+    number_elements(n->children, k);
+  }
+}
+
+/* Moves a message at `line` about the element being compiled to the
+ * attribute `attr` (NULL: the element's '<'), with its column; other lines
+ * stay as they are, without a column. */
+static void place(const loader *ld, const char *attr, int *line, int *col) {
+  *col = 0;
+  xmlNodePtr x = ld->cur;
+  if (!x || !x->_private || *line != line_of(x)) return;
+  size_t k = (size_t)(uintptr_t)x->_private - 1;
+  int l, c;
+  if (attr ? xmlpos_attr(ld->pos, k, *line, attr, &l, &c) : xmlpos_element(ld->pos, k, *line, &l, &c)) {
+    *line = l;
+    *col = c;
+  }
+}
+
 static bool is_k(xmlNsPtr ns) { return ns && ns->href && !strcmp((const char *)ns->href, KNS); }
 
+static void vlerror(loader *ld, const char *attr, int line, const char *fmt, va_list ap) {
+  char msg[1024];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  int col;
+  place(ld, attr, &line, &col);
+  diag_error(ld->d, ld->l->file, line, col, "%s", msg);
+  ld->l->bad = true;
+}
+
+/* Reports a mistake at line; on the element being compiled, at its '<'. */
 static void lerror(loader *ld, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void lerror(loader *ld, int line, const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vlerror(ld, NULL, line, fmt, ap);
   va_end(ap);
-  diag_error(ld->d, ld->l->file, line, 0, "%s", msg);
-  ld->l->bad = true;
+}
+
+/* Reports a mistake in attribute attr of the element being compiled. */
+static void aerror(loader *ld, const char *attr, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void aerror(loader *ld, const char *attr, int line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlerror(ld, attr, line, fmt, ap);
+  va_end(ap);
 }
 
 /* Registers an expression and checks that it compiles; returns its id, or -1
@@ -94,8 +140,10 @@ static void lerror(loader *ld, int line, const char *fmt, ...) {
 static int add_expr(loader *ld, const char *directive, const char *src, const char *shown,
                     int line) {
   char *err = NULL;
+  int col;
+  place(ld, directive, &line, &col);
   if (!klua_check(ld->scratch, src, &err)) {
-    diag_error(ld->d, ld->l->file, line, 0, "in %s=\"%s\": %s", directive, shown, err);
+    diag_error(ld->d, ld->l->file, line, col, "in %s=\"%s\": %s", directive, shown, err);
     free(err);
     ld->l->bad = true;
     return -1;
@@ -111,6 +159,7 @@ static int add_expr(loader *ld, const char *directive, const char *src, const ch
   e->file = ld->l->file;
   e->directive = arena_strdup(ls->a, directive);
   e->line = line;
+  e->col = col;
   return (int)ls->nexprs++;
 }
 
@@ -148,7 +197,7 @@ static bool parse_for(loader *ld, lnode *n, const char *v, int line) {
     if (!second) first = NULL;
   }
   if (!first || strncmp(p, "in", 2) != 0 || !(p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) {
-    lerror(ld, line, "k:for=\"%s\" must read \"x in list\" or \"i, x in list\"", v);
+    aerror(ld, "k:for", line, "k:for=\"%s\" must read \"x in list\" or \"i, x in list\"", v);
     return false;
   }
   n->for_x = second ? second : first;
@@ -186,7 +235,7 @@ static bool parse_with(loader *ld, lnode *n, const char *v, int line) {
     if (!*q) continue; /* an empty part, e.g. after a trailing ';' */
     const char *name = read_name(a, &q);
     if (!name || q[0] != '=' || q[1] == '=') {
-      lerror(ld, line, "k:with=\"%s\" must read \"name = expression\" (several separated by ';')",
+      aerror(ld, "k:with", line, "k:with=\"%s\" must read \"name = expression\" (several separated by ';')",
              v);
       ok = false;
       continue;
@@ -306,7 +355,7 @@ static lnode *compile_include(loader *ld, xmlNodePtr x, lnode *n) {
     const char *p = name;
     const char *pn = read_name(a, &p);
     if (!pn || *p) {
-      lerror(ld, line, "include parameter '%s' is not a Lua name", name);
+      aerror(ld, name, line, "include parameter '%s' is not a Lua name", name);
       continue;
     }
     int e = add_expr(ld, name, v, v, line);
@@ -325,13 +374,14 @@ static lnode *compile_include(loader *ld, xmlNodePtr x, lnode *n) {
     ls->includes = xrealloc(ls->includes, ls->capincludes * sizeof *ls->includes);
   }
   ls->includes[ls->nincludes++] = n;
+  place(ld, "src", &n->line, &n->col);
   /* the include remembers its layout's file for the link step's message */
   n->text = ld->l->file;
   return n;
 }
 
 /* Compiles one XML node; NULL for nodes that produce nothing. */
-static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
+static lnode *compile_node_at(loader *ld, xmlNodePtr x, bool raw) {
   arena *a = ld->ls->a;
   int line = line_of(x);
   switch (x->type) {
@@ -385,7 +435,7 @@ static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
     bool element_only = !strcmp(an, "text") || !strcmp(an, "html") || !strncmp(an, "attr-", 5) ||
                         !strcmp(an, "omit") || !strcmp(an, "slot");
     if (kind != LN_ELEM && element_only) {
-      lerror(ld, line, "%s cannot be used on <k:%s>", dname, kname);
+      aerror(ld, dname, line, "%s cannot be used on <k:%s>", dname, kname);
       ok = false;
       continue;
     }
@@ -399,7 +449,7 @@ static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
       else n->omit_expr = add_expr(ld, dname, v, v, line), ok &= n->omit_expr >= 0;
     } else if (!strcmp(an, "slot")) {
       if (is_blank(v)) {
-        lerror(ld, line, "k:slot needs a name");
+        aerror(ld, dname, line, "k:slot needs a name");
         ok = false;
       }
       n->slot = v;
@@ -414,7 +464,7 @@ static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
       dyn_names[ndyn++] = n->attrs[n->nattrs].name;
       n->nattrs++;
     } else {
-      lerror(ld, line, "unknown directive %s (known: k:if, k:for, k:text, k:html, k:attr-NAME, "
+      aerror(ld, dname, line, "unknown directive %s (known: k:if, k:for, k:text, k:html, k:attr-NAME, "
                        "k:with, k:omit, k:slot)", dname);
       ok = false;
     }
@@ -492,20 +542,32 @@ static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
   return n;
 }
 
+/* compile_node_at with the element being compiled known to messages. */
+static lnode *compile_node(loader *ld, xmlNodePtr x, bool raw) {
+  xmlNodePtr outer = ld->cur;
+  if (x->type == XML_ELEMENT_NODE) ld->cur = x;
+  lnode *n = compile_node_at(ld, x, raw);
+  ld->cur = outer;
+  return n;
+}
+
 /* <k:layout extends="base.xml"> with <k:fill slot="name"> children. */
 static void compile_child_layout(loader *ld, xmlNodePtr root) {
   arena *a = ld->ls->a;
   layout *l = ld->l;
   xmlChar *ext = xmlGetProp(root, (const xmlChar *)"extends");
   l->extends = ext ? xml_str(a, ext) : NULL;
+  ld->cur = root;
   l->extends_line = line_of(root);
+  place(ld, "extends", &l->extends_line, &l->extends_col);
   if (!l->extends || !*l->extends) {
     lerror(ld, line_of(root), "<k:layout> needs extends=\"LAYOUT.xml\"");
     l->extends = NULL;
   }
   for (xmlAttrPtr at = root->properties; at; at = at->next)
     if (at->ns || strcmp((const char *)at->name, "extends"))
-      lerror(ld, line_of(root), "<k:layout> takes only extends=, not %s", (const char *)at->name);
+      aerror(ld, (const char *)at->name, line_of(root), "<k:layout> takes only extends=, not %s",
+             (const char *)at->name);
   for (xmlNodePtr c = root->children; c; c = c->next) {
     int line = line_of(c);
     if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
@@ -514,6 +576,7 @@ static void compile_child_layout(loader *ld, xmlNodePtr root) {
       continue;
     }
     if (c->type != XML_ELEMENT_NODE) continue;
+    ld->cur = c;
     if (!is_k(c->ns) || strcmp((const char *)c->name, "fill")) {
       lerror(ld, line, "<k:layout> may only hold <k:fill slot=\"NAME\"> elements, not <%s>",
              (const char *)c->name);
@@ -530,10 +593,12 @@ static void compile_child_layout(loader *ld, xmlNodePtr root) {
       continue;
     }
     lnode *f = new_node(a, LN_FILL, line);
+    place(ld, "slot", &f->line, &f->col);
     f->slot = name;
     compile_kids(ld, c, false, f);
     map_set(&l->fills, name, f);
   }
+  ld->cur = NULL;
 }
 
 static void load_one(layout_set *ls, klua *scratch, const char *rel, diag *d) {
@@ -565,7 +630,10 @@ static void load_one(layout_set *ls, klua *scratch, const char *rel, diag *d) {
     free(src);
     return;
   }
-  loader ld = {ls, l, d, scratch, doc};
+  arena *pa = arena_new();
+  size_t nel = 0;
+  number_elements(xmlDocGetRootElement(doc), &nel);
+  loader ld = {ls, l, d, scratch, doc, xmlpos_scan(pa, src, len), NULL};
   if (doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
     const char *dt = strstr(src, "<!DOCTYPE");
     int dline = 1;
@@ -580,6 +648,7 @@ static void load_one(layout_set *ls, klua *scratch, const char *rel, diag *d) {
       l->root = compile_node(&ld, root, false);
     if (!l->root && !l->extends) l->bad = true;
   }
+  arena_free(pa);
   xmlFreeDoc(doc);
   free(src);
 }
@@ -621,7 +690,7 @@ static void link_layouts(layout_set *ls, diag *d) {
           sbuf b = SBUF_INIT;
           for (size_t m = j; m < n; m++) sbuf_printf(&b, "%s extends ", chain[m]->name);
           sbuf_puts(&b, cur->name);
-          diag_error(d, l->file, l->extends_line, 0, "inheritance cycle: %s", sbuf_str(&b));
+          diag_error(d, l->file, l->extends_line, l->extends_col, "inheritance cycle: %s", sbuf_str(&b));
           sbuf_free(&b);
           ok = false;
           break;
@@ -634,7 +703,7 @@ static void link_layouts(layout_set *ls, diag *d) {
       layout *parent = map_get(&ls->by_name, cur->extends);
       if (!parent) {
         if (cur == l)
-          diag_error(d, l->file, l->extends_line, 0,
+          diag_error(d, l->file, l->extends_line, l->extends_col,
                      "extends '%s', but there is no layouts/%s", l->extends, l->extends);
         ok = false;
         break;
@@ -667,7 +736,7 @@ static void link_layouts(layout_set *ls, diag *d) {
           found = tree_has_slot(p->fills.entries[m].value, slot);
       }
       if (!found)
-        diag_error(d, l->file, fill->line, 0, "no slot '%s' in %s or the layouts it extends", slot,
+        diag_error(d, l->file, fill->line, fill->col, "no slot '%s' in %s or the layouts it extends", slot,
                    l->extends);
     }
   }
@@ -675,7 +744,7 @@ static void link_layouts(layout_set *ls, diag *d) {
     lnode *n = ls->includes[i];
     n->target = map_get(&ls->by_name, n->src);
     if (!n->target)
-      diag_error(d, n->text, n->line, 0, "include of '%s', but there is no layouts/%s", n->src, n->src);
+      diag_error(d, n->text, n->line, n->col, "include of '%s', but there is no layouts/%s", n->src, n->src);
   }
 }
 

@@ -30,7 +30,7 @@ typedef struct lnode lnode;
 
 struct lnode {
   lnode_kind kind;
-  int line;
+  int line, col;    /* col: of k:include's src, k:fill's slot; else 0 */
   const char *text; /* LN_STATIC: serialised HTML */
   size_t len;
   const char *open; /* LN_ELEM: "<div class=\"x\"" without '>' */
@@ -56,7 +56,7 @@ struct layout {
   const char *file; /* "layouts/proposal.xml" */
   lnode *root;      /* the element tree of a root layout; NULL for a child */
   const char *extends;
-  int extends_line;
+  int extends_line, extends_col;
   map fills;        /* slot → LN_FILL node */
   layout **chain;   /* this layout first, the root layout last */
   size_t nchain;
@@ -66,7 +66,7 @@ struct layout {
 typedef struct lexpr {
   const char *src, *file, *directive;
   const char *shown; /* the attribute as written, for messages */
-  int line;
+  int line, col;     /* of the attribute (col 0 when not known) */
 } lexpr;
 
 struct layout_set {

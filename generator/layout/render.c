@@ -107,7 +107,7 @@ static int handle(rctx *c, int e) {
 
 static bool lua_failed(rctx *c, int e) {
   const lexpr *x = &c->w->ls->exprs[e];
-  diag_error(c->d, x->file, x->line, 0, "in %s=\"%s\": %s (rendering %s)", x->directive, x->shown,
+  diag_error(c->d, x->file, x->line, x->col, "in %s=\"%s\": %s (rendering %s)", x->directive, x->shown,
              klua_error(c->w->k), c->p->file ? c->p->file : c->p->url);
   return false;
 }
@@ -131,7 +131,7 @@ static bool render_include(rctx *c, lnode *n) {
   layout_worker *w = c->w;
   if (!n->target || n->target->bad) return false;
   if (w->depth >= MAX_INCLUDE_DEPTH) {
-    diag_error(c->d, n->text, n->line, 0, "includes nest deeper than %d (does '%s' include itself?)",
+    diag_error(c->d, n->text, n->line, n->col, "includes nest deeper than %d (does '%s' include itself?)",
                MAX_INCLUDE_DEPTH, n->src);
     return false;
   }

@@ -6,6 +6,7 @@
  *   passes.c  the tree walk: heading ids, links, typography, shortcodes,
  *             summary and word count
  *   typo.c    Danish typography on text
+ *   unsafe.c  the filter for scripts: javascript:/data: URLs, on* attributes
  *   html.c    the HTML body
  *   tree.c    the block tree for print
  *   md.c      the entry points */
@@ -75,6 +76,15 @@ void md_walk_tree(walk *w, cmark_node *doc);
 void md_walk_replace_shortcodes(walk *w);
 /* Frees what the walk holds outside the arena. */
 void md_walk_done(walk *w);
+
+/* unsafe.c */
+/* Reports a link or image to a javascript:, vbscript: or data: URL at its
+ * position (when w->d) and empties the URL. */
+void md_check_link(walk *w, cmark_node *node);
+/* Reports event-handler attributes (on*) and such URLs in raw HTML (an
+ * HTML_BLOCK or HTML_INLINE node) at their position (when w->d), and turns
+ * the node's HTML into escaped text. */
+void md_check_html(walk *w, cmark_node *node);
 
 /* html.c */
 /* Renders doc as HTML into arena a (cmark's buffer is freed). */

@@ -132,8 +132,9 @@ static void run_shortcode(walk *w, cmark_node *node) {
     vec_push(&w->shortcodes, node);
     vec_push(&w->shortcode_html, sbuf_dup(&out, w->a));
   } else if (r < 0) {
-    int line = cmark_node_get_start_line(node) + w->o->line_offset;
-    if (w->d) diag_error(w->d, w->o->file, line, cmark_node_get_start_column(node), "%s", sbuf_str(&out));
+    int line = cmark_node_get_start_line(node);
+    int col = md_char_column(w->src, w->n, line, cmark_node_get_start_column(node));
+    if (w->d) diag_error(w->d, w->o->file, line + w->o->line_offset, col, "%s", sbuf_str(&out));
     w->ok = false;
   }
   sbuf_free(&out);
@@ -172,6 +173,8 @@ void md_walk_tree(walk *w, cmark_node *doc) {
         } else if (t == CMARK_NODE_CODE_BLOCK) {
           count_words(w, cmark_node_get_literal(node));
           if (o->site_passes && o->shortcode) run_shortcode(w, node);
+        } else if (t == CMARK_NODE_HTML_BLOCK && o->site_passes) {
+          md_check_html(w, node);
         }
       } else if (node == w->collecting) {
         const char *text = sbuf_dup(&w->plain, w->a);
@@ -216,9 +219,15 @@ void md_walk_tree(walk *w, cmark_node *doc) {
       w->in_word = false;
       if (w->collecting) sbuf_putc(&w->plain, ' ');
       break;
+    case CMARK_NODE_HTML_INLINE:
+      if (o->site_passes) md_check_html(w, node);
+      break;
     case CMARK_NODE_LINK:
     case CMARK_NODE_IMAGE:
-      if (o->site_passes) resolve_link(w, node);
+      if (o->site_passes) {
+        md_check_link(w, node);
+        resolve_link(w, node);
+      }
       break;
     default:
       break;

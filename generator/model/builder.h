@@ -39,5 +39,8 @@ void mb_read_booklets(builder *b);
 
 /* links.c: front matter references (after every page is known). */
 void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field_schema *f);
+/* Reports every javascript:, vbscript: or data: URL in v (front matter or
+ * site.yaml, in file) at its position; key names the field v is the value of. */
+void mb_check_urls(builder *b, const char *file, const val *v, const char *key);
 
 #endif

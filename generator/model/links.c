@@ -2,6 +2,8 @@
  * resolved against the pages' source paths below content/. */
 #include "builder.h"
 #include <string.h>
+#include <strings.h>
+#include "../core/scheme.h"
 
 /* ------------------------------------------------------------ references */
 
@@ -86,6 +88,38 @@ void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field
   }
   v->u.ref.page = t;
   add_referrer(b, t, p);
+}
+
+/* ---------------------------------------------------------- script URLs */
+
+/* Whether a field's value is used as an address: its name is or ends in
+ * url, href, link or src (url, presenter_url, link), or is website. */
+static bool is_url_field(const char *key) {
+  static const char *const ends[] = {"url", "href", "link", "src"};
+  size_t n = key ? strlen(key) : 0;
+  if (n && !strcasecmp(key, "website")) return true;
+  for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+    size_t e = strlen(ends[i]);
+    if (n >= e && !strcasecmp(key + n - e, ends[i])) return true;
+  }
+  return false;
+}
+
+void mb_check_urls(builder *b, const char *file, const val *v, const char *key) {
+  if (!v) return;
+  if (v->kind == VAL_LIST) {
+    for (size_t i = 0; i < v->u.list.n; i++) mb_check_urls(b, file, v->u.list.items[i], key);
+  } else if (v->kind == VAL_MAP) {
+    for (size_t i = 0; i < v->u.map.n; i++) mb_check_urls(b, file, v->u.map.vals[i], v->u.map.keys[i]);
+  } else if (v->kind == VAL_STR) {
+    /* A layout may put any field in an href; text that starts with
+     * javascript: is never meant as text. "Data: ..." may be, so data: is
+     * refused only where the field is an address. */
+    const char *scheme = scheme_unsafe(v->u.str.s, strlen(v->u.str.s));
+    if (!scheme || (scheme[0] == 'd' && !is_url_field(key))) return;
+    diag_error(b->d, file, v->line, v->col, "'%s' is a %s URL, which is not allowed in content: %s",
+               key ? key : "the value", scheme, scheme_advice(scheme));
+  }
 }
 
 /* ------------------------------------------------------------ queries */

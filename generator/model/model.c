@@ -74,6 +74,7 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
     if (!s->config || s->config->kind != VAL_MAP) s->config = val_new(a, VAL_MAP, 0, 0);
   }
   mb_read_config(b);
+  mb_check_urls(b, b->site_file, s->config, NULL);
   mb_read_taxonomies(b);
 
   content c;
@@ -86,6 +87,7 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
     /* A broken page was reported already; it stays in the model so that
      * references to it do not add errors of their own. */
     if (!p->broken) mb_check_common(b, p);
+    if (!p->broken) mb_check_urls(b, p->file, p->fm, NULL);
     if (p->draft && !drafts) continue;
     const char *t = val_as_str(val_get(p->fm, "type"));
     if (!t && p->kind == PAGE_REGULAR) t = mb_section_default(b, p->section, "type");

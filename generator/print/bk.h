@@ -100,8 +100,8 @@ struct box {
   const char *anchor;  /* first box of a booklet page: the page's destination */
   const char *plain;   /* heading: text for the outline and contents */
   int src_page;        /* index of the booklet page it came from */
-  const char *file;    /* ... and its file and line, for messages */
-  int line;
+  const char *file;    /* ... and its file, line and column, for messages */
+  int line, col;
   text num;            /* toc: the page number, right-aligned */
   bool has_num;
   const char *link_dest; /* toc: the whole entry links here */

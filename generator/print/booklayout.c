@@ -7,10 +7,12 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "../core/fsx.h"
+#include "../core/xmlpos.h"
 #include "../core/vec.h"
 
 #define NS "urn:klar:print"
@@ -29,16 +31,47 @@ typedef struct rd {
   diag *d;
   booklayout *L;
   bool ok;
+  xmlpos *pos; /* where the source's start tags and attributes stand */
 } rd;
 
 static int line_of(xmlNode *n) { return (int)xmlGetLineNo(n); }
 
-static void err(rd *r, xmlNode *n, const char *fmt, const char *x, const char *y) {
+/* Numbers the elements below n in document order (from 1, in _private, which
+ * libxml2 leaves to the application) to find them in the xmlpos scan. */
+static void number_elements(xmlNode *n, size_t *k) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    n->_private = (void *)(uintptr_t)++*k;
+    number_elements(n->children, k);
+  }
+}
+
+/* The position of element n's attribute attr (NULL: of its '<'), or of n's
+ * line without a column when the scan cannot tell. */
+static void where(rd *r, xmlNode *n, const char *attr, int *line, int *col) {
+  *line = n ? line_of(n) : 0;
+  *col = 0;
+  if (!n || !n->_private || !r->pos) return;
+  size_t k = (size_t)(uintptr_t)n->_private - 1;
+  int l, c;
+  if (attr ? xmlpos_attr(r->pos, k, *line, attr, &l, &c) : xmlpos_element(r->pos, k, *line, &l, &c)) {
+    *line = l;
+    *col = c;
+  }
+}
+
+/* Reports a mistake in attribute attr of n (NULL: in n itself); fmt takes
+ * two strings. */
+static void aerr(rd *r, xmlNode *n, const char *attr, const char *fmt, const char *x, const char *y) {
   char buf[512];
   snprintf(buf, sizeof buf, fmt, x ? x : "", y ? y : "");
-  diag_error(r->d, r->file, n ? line_of(n) : 0, 0, "%s", buf);
+  int line, col;
+  where(r, n, attr, &line, &col);
+  diag_error(r->d, r->file, line, col, "%s", buf);
   r->ok = false;
 }
+
+static void err(rd *r, xmlNode *n, const char *fmt, const char *x, const char *y) { aerr(r, n, NULL, fmt, x, y); }
 
 static const char *name_of(xmlNode *n) { return (const char *)n->name; }
 
@@ -61,13 +94,14 @@ static void read_sheet(rd *r, xmlNode *n, booklayout *L, const char *sheet) {
     h = t;
   }
   if (w <= 0 || h <= 0 || w > 2000) {
-    err(r, n, "sheet='%s' is not a sheet size: write A4, A3, SRA4, SRA3, A5 or WIDTHxHEIGHT in mm (320x225)%s",
+    aerr(r, n, "sheet", "sheet='%s' is not a sheet size: write A4, A3, SRA4, SRA3, A5 or WIDTHxHEIGHT in mm (320x225)%s",
         sheet, NULL);
     return;
   }
   L->sheet = sheet;
   L->sheet_w = w;
   L->sheet_h = h;
+  where(r, n, "sheet", &L->sheet_line, &L->sheet_col);
 }
 
 static bool is_el(xmlNode *n) { return n->type == XML_ELEMENT_NODE; }
@@ -80,7 +114,7 @@ static void check_attrs(rd *r, xmlNode *n, const char *const *allowed) {
     for (const char *const *p = allowed; *p; p++)
       if (strcmp(*p, an) == 0) found = true;
     if (at->ns) found = false; /* no foreign attributes */
-    if (!found) err(r, n, "unknown attribute '%s' on <%s>", an, name_of(n));
+    if (!found) aerr(r, n, an, "unknown attribute '%s' on <%s>", an, name_of(n));
   }
 }
 
@@ -102,7 +136,9 @@ static void num_attr(rd *r, xmlNode *n, const char *name, double *out, double lo
   if (end == v || *end || errno || !isfinite(x) || x < lo || x > hi) {
     char msg[160];
     snprintf(msg, sizeof msg, "%g and %g", lo, hi);
-    diag_error(r->d, r->file, line_of(n), 0,
+    int line, col;
+    where(r, n, name, &line, &col);
+    diag_error(r->d, r->file, line, col,
                "attribute '%s' of <%s> must be a number between %s, not '%s'", name,
                name_of(n), msg, v);
     r->ok = false;
@@ -116,7 +152,7 @@ static void bool_attr(rd *r, xmlNode *n, const char *name, bool *out) {
   if (!v) return;
   if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0) *out = true;
   else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0) *out = false;
-  else err(r, n, "attribute '%s' must be true or false, not '%s'", name, v);
+  else aerr(r, n, name, "attribute '%s' must be true or false, not '%s'", name, v);
 }
 
 static void color_attr(rd *r, xmlNode *n, const char *name, unsigned *out, bool *has) {
@@ -129,7 +165,7 @@ static void color_attr(rd *r, xmlNode *n, const char *name, unsigned *out, bool 
   char *end;
   unsigned long x = v[0] == '#' ? strtoul(v + 1, &end, 16) : 0;
   if (v[0] != '#' || strlen(v) != 7 || *end) {
-    err(r, n, "attribute '%s' must be a colour #RRGGBB, not '%s'", name, v);
+    aerr(r, n, name, "attribute '%s' must be a colour #RRGGBB, not '%s'", name, v);
     return;
   }
   *out = (unsigned)x;
@@ -222,7 +258,7 @@ static void read_style(rd *r, xmlNode *n) {
   for (int i = 0; i < BL_NSTYLES; i++)
     if (strcmp(el, element_names[i]) == 0) e = i;
   if (e < 0) {
-    err(r, n, "unknown element '%s' in <style>; known: h1 h2 h3 h4 p li blockquote code table "
+    aerr(r, n, "element", "unknown element '%s' in <style>; known: h1 h2 h3 h4 p li blockquote code table "
               "th caption footnote toc toc-title header footer cover-title cover-text%s",
         el, NULL);
     return;
@@ -235,12 +271,12 @@ static void read_style(rd *r, xmlNode *n) {
   if ((v = attr(r, n, "weight"))) {
     if (strcmp(v, "bold") == 0) s->bold = true;
     else if (strcmp(v, "normal") == 0) s->bold = false;
-    else err(r, n, "weight must be bold or normal, not '%s'%s", v, NULL);
+    else aerr(r, n, "weight", "weight must be bold or normal, not '%s'%s", v, NULL);
   }
   if ((v = attr(r, n, "style"))) {
     if (strcmp(v, "italic") == 0) s->italic = true;
     else if (strcmp(v, "normal") == 0) s->italic = false;
-    else err(r, n, "style must be italic or normal, not '%s'%s", v, NULL);
+    else aerr(r, n, "style", "style must be italic or normal, not '%s'%s", v, NULL);
   }
   color_attr(r, n, "color", &s->color, NULL);
   color_attr(r, n, "background", &s->background, &s->has_background);
@@ -248,7 +284,7 @@ static void read_style(rd *r, xmlNode *n) {
   num_attr(r, n, "space-after", &s->space_after, 0, 100);
   num_attr(r, n, "indent", &s->indent, 0, 100);
   if ((v = attr(r, n, "align")) && !parse_align(v, &s->align, false))
-    err(r, n, "align must be left, center, right or justify, not '%s'%s", v, NULL);
+    aerr(r, n, "align", "align must be left, center, right or justify, not '%s'%s", v, NULL);
   bool_attr(r, n, "hyphenate", &s->hyphenate);
   bool_attr(r, n, "keep-with-next", &s->keep_with_next);
   if ((v = attr(r, n, "break-before"))) {
@@ -260,7 +296,7 @@ static void read_style(rd *r, xmlNode *n) {
     else if (strcmp(v, "left") == 0) s->break_side = 2;
     else if (strcmp(v, "between") == 0) s->break_between = true;
     else if (strcmp(v, "true") != 0 && strcmp(v, "page") != 0)
-      err(r, n, "break-before must be true, false, left, right or between, not '%s'%s", v, NULL);
+      aerr(r, n, "break-before", "break-before must be true, false, left, right or between, not '%s'%s", v, NULL);
   }
 }
 
@@ -273,7 +309,7 @@ static void read_running(rd *r, xmlNode *n, bl_running *run) {
   const char *v;
   if ((v = attr(r, n, "text"))) run->text = v;
   if ((v = attr(r, n, "align")) && !parse_align(v, &run->align, true))
-    err(r, n, "align must be left, center, right, inside or outside, not '%s'%s", v, NULL);
+    aerr(r, n, "align", "align must be left, center, right, inside or outside, not '%s'%s", v, NULL);
   bool_attr(r, n, "rule", &run->rule);
 }
 
@@ -307,7 +343,7 @@ static void read_template(rd *r, xmlNode *n, template_vec *ts) {
   const char *pl = attr(r, n, "place");
   if (pl && strcmp(pl, "after") == 0) t.after = true;
   else if (pl && strcmp(pl, "before") != 0)
-    err(r, n, "place must be before or after, not '%s'%s", pl, NULL);
+    aerr(r, n, "place", "place must be before or after, not '%s'%s", pl, NULL);
   t.cond = attr(r, n, "if");
   segment_vec segs = {0};
   for (xmlNode *c = n->children; c; c = c->next) {
@@ -365,7 +401,7 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     p.valign = notes ? "top" : attr(r, n, "valign");
     if (!p.valign) p.valign = "middle";
     if (strcmp(p.valign, "top") && strcmp(p.valign, "middle") && strcmp(p.valign, "bottom"))
-      err(r, n, "valign must be top, middle or bottom, not '%s'%s", p.valign, NULL);
+      aerr(r, n, "valign", "valign must be top, middle or bottom, not '%s'%s", p.valign, NULL);
     VEC(bl_text) texts = {0};
     for (xmlNode *c = n->children; c; c = c->next) {
       if (!is_el(c)) continue;
@@ -385,7 +421,7 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
         int e = -1;
         for (int i = 0; i < BL_NSTYLES; i++)
           if (strcmp(st, element_names[i]) == 0) e = i;
-        if (e < 0) err(r, c, "unknown style '%s' on <text>%s", st, NULL);
+        if (e < 0) aerr(r, c, "style", "unknown style '%s' on <text>%s", st, NULL);
         else t.style = (bl_element)e;
       }
       xmlChar *content = xmlNodeGetContent(c);
@@ -437,7 +473,7 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
 }
 
 booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *file, diag *d) {
-  rd r = {a, file, d, NULL, true};
+  rd r = {a, file, d, NULL, true, NULL};
   xmlParserCtxtPtr ctx = xmlNewParserCtxt();
   if (!ctx) klar_oom();
   xmlDocPtr doc = xmlCtxtReadMemory(ctx, xml, (int)n, file, "UTF-8",
@@ -459,10 +495,14 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     xmlFreeDoc(doc);
     return NULL;
   }
+  size_t nel = 0;
+  number_elements(root, &nel);
+  r.pos = xmlpos_scan(a, xml, n);
   if (!root || strcmp(name_of(root), "print") != 0 || !root->ns ||
       strcmp((const char *)root->ns->href, NS) != 0) {
-    diag_error(d, file, root ? line_of(root) : 1, 0,
-               "a print layout's root must be <print xmlns=\"" NS "\">");
+    int line = 1, col = 0;
+    if (root) where(&r, root, NULL, &line, &col);
+    diag_error(d, file, line, col, "a print layout's root must be <print xmlns=\"" NS "\">");
     xmlFreeDoc(doc);
     return NULL;
   }
@@ -581,7 +621,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       const char *v = attr(&r, c, "place");
       if (v && strcmp(v, "page") == 0) L->notes_on_page = true;
       else if (v && strcmp(v, "section") == 0) L->notes_on_page = false;
-      else if (v) err(&r, c, "place must be page or section, not '%s'%s", v, NULL);
+      else if (v) aerr(&r, c, "place", "place must be page or section, not '%s'%s", v, NULL);
     } else if (strcmp(en, "page-title") == 0) {
       static const char *const ok[] = {"if", "level", NULL};
       check_attrs(&r, c, ok);

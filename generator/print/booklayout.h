@@ -109,6 +109,7 @@ typedef struct booklayout {
   const char *sheet;        /* <impose sheet>: the press sheet of the imposed PDF as
                                written ("A4", "SRA3", "320x225"), NULL: the spread's own size */
   double sheet_w, sheet_h;  /* its size in mm, landscape (wider than high) */
+  int sheet_line, sheet_col; /* where sheet= is written, for messages */
   int pages;                /* a fixed page count (pixi: 24), 0 = as many as needed */
   double inner, outer, top, bottom; /* margins, mm */
   int columns;

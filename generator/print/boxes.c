@@ -88,6 +88,7 @@ static void text_box(bk *k, ctx *c, const mdt_block *blk, bl_element el, const c
   bk_take_refs(k, b, &tb, &b->t, 0);
   bk_tb_free(&tb);
   b->line = blk->line;
+  b->col = blk->col;
   b->tag = tag;
   if (c->in_quote) b->bar_x = c->bar_x;
   if (el == BL_LI && c->tight) b->sa = st->space_after * MM * 0.5;
@@ -113,6 +114,7 @@ static void heading_box(bk *k, ctx *c, const mdt_block *blk) {
   bk_tb_free(&tb);
   static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
   b->line = blk->line;
+  b->col = blk->col;
   b->tag = tags[blk->level - 1];
   b->level = blk->level;
   b->dest = arena_printf(k->a, "p%d-%s", k->cur_page, blk->id);
@@ -328,6 +330,7 @@ static void table_box(bk *k, ctx *c, const mdt_block *blk) {
   const bl_style *td = &k->L->styles[BL_TABLE], *th = &k->L->styles[BL_TH];
   box *b = bk_new_box(k, BX_TABLE, td, c->x);
   b->line = blk->line;
+  b->col = blk->col;
   int nc = blk->ncols > 0 ? blk->ncols : 1;
   b->ncols = nc;
   b->cellpad = 1.2 * MM;

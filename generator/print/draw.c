@@ -440,7 +440,7 @@ static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, const char *path
   cairo_status_t st = cairo_surface_status(sf);
   cairo_surface_destroy(sf);
   if (st != CAIRO_STATUS_SUCCESS) {
-    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path,
+    diag_error(k->d, k->b->file, k->b->line, k->b->fields ? k->b->fields->col : 0, "cannot write %s: %s", path,
                cairo_status_to_string(st));
     return false;
   }
@@ -519,7 +519,7 @@ bool bk_sheet_offset(bk *k, double *ox, double *oy) {
   double w = 2 * k->pw + 2 * m, h = k->ph + 2 * m;
   double sw = k->L->sheet_w * MM, sh = k->L->sheet_h * MM;
   if (w > sw + 0.01 || h > sh + 0.01) {
-    diag_error(k->d, k->L->file, 0, 0,
+    diag_error(k->d, k->L->file, k->L->sheet_line, k->L->sheet_col,
                "the imposed spread with bleed and crop marks is %.0f x %.0f mm and does not fit on the sheet %s "
                "(%.0f x %.0f mm): name a larger sheet in <impose sheet>",
                w / MM, h / MM, k->L->sheet, k->L->sheet_w, k->L->sheet_h);

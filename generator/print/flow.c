@@ -142,13 +142,13 @@ static void flow_text(flow *f, box *b) {
       /* A line taller than a frame cannot be set, nor one whose footnotes
        * leave it no room. */
       if (bk_text_h(b, from, from + 1) <= avail + 0.01)
-        diag_error(f->k->d, b->file, b->line, 0,
+        diag_error(f->k->d, b->file, b->line, b->col,
                    "the footnotes referred to in this text are too long to stand on one page "
                    "with their reference (%.0f mm); shorten them or set the layout's "
                    "<footnotes place=\"section\"/>",
                    f->k->frame_h / MM);
       else
-        diag_error(f->k->d, b->file, b->line, 0,
+        diag_error(f->k->d, b->file, b->line, b->col,
                    "a line of this text is taller than the page's text area (%.0f mm); make "
                    "the text smaller or the layout's margins narrower",
                    f->k->frame_h / MM);
@@ -181,7 +181,7 @@ static void flow_table(flow *f, box *b) {
         next_frame(f);
         continue;
       }
-      diag_error(f->k->d, b->file, b->line, 0,
+      diag_error(f->k->d, b->file, b->line, b->col,
                  "a row of this table is taller than the page's text area (%.0f mm); shorten "
                  "the cell's text",
                  f->k->frame_h / MM);

@@ -380,7 +380,8 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
   }
   if (k.L->pages) {
     if ((int)pages.n > k.L->pages) {
-      diag_error(d, b->file ? b->file : k.L->file, b->file ? b->line : 0, 0,
+      diag_error(d, b->file ? b->file : k.L->file, b->file ? b->line : 0,
+                 b->file && b->fields ? b->fields->col : 0,
                  "booklet '%s' needs %zu pages, but layout %s has room for %d; shorten the "
                  "text or choose another layout",
                  b->name, pages.n, k.L->file, k.L->pages);

@@ -2,7 +2,8 @@
 # Bad-input tests. Each folder tests/bad/NAME/ holds files laid over a copy of
 # the fixture site (tests/fixture), an `expected.err` with the exact messages
 # klar must print, and optionally `exit` with the expected status (default 1).
-# The test also checks that the previous output is left untouched.
+# The test also checks that the previous output is left untouched, and that
+# `klar check` prints the same messages.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 klar="$top/klar"
@@ -37,6 +38,10 @@ for case in tests/bad/*/; do
     problems="$problems messages differ;"
   fi
   [ "$(cat "$site/public/index.html")" = "vorige version" ] || problems="$problems previous output changed;"
+  # klar check reports the same, every stage included, and writes nothing.
+  (cd "$site" && "$klar" check -j 2 > /dev/null 2> ../"$name".check)
+  grep -v '^klar: [0-9]* errors\?;' "$work/$name.check" > "$work/$name.check-msgs"
+  cmp -s "$case/expected.err" "$work/$name.check-msgs" || problems="$problems klar check differs;"
   if [ -z "$problems" ]; then
     pass=$((pass + 1))
     echo "ok $name"

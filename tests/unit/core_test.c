@@ -4,9 +4,12 @@
 #include "core/diag.h"
 #include "core/dk.h"
 #include "core/map.h"
+#include "core/scheme.h"
 #include "core/str.h"
 #include "core/val.h"
+#include "core/xmlpos.h"
 #include <stdlib.h>
+#include <string.h>
 
 TEST(arena_alloc_and_reset) {
   arena *a = arena_new();
@@ -155,6 +158,52 @@ TEST(val_maps) {
   arena_free(a);
 }
 
+/* The schemes a browser would run, however they are spelled. */
+TEST(script_schemes) {
+#define U(s) scheme_unsafe(s, strlen(s))
+#define A(s) scheme_unsafe_attr(s, strlen(s))
+  CHECK_STR(U("javascript:alert(1)"), "javascript:");
+  CHECK_STR(U("JaVaScRiPt:x"), "javascript:");
+  CHECK_STR(U(" \x01javascript:x"), "javascript:");
+  CHECK_STR(U("jav\tascr\nipt:x"), "javascript:");
+  CHECK_STR(U("data:text/html,x"), "data:");
+  CHECK_STR(U("VBScript:x"), "vbscript:");
+  CHECK(U("https://example.dk/") == NULL);
+  CHECK(U("../temaer/robusthed.md") == NULL);
+  CHECK(U("x javascript:") == NULL);
+  CHECK(U("javascript") == NULL);
+  CHECK(U("mailto:a@b.dk") == NULL);
+  CHECK_STR(A("jav&#x09;ascript:x"), "javascript:");
+  CHECK_STR(A("&#106;avascript:x"), "javascript:");
+  CHECK_STR(A("&#x6A&#x61vascript:x"), "javascript:");
+  CHECK_STR(A("javascript&colon;x"), "javascript:");
+  CHECK_STR(A("java&Tab;script:x"), "javascript:");
+  CHECK_STR(A("&#32;data:x"), "data:");
+  CHECK(A("jav&amp;ascript:x") == NULL);
+  CHECK(A("https://example.dk/?a=1&amp;b=2") == NULL);
+#undef U
+#undef A
+}
+
+/* Start tags and attributes by line and column, in document order. */
+TEST(xml_positions) {
+  arena *a = arena_new();
+  const char *src = "<?xml version=\"1.0\"?>\n<!-- <no k:text=\"x\"> -->\n<a>\n  <b\n   k:text=\"1\"\n"
+                    "   æ=\"2\" y='>'>\n<c q=\"1\"/><![CDATA[<d>]]></b></a>";
+  xmlpos *x = xmlpos_scan(a, src, strlen(src));
+  int line = 0, col = 0;
+  CHECK(xmlpos_element(x, 0, 3, &line, &col) && line == 3 && col == 1);
+  CHECK(xmlpos_element(x, 1, 6, &line, &col) && line == 4 && col == 3);
+  CHECK(!xmlpos_element(x, 1, 4, &line, &col)); /* libxml2 says the tag ends elsewhere */
+  CHECK(xmlpos_attr(x, 1, 6, "k:text", &line, &col) && line == 5 && col == 4);
+  CHECK(xmlpos_attr(x, 1, 0, "x:text", &line, &col) && line == 5 && col == 4);
+  CHECK(xmlpos_attr(x, 1, 0, "y", &line, &col) && line == 6 && col == 10);
+  CHECK(!xmlpos_attr(x, 1, 0, "text", &line, &col));
+  CHECK(xmlpos_attr(x, 2, 7, "q", &line, &col) && line == 7 && col == 4);
+  CHECK(!xmlpos_element(x, 3, 0, &line, &col)); /* <d> is CDATA */
+  arena_free(a);
+}
+
 int main(void) {
   RUN(arena_alloc_and_reset);
   RUN(sbuf_escapes_html);
@@ -166,5 +215,7 @@ int main(void) {
   RUN(diag_sorts_by_position);
   RUN(diag_collapses_one_mistake_on_many_pages);
   RUN(val_maps);
+  RUN(script_schemes);
+  RUN(xml_positions);
   return harness_done("core");
 }

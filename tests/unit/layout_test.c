@@ -232,29 +232,29 @@ TEST(xml_syntax_error_with_position) {
 TEST(unknown_directives) {
   layouts("x.xml", "<div " KX ">\n<p k:iff=\"true\"/>\n<k:loop/>\n<p k:attr-=\"1\"/>\n</div>", NULL);
   char *t = load_errors();
-  CHECK(has(t, "layouts/x.xml:2: error: unknown directive k:iff (known: k:if, k:for, k:text, k:html, "
+  CHECK(has(t, "layouts/x.xml:2:4: error: unknown directive k:iff (known: k:if, k:for, k:text, k:html, "
                "k:attr-NAME, k:with, k:omit, k:slot)"));
-  CHECK(has(t, "layouts/x.xml:3: error: unknown directive element <k:loop>"));
-  CHECK(has(t, "layouts/x.xml:4: error: unknown directive k:attr-"));
+  CHECK(has(t, "layouts/x.xml:3:1: error: unknown directive element <k:loop>"));
+  CHECK(has(t, "layouts/x.xml:4:4: error: unknown directive k:attr-"));
   free(t);
   layouts("y.xml", "<div " KX ">\n<p k:for=\"x page.pages\"/>\n<p k:with=\"x == 1\"/>\n"
                    "<img k:text=\"1\"/>\n<br>x</br>\n<k:include src=\"\"/>\n<k:content k:text=\"1\"/></div>",
           NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/y.xml:2: error: k:for=\"x page.pages\" must read \"x in list\" or \"i, x in list\""));
-  CHECK(has(t, "layouts/y.xml:3: error: k:with=\"x == 1\" must read \"name = expression\""));
-  CHECK(has(t, "layouts/y.xml:4: error: <img> is a void element"));
-  CHECK(has(t, "layouts/y.xml:5: error: <br> is a void element: it cannot have content"));
-  CHECK(has(t, "layouts/y.xml:6: error: <k:include> needs src="));
-  CHECK(has(t, "layouts/y.xml:7: error: k:text cannot be used on <k:content>"));
+  CHECK(has(t, "layouts/y.xml:2:4: error: k:for=\"x page.pages\" must read \"x in list\" or \"i, x in list\""));
+  CHECK(has(t, "layouts/y.xml:3:4: error: k:with=\"x == 1\" must read \"name = expression\""));
+  CHECK(has(t, "layouts/y.xml:4:1: error: <img> is a void element"));
+  CHECK(has(t, "layouts/y.xml:5:1: error: <br> is a void element: it cannot have content"));
+  CHECK(has(t, "layouts/y.xml:6:1: error: <k:include> needs src="));
+  CHECK(has(t, "layouts/y.xml:7:12: error: k:text cannot be used on <k:content>"));
   free(t);
 }
 
 TEST(lua_syntax_error_at_load) {
   layouts("x.xml", "<div " KX ">\n\n<p k:text=\"page.title +\"/>\n<p k:if=\"a b\"/></div>", NULL);
   char *t = load_errors();
-  CHECK(has(t, "layouts/x.xml:3: error: in k:text=\"page.title +\": unexpected symbol near <eof>\n"));
-  CHECK(has(t, "layouts/x.xml:4: error: in k:if=\"a b\": <eof> expected near 'b'\n"));
+  CHECK(has(t, "layouts/x.xml:3:4: error: in k:text=\"page.title +\": unexpected symbol near <eof>\n"));
+  CHECK(has(t, "layouts/x.xml:4:4: error: in k:if=\"a b\": <eof> expected near 'b'\n"));
   free(t);
   layouts("x.xml", "<p/>", "lua/bad.lua", "function f(\n  return 1\nend\n", NULL);
   t = load_errors();
@@ -267,50 +267,50 @@ TEST(lua_runtime_error_at_render) {
   char *errs;
   const char *html = render("x.xml", F.p1, &errs);
   CHECK(html == NULL);
-  CHECK(has(errs, "layouts/x.xml:3: error: in k:text=\"page.foo.bar\": attempt to index a nil value "
+  CHECK(has(errs, "layouts/x.xml:3:4: error: in k:text=\"page.foo.bar\": attempt to index a nil value "
                   "(field 'foo') (rendering content/forslag/aaben-skole.md)\n"));
   free(errs);
   layouts("x.xml", "<ul " KX ">\n<li k:for=\"x in page.title\"/></ul>", NULL);
   html = render("x.xml", F.p1, &errs);
-  CHECK(has(errs, "layouts/x.xml:2: error: in k:for=\"x in page.title\": k:for needs a list, but the value is a string"));
+  CHECK(has(errs, "layouts/x.xml:2:5: error: in k:for=\"x in page.title\": k:for needs a list, but the value is a string"));
   free(errs);
   layouts("x.xml", "<p " KX " k:text=\"page.interfaces\"/>", NULL);
   html = render("x.xml", F.p1, &errs);
-  CHECK(has(errs, "layouts/x.xml:1: error: in k:text=\"page.interfaces\": the value is a table, not text"));
+  CHECK(has(errs, "layouts/x.xml:1:30: error: in k:text=\"page.interfaces\": the value is a table, not text"));
   free(errs);
   layouts("x.xml", "<p " KX " k:attr-href=\"asset('nope.css')\"/>", NULL);
   html = render("x.xml", F.p1, &errs);
-  CHECK(has(errs, "layouts/x.xml:1: error: in k:attr-href=\"asset('nope.css')\": unknown asset 'nope.css'"));
+  CHECK(has(errs, "layouts/x.xml:1:30: error: in k:attr-href=\"asset('nope.css')\": unknown asset 'nope.css'"));
   free(errs);
 }
 
 TEST(missing_targets_and_cycles) {
   layouts("child.xml", "<k:layout " KX " extends=\"nope.xml\"/>", NULL);
   char *t = load_errors();
-  CHECK(has(t, "layouts/child.xml:1: error: extends 'nope.xml', but there is no layouts/nope.xml"));
+  CHECK(has(t, "layouts/child.xml:1:37: error: extends 'nope.xml', but there is no layouts/nope.xml"));
   free(t);
   layouts("x.xml", "<div " KX ">\n\n<k:include src=\"partials/nope.xml\"/></div>", NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/x.xml:3: error: include of 'partials/nope.xml', but there is no "
+  CHECK(has(t, "layouts/x.xml:3:12: error: include of 'partials/nope.xml', but there is no "
                "layouts/partials/nope.xml"));
   free(t);
   layouts("a.xml", "<k:layout " KX " extends=\"b.xml\"/>", "b.xml",
           "<k:layout " KX " extends=\"c.xml\"/>", "c.xml", "<k:layout " KX " extends=\"a.xml\"/>",
           "d.xml", "<k:layout " KX " extends=\"a.xml\"/>", NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/a.xml:1: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
-  CHECK(has(t, "layouts/d.xml:1: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
+  CHECK(has(t, "layouts/a.xml:1:37: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
+  CHECK(has(t, "layouts/d.xml:1:37: error: inheritance cycle: a.xml extends b.xml extends c.xml extends a.xml"));
   free(t);
   layouts("base.xml", "<main " KX " k:slot=\"main\"/>", "c.xml",
           "<k:layout " KX " extends=\"base.xml\">\n<k:fill slot=\"mian\">x</k:fill>\n<p/></k:layout>", NULL);
   t = load_errors();
-  CHECK(has(t, "layouts/c.xml:2: error: no slot 'mian' in base.xml or the layouts it extends"));
-  CHECK(has(t, "layouts/c.xml:3: error: <k:layout> may only hold <k:fill slot=\"NAME\"> elements, not <p>"));
+  CHECK(has(t, "layouts/c.xml:2:9: error: no slot 'mian' in base.xml or the layouts it extends"));
+  CHECK(has(t, "layouts/c.xml:3:1: error: <k:layout> may only hold <k:fill slot=\"NAME\"> elements, not <p>"));
   free(t);
   layouts("loop.xml", "<div " KX "><k:include src=\"loop.xml\"/></div>", NULL);
   char *errs;
   CHECK(render("loop.xml", F.p1, &errs) == NULL);
-  CHECK(has(errs, "layouts/loop.xml:1: error: includes nest deeper than 64 (does 'loop.xml' include itself?)"));
+  CHECK(has(errs, "layouts/loop.xml:1:43: error: includes nest deeper than 64 (does 'loop.xml' include itself?)"));
   free(errs);
 }
 
@@ -319,7 +319,7 @@ TEST(budget_and_sandbox) {
           "-- runaway\nfunction spin()\n  while true do end\nend\n", NULL);
   char *errs;
   CHECK(render("x.xml", F.p1, &errs) == NULL);
-  CHECK(has(errs, "layouts/x.xml:2: error: in k:text=\"spin()\": layouts/lua/spin.lua:3: instruction budget "
+  CHECK(has(errs, "layouts/x.xml:2:4: error: in k:text=\"spin()\": layouts/lua/spin.lua:3: instruction budget "
                   "exceeded"));
   free(errs);
   layouts("x.xml",

@@ -546,7 +546,7 @@ TEST(fit_errors_and_low_dpi) {
   b.npages = 1;
   CHECK(!print_booklet(&s, &b, "build/print-test-fit/out", d, NULL));
   char *txt = diag_text(d);
-  CHECK(strstr(txt, "content/temaer/stor.md:7:") && strstr(txt, "taller than the page's text area"));
+  CHECK(strstr(txt, "content/temaer/stor.md:7:1: error:") && strstr(txt, "taller than the page's text area"));
   free(txt);
   CHECK(!fsx_is_file("build/print-test-fit/out/stor.pdf"));
   /* A 100 px image across an A5 column prints at 22 dpi: a warning with
@@ -952,7 +952,7 @@ TEST(impose_sheet) {
   const char *bad = "<print xmlns=\"urn:klar:print\">\n  <impose sheet=\"B9\"/>\n</print>\n";
   CHECK(booklayout_parse(a, bad, strlen(bad), "layouts/print/s.xml", d) == NULL);
   char *txt = diag_text(d);
-  CHECK(strstr(txt, "layouts/print/s.xml:2: error: sheet='B9' is not a sheet size") != NULL);
+  CHECK(strstr(txt, "layouts/print/s.xml:2:11: error: sheet='B9' is not a sheet size") != NULL);
   free(txt);
   char *info = read_cmd("pdfinfo build/print-test-out/pixi-nocreep-ark.pdf 2>/dev/null");
   CHECK(info && strstr(info, "841.89 x 595.276 pts (A4)"));
