@@ -27,6 +27,7 @@ int build_cores(void) {
 
 typedef struct md_shared {
   site *s;
+  page_md *md; /* one per page of s->all */
   diag *d;
 } md_shared;
 
@@ -35,52 +36,25 @@ typedef struct md_worker {
   arena *keep; /* results that outlive the stage: one arena per worker */
 } md_worker;
 
-typedef struct link_ctx {
-  const site *s;
-  const page *p;
-  arena *a;
-} link_ctx;
-
-static bool resolve_link(void *ctx, bool is_image, const char *dest, sbuf *out) {
-  link_ctx *c = ctx;
-  const char *frag = strchr(dest, '#');
-  if (!is_image) {
-    page *t = model_resolve_link(c->s, c->p, dest, c->a);
-    if (t) {
-      site_url_put(c->s, out, t->url);
-      if (frag) sbuf_puts(out, frag);
-      return true;
-    }
-  }
-  char *path = model_resolve_path(c->p, dest, c->a);
-  const char *target = path ? map_get(&c->s->statics, path) : NULL;
-  if (!target) return false;
-  site_url_put(c->s, out, target);
-  if (frag && !is_image) sbuf_puts(out, frag);
-  return true;
-}
-
+/* Each page's Markdown is parsed once, guarded, through every pass; the
+ * HTML, the summary, the headings and, for a page printed in a booklet,
+ * the block tree print sets all come from that one parse. The results go
+ * beside the page (ms->md), which stays as the model made it. */
 static void md_one(void *sh, void *wk, size_t i) {
   md_shared *ms = sh;
   md_worker *w = wk;
-  page *p = ms->s->all.items[i];
+  const page *p = ms->s->all.items[i];
+  page_md *m = &ms->md[i];
+  m->html = "";
+  m->summary = "";
   /* A page whose file could not be read or whose front matter could not be
    * parsed was reported by the loader; its body means nothing. */
-  if (p->broken) {
-    p->html = "";
-    p->summary = "";
-    return;
-  }
+  if (p->broken) return;
   val *sum = val_get(p->fm, "summary");
   if (!sum) sum = val_get(p->fm, "description");
-  md_options to = {.quote_open = ms->s->quote_open, .quote_close = ms->s->quote_close};
-  if (p->title) p->title = md_typography(p->title, &to, w->keep);
-  if (!p->body_len) {
-    p->html = "";
-    p->summary = val_as_str(sum) ? val_as_str(sum) : "";
-    return;
-  }
-  link_ctx lc = {ms->s, p, w->scratch};
+  if (val_as_str(sum)) m->summary = val_as_str(sum);
+  if (!p->body_len) return;
+  model_link lc = {ms->s, p, w->scratch, NULL};
   shortcode_ctx sc = {ms->s, p, w->scratch};
   md_options o = {0};
   o.site_passes = true;
@@ -89,25 +63,49 @@ static void md_one(void *sh, void *wk, size_t i) {
   o.table_style_attrs = true; /* HTML5 has no align attribute */
   o.quote_open = ms->s->quote_open;
   o.quote_close = ms->s->quote_close;
-  o.resolve = resolve_link;
+  o.resolve = model_link_resolve;
   o.resolve_ctx = &lc;
   o.shortcode = shortcode_site;
   o.shortcode_ctx = &sc;
   o.file = p->file;
   o.line_offset = p->body_line - 1;
+  o.tree = p->nbooklets > 0;
   md_result r = {0};
   md_render(p->body, p->body_len, &o, w->keep, ms->d, &r);
-  p->html = r.html ? r.html : "";
-  p->summary = val_as_str(sum) ? val_as_str(sum) : r.summary ? r.summary : "";
-  p->words = r.words;
-  p->ntoc = r.nheadings;
-  p->toc = arena_calloc(w->keep, r.nheadings ? r.nheadings : 1, sizeof(toc_entry));
+  m->html = r.html ? r.html : "";
+  if (!val_as_str(sum) && r.summary) m->summary = r.summary;
+  m->words = r.words;
+  m->tree = r.tree;
+  m->ntoc = r.nheadings;
+  m->toc = arena_calloc(w->keep, r.nheadings ? r.nheadings : 1, sizeof(toc_entry));
   for (size_t k = 0; k < r.nheadings; k++) {
-    p->toc[k].level = r.headings[k].level;
-    p->toc[k].id = r.headings[k].id;
-    p->toc[k].title = r.headings[k].text;
+    m->toc[k].level = r.headings[k].level;
+    m->toc[k].id = r.headings[k].id;
+    m->toc[k].title = r.headings[k].text;
   }
   arena_reset(w->scratch);
+}
+
+/* Runs the Markdown stage over every page on the pool and hangs the results
+ * on the site (s->md); the memory lives as long as arena a. */
+static void markdown_stage(site *s, arena *a, int jobs, diag *d) {
+  page_md *md = arena_calloc(a, s->all.n ? s->all.n : 1, sizeof *md);
+  md_shared ms = {s, md, d};
+  md_worker *mw = xcalloc((size_t)jobs, sizeof *mw);
+  void **wp = xcalloc((size_t)jobs, sizeof(void *));
+  for (int k = 0; k < jobs; k++) {
+    mw[k].scratch = arena_new();
+    mw[k].keep = arena_new();
+    wp[k] = &mw[k];
+  }
+  pool_run(jobs, s->all.n, md_one, &ms, wp);
+  for (int k = 0; k < jobs; k++) {
+    arena_free(mw[k].scratch);
+    arena_defer(a, (void (*)(void *))arena_free, mw[k].keep);
+  }
+  free(mw);
+  free(wp);
+  s->md = md;
 }
 
 /* ------------------------------------------------------- stage 2: layouts */
@@ -245,8 +243,6 @@ static void render_404(site *s, layout_set *ls, layout_worker *lw, const char *o
   p.fm = val_new(s->arena, VAL_MAP, 0, 0);
   val_map_put(s->arena, p.fm, "layout", val_str(s->arena, "404", 0, 0));
   p.body = "";
-  p.html = "";
-  p.summary = "";
   p.days = -1000000000L;
   p.parent = s->home;
   const char *name = layout_pick(ls, &p, d);
@@ -286,6 +282,11 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
       diag_error(d, out, 0, 0, "cannot create the output folder");
       goto done;
     }
+    /* The same stages as a build, so the PDFs are the build's, byte for
+     * byte: the asset URLs (shortcodes use them, nothing is written), the
+     * Markdown stage, then the booklets. */
+    site_assets(s, NULL, d);
+    markdown_stage(s, a, jobs, d);
     if (!diag_errors(d)) {
       st->booklets = make_booklets(s, out, o, jobs, d);
     } else if ((stage = fsx_stage_begin(a, out))) {
@@ -314,20 +315,8 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   layout_set *ls = layout_load(a, s, d);
 
   /* Stage 1: Markdown for every page, in parallel. */
-  md_shared ms = {s, d};
-  md_worker *mw = xcalloc((size_t)jobs, sizeof *mw);
+  markdown_stage(s, a, jobs, d);
   void **wp = xcalloc((size_t)jobs, sizeof(void *));
-  for (int k = 0; k < jobs; k++) {
-    mw[k].scratch = arena_new();
-    mw[k].keep = arena_new();
-    wp[k] = &mw[k];
-  }
-  pool_run(jobs, s->all.n, md_one, &ms, wp);
-  for (int k = 0; k < jobs; k++) {
-    arena_free(mw[k].scratch);
-    arena_defer(a, (void (*)(void *))arena_free, mw[k].keep);
-  }
-  free(mw);
 
   /* The booklets come before the layouts, which link them with their size
    * and page count. */

@@ -156,7 +156,7 @@ static bool render_one(rctx *c, lnode *n) {
     if (!yes) return true;
   }
   if (n->kind == LN_CONTENT) {
-    if (c->p->html) sbuf_puts(out, c->p->html);
+    sbuf_puts(out, model_page_md(c->w->ls->s, c->p)->html);
     return true;
   }
   if (n->kind == LN_INCLUDE) return render_include(c, n);

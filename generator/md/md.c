@@ -18,6 +18,9 @@ bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag
   cmark_node *doc = md_cmark_parse(o, src, n, &p);
   walk w = {.o = o, .a = a, .d = d, .src = src, .n = n, .ok = true};
   md_walk_tree(&w, doc);
+  /* The block tree before the shortcodes become HTML: print has its own
+   * form of them. */
+  if (o->tree) res->tree = md_tree_make(doc, o->line_offset, a);
   md_walk_replace_shortcodes(&w);
   res->html = md_html_render(doc, p, o, a);
   res->summary = w.summary ? w.summary : "";

@@ -1,8 +1,9 @@
 /* md: Markdown for klar. The only module that includes cmark-gfm. Parses a
- * page body with the GFM extensions (table, strikethrough, autolink,
+ * page body once with the GFM extensions (table, strikethrough, autolink,
  * tagfilter, tasklist) and footnotes, runs klar's AST passes (heading ids,
- * link and image resolution through a callback, Danish typography) and
- * renders the HTML body. Guards against inputs on which Debian's cmark-gfm
+ * link and image resolution through a callback, Danish typography,
+ * shortcodes) and makes from that one tree the HTML body and, for print,
+ * klar's own block tree. Guards against inputs on which Debian's cmark-gfm
  * 0.29.0.gfm.6 is quadratic: such a body is refused with an error naming
  * the file, never a hang.
  * Thread-safe: each call uses only its own memory, and the cmark parse
@@ -60,6 +61,7 @@ typedef struct md_options {
   int line_offset;    /* added to cmark's line numbers (front matter lines) */
   size_t max_nesting; /* refuse deeper nesting of containers/brackets; 0 = default 100 */
   size_t max_columns; /* refuse wider tables; 0 = default 200 */
+  bool tree;          /* md_render also makes the block tree (for print) */
 } md_options;
 
 typedef struct md_heading {
@@ -72,6 +74,9 @@ typedef struct md_result {
   const char *summary;       /* first paragraph as plain text (arena), "" if none */
   md_heading *headings; size_t nheadings;
   int words;
+  const struct mdt_block *tree; /* with opts->tree: the block tree (arena), else NULL;
+                                 * the footnote definitions come last, numbered in
+                                 * order of first reference */
 } md_result;
 
 /* Parses and renders src (n bytes, must be valid UTF-8: the caller checks)
@@ -83,8 +88,9 @@ typedef struct md_result {
  *   "nesting too deep (over 100 levels of lists and block quotes); klar
  *   refuses it so the build cannot hang" (likewise "... of brackets or
  *   emphasis", "table too wide (over 200 columns)"): nothing is rendered,
- *   res->html is "". Heading ids and typography apply only with site_passes;
- *   headings, summary and words are filled either way. */
+ *   res->html is "" and res->tree NULL. Heading ids and typography apply only
+ *   with site_passes; headings, summary, words and (with opts->tree) the
+ *   block tree are filled either way, from the one parse. */
 bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag *d,
                md_result *res);
 
@@ -101,7 +107,85 @@ const char *md_inline(const char *src, const md_options *opts, arena *a);
  * changes, else a copy in arena a. */
 const char *md_typography(const char *s, const md_options *opts, arena *a);
 
-/* The print stage's view of a parsed document: a walk over klar's own node
- * kinds, so print/ never touches cmark. (Filled in by the print issue.) */
+/* ------------------------------------------------------------------------ */
+/* The block tree: the print stage's view of a parsed page, in klar's own    */
+/* types, so print/ never touches cmark. md_render makes it (opts->tree) from */
+/* the same cmark tree as the HTML, after the passes: its text has the        */
+/* typography, its links are resolved and its heading ids are the HTML's.     */
+/* Blocks are arena-allocated; inline content is a flat list of styled runs;  */
+/* every block keeps its source line (shifted by the front matter). Fenced    */
+/* blocks a shortcode handles stay code blocks here: print has its own form   */
+/* of them (a video becomes a QR code).                                       */
+
+typedef enum {
+  MDT_DOCUMENT,
+  MDT_HEADING,    /* level, id, runs */
+  MDT_PARAGRAPH,  /* runs */
+  MDT_LIST,       /* ordered, start, tight; children: MDT_ITEM */
+  MDT_ITEM,       /* task; children: blocks */
+  MDT_QUOTE,      /* children: blocks */
+  MDT_CODE,       /* info, text */
+  MDT_TABLE,      /* ncols, align; children: MDT_ROW */
+  MDT_ROW,        /* header; children: MDT_CELL */
+  MDT_CELL,       /* runs */
+  MDT_BREAK,      /* thematic break */
+  MDT_IMAGE,      /* src, alt, title: an image alone in its paragraph */
+  MDT_FOOTNOTE,   /* label, number; children: blocks */
+  MDT_HTML        /* raw HTML block: text kept, print skips it */
+} mdt_kind;
+
+/* Run styles, combined as bits. */
+enum {
+  MDS_EMPH = 1,
+  MDS_STRONG = 2,
+  MDS_CODE = 4,
+  MDS_STRIKE = 8
+};
+
+typedef enum {
+  MDR_TEXT,      /* text */
+  MDR_SOFTBREAK, /* a line end inside a paragraph: a space in print */
+  MDR_HARDBREAK, /* a forced line break */
+  MDR_FOOTREF    /* a footnote reference: number, text = label */
+} mdr_kind;
+
+/* One styled stretch of inline content. Inline images that share their
+ * paragraph with text become their alt text in emphasis. */
+typedef struct mdt_run {
+  mdr_kind kind;
+  unsigned style;   /* MDS_* bits */
+  const char *text; /* UTF-8, never NULL ("" for breaks) */
+  const char *url;  /* inside a link: its destination as the HTML has it (a relative
+                     * link resolved to a site URL by the passes), else NULL */
+  int number;       /* MDR_FOOTREF: the footnote's number (1-based) */
+} mdt_run;
+
+typedef struct mdt_block mdt_block;
+struct mdt_block {
+  mdt_kind kind;
+  int line, col;           /* in the page's file (front matter included) */
+  int level;               /* heading 1..6 */
+  const char *id;          /* heading: slug id, unique within the document */
+  bool ordered, tight;     /* list */
+  int start;               /* ordered list: first number */
+  int task;                /* item: -1 not a task, 0 open, 1 done */
+  const char *info, *text; /* code: info string and contents; html: text */
+  const char *src, *alt, *title; /* image: src as written in the Markdown (the file,
+                                  * relative to the page); alt: plain text; title may be NULL */
+  const char *label;       /* footnote definition */
+  int number;              /* footnote definition: its number */
+  bool header;             /* row: a header row */
+  int ncols;               /* table */
+  const char *align;       /* table: one of 'l' 'c' 'r' '-' (none) per column */
+  mdt_run *runs; size_t nruns;           /* heading, paragraph, cell */
+  mdt_block **children; size_t nchildren;
+};
+
+/* Returns the plain text of a block's runs (breaks as spaces), in arena a. */
+const char *md_tree_plain(arena *a, const mdt_block *b);
+
+/* Returns a readable name of a block kind ("paragraph"), for messages and tests. */
+const char *md_tree_kind_name(mdt_kind k);
+
 
 #endif

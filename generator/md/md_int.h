@@ -86,6 +86,11 @@ void md_check_link(walk *w, cmark_node *node);
  * the node's HTML into escaped text. */
 void md_check_html(walk *w, cmark_node *node);
 
+/* tree.c */
+/* Converts doc (after md_walk_tree, before the shortcodes are replaced)
+ * into the block tree, in arena a; line_offset is added to cmark's lines. */
+const mdt_block *md_tree_make(cmark_node *doc, int line_offset, arena *a);
+
 /* html.c */
 /* Renders doc as HTML into arena a (cmark's buffer is freed). */
 char *md_html_render(cmark_node *doc, cmark_parser *p, const md_options *o, arena *a);

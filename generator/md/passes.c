@@ -58,6 +58,9 @@ static void resolve_link(walk *w, cmark_node *node) {
   if (!o->resolve || !is_relative(url)) return;
   sbuf out = SBUF_INIT;
   if (o->resolve(o->resolve_ctx, image, url, &out)) {
+    /* Print reads an image from its file: the block tree takes the
+     * destination as written from the user data. */
+    if (image) cmark_node_set_user_data(node, arena_strdup(w->a, url));
     cmark_node_set_url(node, sbuf_str(&out));
   } else if (w->d) {
     int line = cmark_node_get_start_line(node);
@@ -182,10 +185,10 @@ void md_walk_tree(walk *w, cmark_node *doc) {
         if (t == CMARK_NODE_HEADING) {
           md_heading h = {cmark_node_get_heading_level(node), unique_id(w, text), text};
           vec_push(&w->headings, h);
-          if (o->site_passes) {
-            cmark_node_set_user_data(node, (void *)h.id);
-            cmark_node_set_syntax_extension(node, md_heading_ext);
-          }
+          /* The id stays on the node for the block tree; the extension
+           * writes it into the HTML, a site pass only. */
+          cmark_node_set_user_data(node, (void *)h.id);
+          if (o->site_passes) cmark_node_set_syntax_extension(node, md_heading_ext);
         } else {
           w->summary = make_summary(w->a, text);
           w->summary_done = true;

@@ -144,3 +144,38 @@ page *model_resolve_link(const site *s, const page *from, const char *target, ar
   }
   return p;
 }
+
+/* A site path ("/temaer/robusthed/", "bilag/plan.pdf") as a URL with the
+ * site's base path ("/klar/temaer/robusthed/"). */
+static void put_url(const site *s, sbuf *out, const char *path) {
+  sbuf_puts(out, s->basepath ? s->basepath : "/");
+  sbuf_puts(out, path[0] == '/' ? path + 1 : path);
+}
+
+bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
+  model_link *l = ctx;
+  const char *frag = strchr(dest, '#');
+  if (!is_image) {
+    page *t = model_resolve_link(l->s, l->from, dest, l->a);
+    if (t && t->url) {
+      put_url(l->s, out, t->url);
+      if (frag) sbuf_puts(out, frag);
+      return true;
+    }
+  }
+  char *path = model_resolve_path(l->from, dest, l->a);
+  const char *target = path ? map_get(&l->s->statics, path) : NULL;
+  if (target) {
+    put_url(l->s, out, target);
+    if (frag && !is_image) sbuf_puts(out, frag);
+    return true;
+  }
+  if (!l->broken) l->broken = arena_strdup(l->a, dest);
+  return false;
+}
+
+const page_md *model_page_md(const site *s, const page *p) {
+  static const page_md none = {.html = "", .summary = ""};
+  if (!s || !s->md || !p || p->index >= s->all.n || s->all.items[p->index] != p) return &none;
+  return &s->md[p->index];
+}

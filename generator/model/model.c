@@ -2,6 +2,7 @@
  * steps live in schema.c, tree.c and links.c (see builder.h); this file runs
  * them in order and answers the queries on types. */
 #include "builder.h"
+#include "../md/md.h"
 #include "../core/fsx.h"
 #include "../load/content.h"
 #include "../load/yml.h"
@@ -187,6 +188,14 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
     sbuf_puts(&o, fsx_basename(f));
     map_set(&s->statics, f, sbuf_dup(&o, a));
     sbuf_free(&o);
+  }
+  /* Titles are shown as plain text everywhere (layouts, feeds, booklets),
+   * always with the site's typography, so they get it here, once; last,
+   * so that pages sort by their titles as written. */
+  md_options typo = {.quote_open = s->quote_open, .quote_close = s->quote_close};
+  for (size_t i = 0; i < s->all.n; i++) {
+    page *p = s->all.items[i];
+    if (p->title) p->title = md_typography(p->title, &typo, a);
   }
   vec_free(&kept);
   vec_free(&b->all);

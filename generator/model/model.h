@@ -10,6 +10,7 @@
 #include "../core/arena.h"
 #include "../core/diag.h"
 #include "../core/map.h"
+#include "../core/str.h"
 #include "../core/val.h"
 
 typedef struct page page;
@@ -44,7 +45,7 @@ struct page {
   const char *slug;    /* last part of the URL */
   const char *url;     /* site-relative URL with trailing slash: "/temaer/robusthed/" */
   const char *out;     /* output file below public/: "temaer/robusthed/index.html" */
-  const char *title;
+  const char *title;   /* with the site's Danish typography (» «, no-break spaces) */
   const char *date;    /* "2014-05-27" as written, or NULL */
   long days;           /* the date as days since 1970, or a large negative value when none */
   double weight;       /* front matter `weight`, 0 when absent */
@@ -64,14 +65,20 @@ struct page {
   const char *term;    /* PAGE_TERM: the term as written; PAGE_TAXONOMY/TERM: taxonomy name in `taxonomy` */
   const char *taxonomy;
 
-  /* Filled by the Markdown stage (render stage 1), before layouts run. */
+  size_t index;        /* position in site->all */
+  booklet **booklets; size_t nbooklets; /* the booklets this page is printed in */
+};
+
+/* What the Markdown stage made of one page. It lives beside the page, not
+ * in it (site->md), so the page record stays read-only after model_build. */
+typedef struct page_md {
   const char *html;    /* the body as HTML */
   const char *summary; /* front matter `summary`/`description`, else the first paragraph as plain text */
   toc_entry *toc; size_t ntoc;
   int words;
-  size_t index;        /* position in site->all */
-  booklet **booklets; size_t nbooklets; /* the booklets this page is printed in */
-};
+  const struct mdt_block *tree; /* the body's block tree for print (md.h); only for
+                                 * pages in a booklet, else NULL */
+} page_md;
 
 /* A booklet declared in site.yaml's `booklets:` list. */
 struct booklet {
@@ -146,6 +153,8 @@ struct site {
   map statics;             /* static files below content/ (path → output path) */
   booklet *booklets; size_t nbooklets;
   map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
+  const page_md *md;       /* the Markdown stage's results, one per page of `all`
+                            * (by page->index); set once by that stage, NULL before */
   bool drafts;             /* --drafts */
   arena *arena;            /* the build arena */
 };
@@ -157,6 +166,30 @@ struct site {
  * positions; returns the site even when there were errors (the caller checks
  * diag_errors), or NULL when nothing could be read at all. */
 site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d);
+
+/* Returns what the Markdown stage made of page p: its entry in s->md, or an
+ * empty record (html and summary "", no toc, no tree) for a page outside
+ * s->all (the made-up 404 page) or before that stage ran. Never NULL. */
+const page_md *model_page_md(const site *s, const page *p);
+
+/* The one link resolver of klar: every link written in Markdown, in a
+ * page's body, in front matter text rendered by the layouts' markdown()
+ * and in the text print layouts make from front matter, is resolved by
+ * model_link_resolve, so a link that works in one place works in all.
+ * Its signature is md's md_resolve_fn with a model_link as the context: a
+ * relative destination ("../temaer/robusthed.md#x", "bilag/plan.pdf") from
+ * page `from` to a page becomes the page's site URL with the fragment, to
+ * a static file below content/ the file's URL (images: only files).
+ * Writes the URL (with the site's base path) to out and returns true, or
+ * returns false for a broken link, noting the first broken destination in
+ * ctx->broken. Scratch memory from ctx->a (the caller's: safe in workers). */
+typedef struct model_link {
+  const site *s;
+  const page *from;
+  arena *a;
+  const char *broken;  /* the first destination that did not resolve, or NULL */
+} model_link;
+bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out);
 
 /* Returns the page a relative link from page `from` to a .md file names, or
  * NULL. target is as written ("../temaer/robusthed.md", may have #frag).

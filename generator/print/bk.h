@@ -3,9 +3,9 @@
  * public API is print.h). One booklet is made by one bk, which belongs to
  * the thread making it: the files below share no state but that. Files:
  *   text.c    fonts and text: Pango layouts of styled runs, hyphenated; a
- *             link of the page's Markdown is resolved by resolve_link
- *   boxes.c   boxes from each page's block tree (bk_page_boxes parses the
- *             page with mdtree_parse), and the layout's templates
+ *             link's site URL becomes a PDF link by pdf_link
+ *   boxes.c   boxes from each page's block tree (the Markdown stage's, see
+ *             model_page_md), and the layout's templates (through md too)
  *   flow.c    boxes into columns and pages
  *   draw.c    pages drawn with Cairo; the reader and printer PDFs
  *   print.c   the booklet: generated parts, page sequence, files */
@@ -19,7 +19,8 @@
 #include "../core/map.h"
 #include "../core/str.h"
 #include "../core/vec.h"
-#include "../md/mdtree.h"
+#include "../md/md.h"
+#include "../model/model.h"
 #include "booklayout.h"
 #include "print.h"
 

@@ -119,7 +119,7 @@ static void heading_box(bk *k, ctx *c, const mdt_block *blk) {
   b->level = blk->level;
   b->dest = arena_printf(k->a, "p%d-%s", k->cur_page, blk->id);
   map_set(&k->known, b->dest, b);
-  b->plain = mdtree_plain(k->a, blk);
+  b->plain = md_tree_plain(k->a, blk);
   emit(k, b);
 }
 
@@ -147,11 +147,14 @@ static cairo_surface_t *load_image(bk *k, const mdt_block *blk) {
                "image '%s' is not a file of the site; a booklet can only print local images", src);
     return NULL;
   }
-  const char *dir = k->cur_src && k->cur_src->dir ? k->cur_src->dir : "";
   const char *cdir = k->s && k->s->content_dir ? k->s->content_dir : "content";
-  char *rel = *dir ? fsx_join(k->a, dir, src) : arena_strdup(k->a, src);
-  char *q = strpbrk(rel, "?#");
-  if (q) *q = '\0';
+  /* The file the Markdown stage resolved the image to, found the same way. */
+  char *rel = model_resolve_path(k->cur_src, src, k->a);
+  if (!rel) {
+    diag_error(k->d, k->cur_file, blk->line, blk->col,
+               "image '%s' lies outside content/; a booklet prints only the site's own images", src);
+    return NULL;
+  }
   const char *path = fsx_join(k->a, cdir, rel);
   cairo_surface_t *img = NULL;
   if (str_ends(path, ".png") || str_ends(path, ".PNG")) {
@@ -560,6 +563,29 @@ static void expand(bk *k, sbuf *out, const char *src, const val *item, const pag
   }
 }
 
+/* The Markdown a template made from page p's front matter, through md's
+ * guarded entry and the site passes like a body (typography, and links
+ * resolved from the page by model_link_resolve); messages point at the
+ * template in the print layout. Returns the block tree, or NULL when md
+ * refused the text (reported). */
+static const mdt_block *template_tree(bk *k, const page *p, const bl_template *t, const char *src,
+                                      size_t n) {
+  model_link lc = {k->s, p, k->a, NULL};
+  md_options o = {0};
+  o.site_passes = true;
+  o.footnotes = true;
+  o.quote_open = k->s ? k->s->quote_open : NULL;
+  o.quote_close = k->s ? k->s->quote_close : NULL;
+  o.resolve = k->s ? model_link_resolve : NULL;
+  o.resolve_ctx = &lc;
+  o.file = k->L->file;
+  o.line_offset = t->line - 1;
+  o.tree = true;
+  md_result r;
+  if (!md_render(src, n, &o, k->a, k->d, &r)) k->ok = false;
+  return r.tree;
+}
+
 /* The layout's templates for page p at place after, as Markdown blocks. */
 static void template_blocks(bk *k, ctx *c, const page *p, bool after) {
   for (size_t i = 0; i < k->L->ntemplates; i++) {
@@ -580,9 +606,9 @@ static void template_blocks(bk *k, ctx *c, const page *p, bool after) {
         expand(k, &s, sg->text, it->kind == VAL_MAP ? it : NULL, p);
       }
     }
-    mdt_block *doc = mdtree_parse(k->a, s.len ? s.data : "", s.len, k->L->file, t->line - 1, k->d);
+    const mdt_block *doc = template_tree(k, p, t, sbuf_str(&s), s.len);
     sbuf_free(&s);
-    blocks(k, c, doc->children, doc->nchildren);
+    if (doc) blocks(k, c, doc->children, doc->nchildren);
   }
 }
 
@@ -624,8 +650,12 @@ void bk_page_boxes(bk *k, const page *p, int index) {
   k->cur_page = index;
   k->cur_src = p;
   k->cur_file = p->file ? p->file : p->src ? p->src : "(page)";
-  mdt_block *doc = mdtree_parse(k->a, p->body ? p->body : "", p->body ? p->body_len : 0,
-                                k->cur_file, p->body_line > 0 ? p->body_line - 1 : 0, k->d);
+  /* The block tree of the page's one parse, by the Markdown stage; a page
+   * without a body has none. */
+  static mdt_block *no_blocks[1];
+  static const mdt_block empty = {.kind = MDT_DOCUMENT, .children = no_blocks};
+  const mdt_block *doc = model_page_md(k->s, p)->tree;
+  if (!doc) doc = &empty;
   ctx c = {0};
   c.para = BL_P;
   bool has_h1 = doc->nchildren && doc->children[0]->kind == MDT_HEADING &&

@@ -1,6 +1,6 @@
 /* print: booklets (see print.h). The work is done in four steps:
  *
- *   1. boxes    each page's Markdown (mdtree) becomes a list of boxes: text
+ *   1. boxes    each page's block tree (the Markdown stage's) becomes boxes: text
  *               boxes hold a PangoLayout shaped at the column width with
  *               soft hyphens from hyph; images, rules and tables have their
  *               own boxes. Structure tags to open and close ride on boxes.
@@ -286,12 +286,16 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
   k.frame_h = k.ph - (k.L->top + k.L->bottom) * MM;
 
   /* 1. boxes */
+  /* Links arrive as site URLs (see pdf_link): the booklet's pages are
+   * found by theirs. */
   for (size_t i = 0; i < b->npages; i++)
-    if (b->pages[i]->src) map_set(&k.dests, arena_printf(a, "#%s", b->pages[i]->src), (void *)(long)(i + 1));
+    if (b->pages[i]->src && b->pages[i]->url)
+      map_set(&k.dests, arena_printf(a, "#%s", b->pages[i]->url), (void *)(long)(i + 1));
   /* The destinations of page starts are known only once made; links to a
    * later page of the booklet resolve through the names set here. */
   for (size_t i = 0; i < b->npages; i++)
-    if (b->pages[i]->src) map_set(&k.dests, b->pages[i]->src, arena_printf(a, "p%zu", i));
+    if (b->pages[i]->src && b->pages[i]->url)
+      map_set(&k.dests, b->pages[i]->url, arena_printf(a, "p%zu", i));
   for (size_t i = 0; i < b->npages; i++) bk_page_boxes(&k, b->pages[i], (int)i);
   if (!k.ok || diag_errors(d) > errors_before) goto done;
   for (size_t i = 0; i < k.content.n; i++) {

@@ -91,52 +91,55 @@ bool bk_is_external(const char *u) {
   return (*p == ':' && p > u) || str_starts(u, "//");
 }
 
-/* Resolves a link destination written in the Markdown of the current page
- * into a link span's uri or dest. */
-static void resolve_link(bk *k, const char *url, link_span *ls) {
+/* The base URL without its trailing slash, for joining a path to it. */
+static const char *base_url(bk *k, int *len) {
+  const char *base = k->s && k->s->baseurl ? k->s->baseurl : "";
+  size_t bl = strlen(base);
+  *len = (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl);
+  return base;
+}
+
+/* Turns a link's URL, as the Markdown stage resolved it for the site (a
+ * page's or file's site URL with the base path, "#frag", or an address),
+ * into a link span of the PDF: a page printed in this booklet becomes a
+ * destination inside it (with the page's address on the site as the
+ * fallback, see bk_fix_links), anything else an absolute address. This
+ * maps URLs; the destinations written in Markdown were resolved once, by
+ * model_link_resolve. */
+static void pdf_link(bk *k, const char *url, link_span *ls) {
   ls->uri = NULL;
   ls->dest = NULL;
   if (bk_is_external(url)) {
     ls->uri = url;
     return;
   }
-  const char *base = k->s && k->s->baseurl ? k->s->baseurl : "";
+  int bl;
+  const char *base = base_url(k, &bl);
   if (url[0] == '#') {
     ls->dest = arena_printf(k->a, "p%d-%s", k->cur_page, url + 1);
-    size_t bl = strlen(base);
     const char *pu = k->cur_src && k->cur_src->url ? k->cur_src->url : "/";
-    ls->fallback = arena_printf(k->a, "%.*s%s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl),
-                                base, pu, url);
+    ls->fallback = arena_printf(k->a, "%.*s%s%s", bl, base, pu, url);
     return;
   }
-  if (url[0] == '/') {
-    size_t bl = strlen(base);
-    ls->uri = arena_printf(k->a, "%.*s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base, url);
+  if (url[0] != '/') {
+    /* Not resolved (no site to resolve against): relative to the page. */
+    const char *pu = k->cur_src && k->cur_src->url ? k->cur_src->url : "/";
+    ls->uri = arena_printf(k->a, "%.*s%s%s", bl, base, pu, url);
     return;
   }
-  page *target = NULL;
-  if (k->s && k->cur_src && k->s->by_src.n) target = model_resolve_link(k->s, k->cur_src, url, k->a);
-  if (target) {
-    const char *d = target->src ? map_get(&k->dests, target->src) : NULL;
-    if (d) {
-      const char *hash = strchr(url, '#');
-      int idx = (int)(long)map_get(&k->dests, arena_printf(k->a, "#%s", target->src)) - 1;
-      ls->dest = hash ? arena_printf(k->a, "p%d-%s", idx, hash + 1) : d;
-      size_t bl = strlen(base);
-      ls->fallback = arena_printf(k->a, "%.*s%s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl),
-                                  base, target->url ? target->url : "/", hash ? hash : "");
-      return;
-    }
-    const char *u = target->url ? target->url : "/";
-    size_t bl = strlen(base);
-    ls->uri = arena_printf(k->a, "%.*s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base, u);
-    return;
-  }
-  /* A relative link that is not a page: keep it relative to the page's URL. */
-  const char *pu = k->cur_src && k->cur_src->url ? k->cur_src->url : "/";
-  size_t bl = strlen(base);
-  ls->uri = arena_printf(k->a, "%.*s%s%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base,
-                         pu, url);
+  /* A site URL: below the base path it names a page by its URL. */
+  const char *bp = k->s && k->s->basepath ? k->s->basepath : "/";
+  const char *path = str_starts(url, bp) ? url + strlen(bp) - 1 : url;
+  ls->uri = arena_printf(k->a, "%.*s%s", bl, base, path);
+  const char *hash = strchr(path, '#');
+  const char *at = hash ? arena_strndup(k->a, path, (size_t)(hash - path)) : path;
+  const page *target = k->s && k->s->by_url.n ? map_get(&k->s->by_url, at) : NULL;
+  const char *d = target ? map_get(&k->dests, target->url) : NULL;
+  if (!d) return;
+  int idx = (int)(long)map_get(&k->dests, arena_printf(k->a, "#%s", target->url)) - 1;
+  ls->dest = hash ? arena_printf(k->a, "p%d-%s", idx, hash + 1) : d;
+  ls->fallback = ls->uri;
+  ls->uri = NULL;
 }
 
 /* A link written as a web address (http, https) as it is printed: without
@@ -193,7 +196,7 @@ void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate
       tb_attr(tb, pango_attr_foreground_new(0x1f1f, 0x4e4e, 0x8c8c), start, end);
       tb_attr(tb, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
       link_span ls = {(int)start, (int)end, NULL, NULL, NULL};
-      resolve_link(k, r->url, &ls);
+      pdf_link(k, r->url, &ls);
       if (tb->links.n && tb->links.items[tb->links.n - 1].end == ls.start &&
           ((ls.uri && tb->links.items[tb->links.n - 1].uri &&
             strcmp(ls.uri, tb->links.items[tb->links.n - 1].uri) == 0)))

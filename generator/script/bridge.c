@@ -145,20 +145,20 @@ static const char *kind_name(page_kind kind) {
   return "page";
 }
 
-static void push_toc(lua_State *L, const page *p) {
-  if (cached(L, &p->toc)) return;
-  lua_createtable(L, (int)p->ntoc, 0);
-  for (size_t i = 0; i < p->ntoc; i++) {
+static void push_toc(lua_State *L, const page_md *m) {
+  if (cached(L, &m->toc)) return;
+  lua_createtable(L, (int)m->ntoc, 0);
+  for (size_t i = 0; i < m->ntoc; i++) {
     lua_createtable(L, 0, 3);
-    lua_pushinteger(L, p->toc[i].level);
+    lua_pushinteger(L, m->toc[i].level);
     lua_setfield(L, -2, "level");
-    lua_pushstring(L, p->toc[i].id);
+    lua_pushstring(L, m->toc[i].id);
     lua_setfield(L, -2, "id");
-    lua_pushstring(L, p->toc[i].title);
+    lua_pushstring(L, m->toc[i].title);
     lua_setfield(L, -2, "title");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  cache_top(L, &p->toc);
+  cache_top(L, &m->toc);
 }
 
 /* Pushes the booklets page p is printed in, as made by the build: a list of
@@ -214,7 +214,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
     if (!strcmp(key, "booklets")) { push_booklets(L, k, p); return; }
     break;
   case 'c':
-    if (!strcmp(key, "content")) { lua_pushstring(L, p->html ? p->html : ""); return; }
+    if (!strcmp(key, "content")) { lua_pushstring(L, model_page_md(k->s, p)->html); return; }
     break;
   case 'd':
     if (!strcmp(key, "date")) { lua_pushstring(L, p->date); return; }
@@ -249,13 +249,13 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
   case 's':
     if (!strcmp(key, "section")) { lua_pushstring(L, p->section); return; }
     if (!strcmp(key, "slug")) { lua_pushstring(L, p->slug); return; }
-    if (!strcmp(key, "summary")) { lua_pushstring(L, p->summary); return; }
+    if (!strcmp(key, "summary")) { lua_pushstring(L, model_page_md(k->s, p)->summary); return; }
     if (!strcmp(key, "subsections")) { push_list(L, &p->subsections); return; }
     break;
   case 't':
     if (!strcmp(key, "title")) { lua_pushstring(L, p->title); return; }
     if (!strcmp(key, "type")) { lua_pushstring(L, p->type); return; }
-    if (!strcmp(key, "toc")) { push_toc(L, p); return; }
+    if (!strcmp(key, "toc")) { push_toc(L, model_page_md(k->s, p)); return; }
     if (!strcmp(key, "term")) { lua_pushstring(L, p->term); return; }
     if (!strcmp(key, "taxonomy")) { lua_pushstring(L, p->taxonomy); return; }
     break;
@@ -264,7 +264,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
     break;
   case 'w':
     if (!strcmp(key, "weight")) { klua_push_number(L, p->weight); return; }
-    if (!strcmp(key, "words")) { lua_pushinteger(L, p->words); return; }
+    if (!strcmp(key, "words")) { lua_pushinteger(L, model_page_md(k->s, p)->words); return; }
     break;
   default:
     break;

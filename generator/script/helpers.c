@@ -149,27 +149,6 @@ static int h_t(lua_State *L) {
   return 1;
 }
 
-/* Links in front matter text are written like links in the body, relative
- * to the page's file ("../temaer/robusthed.md#id"); they become site URLs. */
-static bool resolve_link(void *ctx, bool is_image, const char *dest, sbuf *out) {
-  klua *k = ctx;
-  /* Images in front matter text keep their address as written. */
-  if (is_image || !k->cur) return false;
-  const page *p = model_resolve_link(k->s, k->cur, dest, k->scratch);
-  if (!p || !p->url) {
-    if (!k->broken_link) k->broken_link = arena_strdup(k->scratch, dest);
-    return false;
-  }
-  const char *url = p->url, *bp = k->basepath;
-  if (bp[1] && !str_starts(url, bp)) {
-    sbuf_put(out, bp, strlen(bp) - 1);
-  }
-  sbuf_puts(out, url);
-  const char *frag = strchr(dest, '#');
-  if (frag) sbuf_puts(out, frag);
-  return true;
-}
-
 static int h_markdown(lua_State *L) {
   klua *k = get_klua(L);
   if (lua_isnoneornil(L, 1)) {
@@ -177,18 +156,20 @@ static int h_markdown(lua_State *L) {
     return 1;
   }
   const char *src = luaL_checkstring(L, 1);
+  /* Links in front matter text are written like links in the body,
+   * relative to the page's file, and resolved by the same function. */
+  model_link lc = {k->s, k->cur, k->scratch, NULL};
   md_options o;
   memset(&o, 0, sizeof o);
   o.site_passes = true;
-  o.resolve = resolve_link;
-  o.resolve_ctx = k;
+  o.resolve = model_link_resolve;
+  o.resolve_ctx = &lc;
   o.quote_open = k->s->quote_open;
   o.quote_close = k->s->quote_close;
-  k->broken_link = NULL;
   const char *html = md_inline(src, &o, k->scratch);
   /* A broken link in front matter text is an error like one in the body. */
-  if (k->broken_link)
-    return luaL_error(L, "markdown: broken link to '%s' in the front matter of %s", k->broken_link,
+  if (lc.broken)
+    return luaL_error(L, "markdown: broken link to '%s' in the front matter of %s", lc.broken,
                       k->cur && k->cur->file ? k->cur->file : "the page");
   lua_pushstring(L, html ? html : "");
   return 1;

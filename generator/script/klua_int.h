@@ -33,7 +33,6 @@ struct klua {
   lua_State *L;
   const site *s;
   const page *cur;
-  const char *broken_link; /* markdown(): the first link it could not resolve */
   /* memory ceiling: enforced only inside protected calls, so the few
    * allocations klua makes outside them can never raise */
   size_t mem, mem_limit;

@@ -54,7 +54,7 @@ static void copy_asset(const char *rel, void *ctx) {
     name = arena_printf(a, "%.*s.%010llx%s", (int)(dot - rel), rel,
                         (unsigned long long)(fingerprint(data, n) & 0xFFFFFFFFFFULL), dot);
   }
-  if (!fsx_write(fsx_join(a, c->out, name), data, n)) {
+  if (c->out && !fsx_write(fsx_join(a, c->out, name), data, n)) {
     diag_error(c->d, from, 0, 0, "cannot write the asset to the output");
     c->ok = false;
   }
@@ -178,14 +178,15 @@ bool site_feed(const site *s, const char *out, diag *d) {
       put_tag(&b, "name", pa);
       sbuf_puts(&b, "</author>\n");
     }
-    if (p->summary && *p->summary) {
+    const page_md *m = model_page_md(s, p);
+    if (*m->summary) {
       sbuf_puts(&b, "    ");
-      put_tag(&b, "summary", p->summary);
+      put_tag(&b, "summary", m->summary);
       sbuf_putc(&b, '\n');
     }
-    if (p->html) {
+    if (s->md) {
       sbuf_puts(&b, "    <content type=\"html\">");
-      sbuf_put_xml(&b, p->html, strlen(p->html));
+      sbuf_put_xml(&b, m->html, strlen(m->html));
       sbuf_puts(&b, "</content>\n");
     }
     sbuf_puts(&b, "  </entry>\n");

@@ -10,7 +10,9 @@
 #include "../model/model.h"
 
 /* Copies assets/ into out, CSS and JS with a content hash in their names
- * ("css/site.3f9a0c1b2d.css"), and fills s->assets (path → URL). */
+ * ("css/site.3f9a0c1b2d.css"), and fills s->assets (path → URL). With out
+ * NULL it only fills s->assets (klar booklets: the Markdown stage needs the
+ * URLs, the site is not written). */
 bool site_assets(site *s, const char *out, diag *d);
 /* Copies the non-Markdown files of content/ (bundle resources and others). */
 bool site_statics(const site *s, const char *out, diag *d);

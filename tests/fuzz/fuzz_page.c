@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
   if (content_split(text, n, &yaml, &ylen, &body, &bline)) {
     if (yaml) yml_parse(a, yaml, ylen, "fuzz.md", 1, d);
     md_options o = {.site_passes = true, .unsafe = true, .footnotes = true, .table_style_attrs = true,
-                    .resolve = resolve, .shortcode = shortcode, .file = "fuzz.md", .line_offset = bline - 1};
+                    .resolve = resolve, .shortcode = shortcode, .file = "fuzz.md", .line_offset = bline - 1,
+                    .tree = true}; /* the print block tree too: the same parse, another walk */
     md_result r;
     md_render(body, n - (size_t)(body - text), &o, a, d, &r);
   }

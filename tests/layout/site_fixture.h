@@ -27,7 +27,6 @@ static page *fx_page(arena *a, page_kind kind, const char *src, const char *sect
   p->title = title;
   p->days = -1000000;
   p->fm = val_new(a, VAL_MAP, 1, 1);
-  p->html = "";
   return p;
 }
 
@@ -100,13 +99,6 @@ static fixture fx_build(arena *a, const char *layouts_dir) {
   val *budget = val_new(a, VAL_NUM, 6, 9);
   budget->u.num = 2325750;
   val_map_put(a, f.p1->fm, "budget", budget);
-  f.p1->html = "<p>Brødtekst &amp; mere</p>";
-  f.p1->summary = "Skolen åbner sig";
-  f.p1->words = 3;
-  f.p1->toc = arena_calloc(a, 2, sizeof *f.p1->toc);
-  f.p1->toc[0] = (toc_entry){2, "baggrund", "Baggrund"};
-  f.p1->toc[1] = (toc_entry){2, "forslag", "Forslag"};
-  f.p1->ntoc = 2;
 
   val_map_put(a, f.p2->fm, "group", fx_ref(a, f.fritid));
   val *ifs2 = val_new(a, VAL_LIST, 4, 1);
@@ -126,12 +118,25 @@ static fixture fx_build(arena *a, const char *layouts_dir) {
 
   s->all = fx_list(a, 8, f.home, f.fritid, f.laering, f.groups, f.p1, f.p3, f.proposals, f.p2);
   s->regular = fx_list(a, 5, f.fritid, f.laering, f.p1, f.p3, f.p2);
+  /* What the Markdown stage would have made, beside the pages. */
+  page_md *md = arena_calloc(a, s->all.n, sizeof *md);
   for (size_t i = 0; i < s->all.n; i++) {
     page *p = s->all.items[i];
     p->index = i;
     map_set(&s->by_src, p->src, p);
     map_set(&s->by_url, p->url, p);
+    md[i].html = "";
+    md[i].summary = "";
   }
+  page_md *m1 = &md[f.p1->index];
+  m1->html = "<p>Brødtekst &amp; mere</p>";
+  m1->summary = "Skolen åbner sig";
+  m1->words = 3;
+  m1->toc = arena_calloc(a, 2, sizeof *m1->toc);
+  m1->toc[0] = (toc_entry){2, "baggrund", "Baggrund"};
+  m1->toc[1] = (toc_entry){2, "forslag", "Forslag"};
+  m1->ntoc = 2;
+  s->md = md;
   s->home = f.home;
   map_set(&s->sections, "kernegrupper", f.groups);
   map_set(&s->sections, "forslag", f.proposals);

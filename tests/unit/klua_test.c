@@ -340,11 +340,18 @@ TEST(markdown_helper) {
   CHECK(has(r, "<strong>mere</strong>"));
   CHECK(!has(r, "<p>"));
   klua_set_page(k, F.p1);
+  /* Resolved by the body's resolver: pages, and files of the site. */
+  map_set(&F.s->statics, "forslag/foto.jpg", (void *)"forslag/foto.jpg");
+  map_set(&F.s->statics, "forslag/plan.pdf", (void *)"forslag/plan.pdf");
   CHECK_STR(ev(k, "markdown('Se [Læring](../kernegrupper/laering.md#maal) og ![foto](foto.jpg)')"),
-            "Se <a href=\"/kernegrupper/laering/#maal\">Læring</a> og <img src=\"foto.jpg\" alt=\"foto\" />");
+            "Se <a href=\"/kernegrupper/laering/#maal\">Læring</a> og <img src=\"/forslag/foto.jpg\" alt=\"foto\" />");
+  CHECK_STR(ev(k, "markdown('[planen](plan.pdf#s2)')"), "<a href=\"/forslag/plan.pdf#s2\">planen</a>");
   /* A broken link in front matter text is an error, as in the body. */
   r = ev(k, "markdown('Se [x](nope.md)')");
-  CHECK(has(r, "markdown: broken link to 'nope.md' in the front matter of"));
+  CHECK(has(r, "markdown: broken link to 'nope.md' in the front matter of content/forslag/aaben-skole.md"));
+  r = ev(k, "markdown('![x](mangler.jpg)')");
+  CHECK(has(r, "markdown: broken link to 'mangler.jpg' in the front matter of"));
+  map_free(&F.s->statics);
   CHECK_STR(ev(k, "markdown(nil)"), "");
   klua_free(k);
 }

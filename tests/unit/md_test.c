@@ -240,6 +240,61 @@ TEST(inline_markdown) {
 /* cmark-gfm 0.29.0.gfm.6 switches special characters on and off globally
  * during a parse; md serialises parsing so that threads cannot disturb each
  * other. Many threads render strikethrough, tables and autolinks at once. */
+/* A shortcode that knows one name, for the tree test. */
+static int shortcode(void *ctx, const char *name, const char *info, const char *text, sbuf *out) {
+  (void)ctx, (void)info, (void)text;
+  if (strcmp(name, "video")) return 0;
+  sbuf_puts(out, "<figure>video</figure>\n");
+  return 1;
+}
+
+/* The HTML and the print block tree come from one parse: the tree has the
+ * HTML's typography, resolved links and heading ids; an image keeps the
+ * file as written (print reads it); a shortcode stays a code block for
+ * print's own form of it; and what the guard refuses has no tree at all. */
+TEST(tree_from_the_same_parse) {
+  md_options o = site();
+  o.resolve = resolve;
+  o.shortcode = shortcode;
+  o.tree = true;
+  o.line_offset = 3;
+  md_result r;
+  CHECK(render("## Om \"robusthed\"\n\nSe [temaet](../temaer/robusthed.md) for 10 kr.\n\n"
+               "![Skoven](billeder/skov.jpg)\n\n```video\nid: x\n```\n\n## Om robusthed\n",
+               &o, &r, NULL));
+  CHECK(strstr(r.html, "<h2 id=\"om-robusthed\">Om \xC2\xBBrobusthed\xC2\xAB</h2>") != NULL);
+  CHECK(strstr(r.html, "<figure>video</figure>") != NULL);
+  const mdt_block *t = r.tree;
+  CHECK(t && t->kind == MDT_DOCUMENT && t->nchildren == 5);
+  if (!t || t->nchildren != 5) return;
+  CHECK(t->children[0]->kind == MDT_HEADING && t->children[0]->line == 4);
+  CHECK_STR(t->children[0]->id, "om-robusthed");
+  CHECK_STR(md_tree_plain(A, t->children[0]), "Om \xC2\xBBrobusthed\xC2\xAB");
+  CHECK_STR(t->children[4]->id, "om-robusthed-2");
+  const mdt_block *p = t->children[1];
+  CHECK(p->kind == MDT_PARAGRAPH && p->nruns == 3);
+  CHECK_STR(p->runs[1].url, "/temaer/robusthed/");
+  CHECK_STR(p->runs[2].text, " for 10\xC2\xA0kr.");
+  CHECK(t->children[2]->kind == MDT_IMAGE);
+  CHECK_STR(t->children[2]->src, "billeder/skov.jpg");
+  CHECK(t->children[3]->kind == MDT_CODE);
+  CHECK_STR(t->children[3]->info, "video");
+  o.tree = false;
+  CHECK(render("Tekst\n", &o, &r, NULL) && r.tree == NULL);
+  o.tree = true;
+  sbuf wide = SBUF_INIT;
+  for (int k = 0; k < 300; k++) sbuf_puts(&wide, "| a ");
+  sbuf_puts(&wide, "|\n");
+  for (int k = 0; k < 300; k++) sbuf_puts(&wide, "|---");
+  sbuf_puts(&wide, "|\n");
+  char *msgs;
+  CHECK(!render(sbuf_str(&wide), &o, &r, &msgs));
+  CHECK(r.tree == NULL);
+  CHECK(strstr(msgs, "table too wide") != NULL);
+  free(msgs);
+  sbuf_free(&wide);
+}
+
 static void *worker(void *arg) {
   int *bad = arg;
   arena *a = arena_new();
@@ -302,6 +357,7 @@ int main(void) {
   RUN(guard_accepts_legitimate);
   RUN(extensions_render);
   RUN(inline_markdown);
+  RUN(tree_from_the_same_parse);
   RUN(threads);
   RUN(threads_pinned);
   arena_free(A);

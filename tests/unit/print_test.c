@@ -1,4 +1,4 @@
-/* Unit tests of the print stage: mdtree (Markdown → block tree), print
+/* Unit tests of the print stage: md's block tree as print reads it, print
  * layouts, Danish hyphenation, imposition order, and whole booklets made
  * from pages built by hand (checked back with qpdf's C API). */
 #include "harness.h"
@@ -8,7 +8,6 @@
 #include "core/str.h"
 #include "core/val.h"
 #include "md/md.h"
-#include "md/mdtree.h"
 #include "print/booklayout.h"
 #include "print/hyph.h"
 #include "print/impose.h"
@@ -28,9 +27,19 @@ static const char *assets; /* root/assets: the fonts the booklets are set in */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
 
-/* ---- mdtree ---- */
+/* ---- the block tree ---- */
 
-TEST(mdtree_blocks_and_runs) {
+/* The block tree of src as the Markdown stage makes it (site passes, no
+ * site to resolve links against), in arena a. */
+static const mdt_block *tree_of(arena *a, const char *src, const char *file, int line_offset, diag *d) {
+  md_options o = {.site_passes = true, .footnotes = true, .file = file, .line_offset = line_offset,
+                  .tree = true};
+  md_result r;
+  md_render(src, strlen(src), &o, a, d, &r);
+  return r.tree;
+}
+
+TEST(tree_blocks_and_runs) {
   arena *a = arena_new();
   diag *d = diag_new();
   const char *src =
@@ -60,14 +69,14 @@ TEST(mdtree_blocks_and_runs) {
       "\n"
       "[^m]: Anden.\n"
       "[^n]: Første.\n";
-  mdt_block *doc = mdtree_parse(a, src, strlen(src), "content/t.md", 4, d);
+  const mdt_block *doc = tree_of(a, src, "content/t.md", 4, d);
   CHECK(doc->kind == MDT_DOCUMENT);
   CHECK(doc->nchildren == 13);
-  mdt_block *h = doc->children[0];
+  const mdt_block *h = doc->children[0];
   CHECK(h->kind == MDT_HEADING && h->level == 1);
   CHECK_STR(h->id, "robusthed");
   CHECK(h->line == 5); /* line 1 of the body + 4 lines of front matter */
-  mdt_block *p = doc->children[1];
+  const mdt_block *p = doc->children[1];
   CHECK(p->kind == MDT_PARAGRAPH);
   CHECK(p->nruns == 11);
   CHECK_STR(p->runs[0].text, "Barnet ");
@@ -77,36 +86,36 @@ TEST(mdtree_blocks_and_runs) {
   CHECK(p->runs[7].style == MDS_STRIKE);
   CHECK_STR(p->runs[9].url, "https://x.dk");
   CHECK_STR(p->runs[9].text, "læs mere");
-  mdt_block *ul = doc->children[2];
+  const mdt_block *ul = doc->children[2];
   CHECK(ul->kind == MDT_LIST && !ul->ordered && ul->tight && ul->nchildren == 2);
   CHECK(ul->children[0]->task == -1 && ul->children[1]->task == 1);
-  mdt_block *ol = doc->children[3];
+  const mdt_block *ol = doc->children[3];
   CHECK(ol->kind == MDT_LIST && ol->ordered && ol->start == 3);
   CHECK(doc->children[4]->kind == MDT_QUOTE);
-  mdt_block *code = doc->children[5];
+  const mdt_block *code = doc->children[5];
   CHECK(code->kind == MDT_CODE);
   CHECK_STR(code->info, "lua");
   CHECK_STR(code->text, "print(1)");
-  mdt_block *t = doc->children[6];
+  const mdt_block *t = doc->children[6];
   CHECK(t->kind == MDT_TABLE && t->ncols == 2 && t->nchildren == 3);
   CHECK_STR(t->align, "lr");
   CHECK(t->children[0]->header && !t->children[1]->header);
-  CHECK_STR(mdtree_plain(a, t->children[2]->children[1]), "4");
+  CHECK_STR(md_tree_plain(a, t->children[2]->children[1]), "4");
   CHECK(doc->children[7]->kind == MDT_BREAK);
-  mdt_block *img = doc->children[8];
+  const mdt_block *img = doc->children[8];
   CHECK(img->kind == MDT_IMAGE);
   CHECK_STR(img->src, "barn.png");
   CHECK_STR(img->alt, "Et barn");
   CHECK_STR(img->title, "Leg");
   CHECK_STR(doc->children[9]->id, "robusthed-2"); /* ids are unique */
-  mdt_block *np = doc->children[10];
+  const mdt_block *np = doc->children[10];
   CHECK(np->runs[1].kind == MDR_FOOTREF && np->runs[1].number == 1);
   CHECK(np->runs[3].kind == MDR_FOOTREF && np->runs[3].number == 2);
   /* Definitions last, in the order of their first reference. */
   CHECK(doc->children[11]->kind == MDT_FOOTNOTE);
   CHECK_STR(doc->children[11]->label, "1");
   CHECK(doc->children[11]->number == 1);
-  CHECK_STR(mdtree_plain(a, doc->children[11]->children[0]), "Første.");
+  CHECK_STR(md_tree_plain(a, doc->children[11]->children[0]), "Første.");
   CHECK(doc->children[12]->kind == MDT_FOOTNOTE && doc->children[12]->number == 2);
   CHECK(diag_errors(d) == 0);
   diag_free(d);
@@ -291,6 +300,32 @@ static const char *pixi_body(arena *a) {
   return r;
 }
 
+/* Makes booklet b as klar does: the Markdown stage first (each page's
+ * one parse, with its block tree, beside the pages in s->md), then
+ * print_booklet. No site to resolve links against: they stay as written. */
+static bool make_booklet(site *s, const booklet_spec *b, const char *outdir, diag *d,
+                         booklet_info *info) {
+  arena *a = arena_new();
+  page_md *md = arena_calloc(a, b->npages ? b->npages : 1, sizeof *md);
+  s->all.items = b->pages;
+  s->all.n = b->npages;
+  for (size_t i = 0; i < b->npages; i++) {
+    page *p = b->pages[i];
+    p->index = i;
+    md_options o = {.site_passes = true, .unsafe = true, .footnotes = true, .file = p->file,
+                    .line_offset = p->body_line - 1, .tree = true};
+    md_result r;
+    md_render(p->body, p->body_len, &o, a, d, &r);
+    md[i].tree = r.tree;
+  }
+  s->md = md;
+  bool ok = print_booklet(s, b, outdir, d, info);
+  s->md = NULL;
+  s->all = (page_list){0};
+  arena_free(a);
+  return ok;
+}
+
 static int pdf_pages(const char *path, double trim[4], double bleed[4], double media[4],
                      char *lang, size_t langlen) {
   qpdf_data q = qpdf_init();
@@ -342,7 +377,7 @@ TEST(pixi_booklet) {
   b.impose = true;
   const char *out = "build/print-test-out";
   booklet_info info = {0};
-  bool ok = print_booklet(&s, &b, out, d, &info);
+  bool ok = make_booklet(&s, &b, out, d, &info);
   char *txt = diag_text(d);
   CHECK_STR(txt, "");
   free(txt);
@@ -389,7 +424,7 @@ TEST(a5_booklet_with_toc_and_padding) {
   b.pages = pages;
   b.npages = 7;
   booklet_info info = {0};
-  bool ok = print_booklet(&s, &b, "build/print-test-out", d, &info);
+  bool ok = make_booklet(&s, &b, "build/print-test-out", d, &info);
   char *txt = diag_text(d);
   CHECK_STR(txt, "");
   free(txt);
@@ -452,11 +487,11 @@ TEST(layout_new_elements) {
   arena_free(a);
 }
 
-TEST(mdtree_danish_quotes) {
+TEST(tree_danish_quotes) {
   arena *a = arena_new();
   diag *d = diag_new();
   const char *src = "Hun sagde \"*hej*\" og \"farvel\". `\"kode\"`\n";
-  mdt_block *doc = mdtree_parse(a, src, strlen(src), "q.md", 0, d);
+  const mdt_block *doc = tree_of(a, src, "q.md", 0, d);
   CHECK(doc->nchildren == 1);
   sbuf s = SBUF_INIT;
   for (size_t i = 0; doc->nchildren && i < doc->children[0]->nruns; i++)
@@ -503,13 +538,13 @@ TEST(catalog_templates_and_index) {
   b.pages = pages;
   b.npages = 3;
   booklet_info with = {0}, without = {0};
-  bool ok = print_booklet(&s, &b, "build/print-test-out", d, &with);
+  bool ok = make_booklet(&s, &b, "build/print-test-out", d, &with);
   char *txt = diag_text(d);
   CHECK_STR(txt, "");
   free(txt);
   CHECK(ok);
   for (int i = 0; i < 3; i++) pages[i]->fm = val_new(a, VAL_MAP, 1, 1);
-  CHECK(print_booklet(&s, &b, "build/print-test-out", d, &without));
+  CHECK(make_booklet(&s, &b, "build/print-test-out", d, &without));
   CHECK(with.pages > without.pages); /* the index and the facts take room */
   diag_free(d);
   arena_free(a);
@@ -544,7 +579,7 @@ TEST(fit_errors_and_low_dpi) {
   b.layout = "huge";
   b.pages = pages;
   b.npages = 1;
-  CHECK(!print_booklet(&s, &b, "build/print-test-fit/out", d, NULL));
+  CHECK(!make_booklet(&s, &b, "build/print-test-fit/out", d, NULL));
   char *txt = diag_text(d);
   CHECK(strstr(txt, "content/temaer/stor.md:7:1: error:") && strstr(txt, "taller than the page's text area"));
   free(txt);
@@ -562,7 +597,7 @@ TEST(fit_errors_and_low_dpi) {
   s.assets_dir = assets;
   b.layout = "a5";
   b.name = "lille";
-  CHECK(print_booklet(&s, &b, "build/print-test-fit/out", d2, NULL));
+  CHECK(make_booklet(&s, &b, "build/print-test-fit/out", d2, NULL));
   txt = diag_text(d2);
   CHECK(strstr(txt, "content/temaer/lille.md:7:1: warning:") && strstr(txt, "dpi, below the 200"));
   free(txt);
@@ -589,7 +624,7 @@ TEST(booklet_errors) {
   b.npages = 30;
   b.file = "content/site.yaml";
   b.line = 12;
-  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
   char *txt = diag_text(d);
   CHECK(strstr(txt, "content/site.yaml:12:") && strstr(txt, "has room for 24"));
   free(txt);
@@ -599,13 +634,13 @@ TEST(booklet_errors) {
   b.name = "img";
   b.npages = 1;
   b.file = NULL;
-  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
   txt = diag_text(d);
   CHECK(strstr(txt, "content/pixi/img.md:7:") && strstr(txt, "findes-ikke.png"));
   free(txt);
   /* A layout that names a font that is not installed. */
   b.layout = "no-such-layout";
-  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
   txt = diag_text(d);
   CHECK(strstr(txt, "layouts/print/no-such-layout.xml") != NULL);
   free(txt);
@@ -669,7 +704,7 @@ TEST(long_a5_page) {
   bs.pages = pages;
   bs.npages = 1;
   booklet_info info = {0};
-  CHECK(print_booklet(&s, &bs, "build/print-test-out", d, &info));
+  CHECK(make_booklet(&s, &bs, "build/print-test-out", d, &info));
   char *txt = diag_text(d);
   CHECK_STR(txt, "");
   free(txt);
@@ -796,7 +831,7 @@ TEST(footnotes_at_the_foot_of_the_page) {
   bs.pages = pages;
   bs.npages = NP;
   booklet_info info = {0};
-  CHECK(print_booklet(&s, &bs, "build/print-test-out", d, &info));
+  CHECK(make_booklet(&s, &bs, "build/print-test-out", d, &info));
   txt = diag_text(d);
   CHECK_STR(txt, "");
   free(txt);
@@ -905,7 +940,7 @@ TEST(creep_compensation) {
     b.pages = pages;
     b.npages = 1;
     b.impose = true;
-    CHECK(print_booklet(&s, &b, "build/print-test-out", d, NULL));
+    CHECK(make_booklet(&s, &b, "build/print-test-out", d, NULL));
     html[v] = read_cmd(arena_printf(a, "pdftotext -bbox build/print-test-out/%s-ark.pdf - 2>/dev/null", b.name));
   }
   txt = diag_text(d);
@@ -996,7 +1031,7 @@ TEST(fonts_only_from_the_site) {
   s.content_dir = "content";
   s.build_date = "2018-01-15";
   diag *d = diag_new();
-  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
   char *txt = diag_text(d);
   CHECK(strstr(txt, "font family 'DejaVu Sans' is not among the site's fonts") != NULL);
   CHECK(strstr(txt, "'Noto Sans', 'Noto Sans Mono'") != NULL);
@@ -1007,7 +1042,7 @@ TEST(fonts_only_from_the_site) {
   s.root = root;
   s.assets_dir = "build/print-test-out/fontroot/assets";
   d = diag_new();
-  CHECK(!print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
   txt = diag_text(d);
   CHECK(strstr(txt, "no font files (.ttf or .otf) in build/print-test-out/fontroot/assets/fonts") != NULL);
   free(txt);
@@ -1015,7 +1050,7 @@ TEST(fonts_only_from_the_site) {
   /* The bundled fonts are the ones embedded, whatever the machine has. */
   s.assets_dir = assets;
   d = diag_new();
-  CHECK(print_booklet(&s, &b, "build/print-test-out", d, NULL));
+  CHECK(make_booklet(&s, &b, "build/print-test-out", d, NULL));
   char *fonts = read_cmd("pdffonts build/print-test-out/pixi-fonts.pdf 2>/dev/null");
   CHECK(fonts && strstr(fonts, "NotoSans-Regular") && strstr(fonts, "NotoSans-Bold"));
   free(fonts);
@@ -1029,7 +1064,7 @@ int main(void) {
   snprintf(assets_buf, sizeof assets_buf, "%s/assets", root);
   assets = assets_buf;
   md_init();
-  RUN(mdtree_blocks_and_runs);
+  RUN(tree_blocks_and_runs);
   RUN(layout_pixi_loads);
   RUN(layout_errors_have_lines);
   RUN(danish_hyphenation);
@@ -1037,7 +1072,7 @@ int main(void) {
   RUN(pixi_booklet);
   RUN(a5_booklet_with_toc_and_padding);
   RUN(layout_new_elements);
-  RUN(mdtree_danish_quotes);
+  RUN(tree_danish_quotes);
   RUN(catalog_templates_and_index);
   RUN(fit_errors_and_low_dpi);
   RUN(booklet_errors);

@@ -1,17 +1,12 @@
-/* mdtree: cmark-gfm's tree → klar's block tree (see mdtree.h). The
- * conversion is one recursive walk; inline content is flattened into runs
- * with the style bits of the enclosing emphasis, strong, code, strike and
- * link nodes. */
-#include "mdtree.h"
-#include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
+/* tree: the cmark tree of a page, after the passes, → klar's block tree
+ * for print (see md.h). The conversion is one recursive walk; inline
+ * content is flattened into runs with the style bits of the enclosing
+ * emphasis, strong, code, strike and link nodes. It copies what it keeps
+ * into the arena, so the cmark tree can be freed (or changed by the
+ * shortcode replacement) afterwards. */
 #include <stdlib.h>
 #include <string.h>
-#include "../core/dk.h"
-#include "../core/map.h"
-#include "../core/str.h"
-#include "../core/vec.h"
-#include "md.h"
+#include "md_int.h"
 
 typedef VEC(mdt_run) run_vec;
 typedef VEC(mdt_block *) block_vec;
@@ -19,7 +14,6 @@ typedef VEC(mdt_block *) block_vec;
 typedef struct conv {
   arena *a;
   int line_offset;
-  map ids;        /* heading ids used so far */
   map footnotes;  /* label → number (as (void*)(long)) */
   int nfootnotes;
   int ndefs;        /* footnote definitions seen */
@@ -128,38 +122,9 @@ static void inlines(conv *c, cmark_node *parent, unsigned style, const char *url
   }
 }
 
-/* Danish typography on the text runs of one block, as the site has it
- * (md_typography: "…" → »…«, no-break spaces in "10 kr."): the character
- * before a run is set in front of it while it is converted, so a quote
- * that opens in one run and closes in the next (around emphasis or a link)
- * gets the right side. Code keeps its straight quotes. */
-static void typeset_runs(conv *c, run_vec *runs) {
-  const char *prev = "";
-  for (size_t i = 0; i < runs->n; i++) {
-    mdt_run *r = &runs->items[i];
-    if (r->kind == MDR_SOFTBREAK || r->kind == MDR_HARDBREAK) {
-      prev = " ";
-      continue;
-    }
-    if (r->kind != MDR_TEXT || !*r->text) continue;
-    if (r->style & MDS_CODE) {
-      prev = "x";
-      continue;
-    }
-    const char *in = arena_printf(c->a, "%s%s", prev, r->text);
-    const char *out = md_typography(in, NULL, c->a);
-    size_t pl = strlen(prev);
-    if (out != in && strncmp(out, prev, pl) == 0) r->text = out + pl;
-    size_t n = strlen(r->text), k = n;
-    while (k > 0 && ((unsigned char)r->text[k - 1] & 0xC0) == 0x80) k--;
-    prev = k > 0 ? arena_strdup(c->a, r->text + k - 1) : "";
-  }
-}
-
 static void set_runs(conv *c, mdt_block *b, cmark_node *n) {
   run_vec runs = {0};
   inlines(c, n, 0, NULL, &runs);
-  typeset_runs(c, &runs);
   b->runs = arena_alloc(c->a, (runs.n ? runs.n : 1) * sizeof *b->runs);
   if (runs.n) memcpy(b->runs, runs.items, runs.n * sizeof *b->runs);
   b->nruns = runs.n;
@@ -192,15 +157,6 @@ static cmark_node *lone_image(cmark_node *para) {
   return img;
 }
 
-static const char *unique_id(conv *c, const char *text) {
-  char *base = dk_slug(c->a, text);
-  if (!*base) base = "afsnit";
-  const char *id = base;
-  for (int i = 2; map_has(&c->ids, id); i++) id = arena_printf(c->a, "%s-%d", base, i);
-  map_set(&c->ids, id, (void *)1);
-  return id;
-}
-
 static mdt_block *convert(conv *c, cmark_node *n);
 
 static void convert_children(conv *c, cmark_node *n, mdt_block *b) {
@@ -223,7 +179,9 @@ static mdt_block *convert(conv *c, cmark_node *n) {
     b = new_block(c, MDT_HEADING, n);
     b->level = cmark_node_get_heading_level(n);
     set_runs(c, b, n);
-    b->id = unique_id(c, mdtree_plain(c->a, b));
+    /* The id the walk gave it: the HTML's (the walk always sets one). */
+    const char *id = cmark_node_get_user_data(n);
+    b->id = id ? id : "";
     return b;
   }
   case CMARK_NODE_PARAGRAPH: {
@@ -231,7 +189,10 @@ static mdt_block *convert(conv *c, cmark_node *n) {
     if (img) {
       b = new_block(c, MDT_IMAGE, img);
       b->line = cmark_node_get_start_line(n) + c->line_offset;
-      b->src = arena_strdup(c->a, cmark_node_get_url(img));
+      /* The link pass keeps the destination as written (the file) in the
+       * node's user data when it rewrites the URL. */
+      const char *written = cmark_node_get_user_data(img);
+      b->src = arena_strdup(c->a, written ? written : cmark_node_get_url(img));
       const char *title = cmark_node_get_title(img);
       b->title = title && *title ? arena_strdup(c->a, title) : NULL;
       sbuf alt = SBUF_INIT;
@@ -316,7 +277,7 @@ static mdt_block *convert(conv *c, cmark_node *n) {
 }
 
 /* Moves the footnote definitions after the other blocks (cmark-gfm puts
- * them there already; this keeps the promise of mdtree.h whatever it does). */
+ * them there already; this keeps the promise of md.h whatever it does). */
 static void footnotes_last(conv *c, mdt_block *doc) {
   block_vec body = {0};
   for (int pass = 0; pass < 2; pass++)
@@ -325,30 +286,15 @@ static void footnotes_last(conv *c, mdt_block *doc) {
   set_children(c, doc, &body);
 }
 
-mdt_block *mdtree_parse(arena *a, const char *src, size_t n, const char *file,
-                        int line_offset, diag *d) {
-  (void)file;
-  (void)d;
-  cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
-  static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
-  for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
-    cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
-    /* md_init registers them; a missing one is a programming error. */
-    if (e) cmark_parser_attach_syntax_extension(p, e);
-  }
-  cmark_parser_feed(p, src, n);
-  cmark_node *root = cmark_parser_finish(p);
-  cmark_parser_free(p);
-  conv c = {a, line_offset, MAP_INIT, MAP_INIT, 0, 0};
-  mdt_block *doc = convert(&c, root);
-  cmark_node_free(root); /* everything was copied into the arena */
-  footnotes_last(&c, doc);
-  map_free(&c.ids);
+const mdt_block *md_tree_make(cmark_node *doc, int line_offset, arena *a) {
+  conv c = {a, line_offset, MAP_INIT, 0, 0};
+  mdt_block *root = convert(&c, doc);
+  footnotes_last(&c, root);
   map_free(&c.footnotes);
-  return doc;
+  return root;
 }
 
-const char *mdtree_plain(arena *a, const mdt_block *b) {
+const char *md_tree_plain(arena *a, const mdt_block *b) {
   sbuf s = SBUF_INIT;
   for (size_t i = 0; i < b->nruns; i++) {
     const mdt_run *r = &b->runs[i];
@@ -360,7 +306,7 @@ const char *mdtree_plain(arena *a, const mdt_block *b) {
   return out;
 }
 
-const char *mdtree_kind_name(mdt_kind k) {
+const char *md_tree_kind_name(mdt_kind k) {
   static const char *const names[] = {"document", "heading", "paragraph", "list", "item",
                                       "quote", "code", "table", "row", "cell", "break",
                                       "image", "footnote", "html"};
