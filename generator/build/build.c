@@ -128,7 +128,7 @@ typedef struct render_worker {
 static void render_one(void *sh, void *wk, size_t i) {
   render_shared *rs = sh;
   render_worker *w = wk;
-  page *p = rs->s->all.items[i];
+  const page *p = rs->s->all.items[i];
   if (rs->skip && rs->skip[i]) return;
   const char *name = layout_pick(rs->ls, p, rs->d);
   if (!name) return;

@@ -31,13 +31,27 @@ typedef struct asset_ctx {
   bool ok;
 } asset_ctx;
 
+/* Records the URL of asset rel, written to the output as name. */
+static void add_url(asset_ctx *c, const char *rel, const char *name) {
+  arena *a = c->s->arena;
+  sbuf u = SBUF_INIT;
+  site_url_put(c->s, &u, name);
+  map_set(&c->s->assets, arena_strdup(a, rel), sbuf_dup(&u, a));
+  sbuf_free(&u);
+}
+
 static void copy_asset(const char *rel, void *ctx) {
   asset_ctx *c = ctx;
   arena *a = c->s->arena;
   /* The TTF and OTF files in fonts/ are the print engine's (see
    * print/fonts.h); the pages load the WOFF2 files beside them. */
   if (str_starts(rel, "fonts/") && (str_ends(rel, ".ttf") || str_ends(rel, ".otf"))) return;
+  bool hashed = str_ends(rel, ".css") || str_ends(rel, ".js");
   char *from = fsx_join(a, c->s->assets_dir, rel);
+  if (!c->out && !hashed) { /* only the URL is wanted: the name as it is */
+    add_url(c, rel, rel);
+    return;
+  }
   size_t n;
   char *data = fsx_read_heap(from, &n);
   if (!data) {
@@ -49,7 +63,7 @@ static void copy_asset(const char *rel, void *ctx) {
   /* CSS and JS change with the site and are cached for long: their names
    * carry a hash of their bytes. Fonts and images keep their names, so
    * url(../fonts/x.woff2) in the CSS stays valid. */
-  if (str_ends(rel, ".css") || str_ends(rel, ".js")) {
+  if (hashed) {
     const char *dot = strrchr(rel, '.');
     name = arena_printf(a, "%.*s.%010llx%s", (int)(dot - rel), rel,
                         (unsigned long long)(fingerprint(data, n) & 0xFFFFFFFFFFULL), dot);
@@ -59,10 +73,7 @@ static void copy_asset(const char *rel, void *ctx) {
     c->ok = false;
   }
   free(data);
-  sbuf u = SBUF_INIT;
-  site_url_put(c->s, &u, name);
-  map_set(&c->s->assets, arena_strdup(a, rel), sbuf_dup(&u, a));
-  sbuf_free(&u);
+  add_url(c, rel, name);
 }
 
 bool site_assets(site *s, const char *out, diag *d) {
