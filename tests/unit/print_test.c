@@ -550,6 +550,38 @@ TEST(catalog_templates_and_index) {
   arena_free(a);
 }
 
+/* The Markdown a print template makes from front matter goes through md's
+ * guard like a body: deep nesting in a field is refused with a message at
+ * the template (before, print parsed it unguarded and said nothing). */
+TEST(templates_through_md) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  page *pages[1];
+  pages[0] = make_page(a, "kernegrupper/laering.md", "Læring", "Tekst.\n");
+  sbuf deep = SBUF_INIT;
+  for (int i = 0; i < 3000; i++) sbuf_puts(&deep, "*[");
+  val_map_put(a, pages[0]->fm, "mission", val_str(a, sbuf_str(&deep), 4, 10));
+  sbuf_free(&deep);
+  site s = {0};
+  s.root = root;
+  s.assets_dir = assets;
+  s.content_dir = "content";
+  s.title = "KLAR til Læring";
+  booklet_spec b = {0};
+  b.name = "katalog-test";
+  b.layout = "katalog";
+  b.title = "Katalog";
+  b.pages = pages;
+  b.npages = 1;
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
+  char *txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/katalog.xml:") != NULL);
+  CHECK(strstr(txt, "nesting too deep") != NULL);
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
 TEST(fit_errors_and_low_dpi) {
   arena *a = arena_new();
   diag *d = diag_new();
@@ -1074,6 +1106,7 @@ int main(void) {
   RUN(layout_new_elements);
   RUN(tree_danish_quotes);
   RUN(catalog_templates_and_index);
+  RUN(templates_through_md);
   RUN(fit_errors_and_low_dpi);
   RUN(booklet_errors);
   RUN(long_a5_page);
