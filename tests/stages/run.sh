@@ -55,9 +55,10 @@ if grep -q "<title>Barnet siger »nej« for 10$(printf '\302\240')kr." "$t/b2/pi
   ok "the title has the typography on the site"; else no "the title has the typography on the site"; fi
 
 # 3. A 5,000-column table in a booklet page: refused by md's guard on the
-# print path as on the site's, at once and with the same message.
+# print path as on the site's, as fast and with the same message.
 site_copy "$t/wide"
-awk 'BEGIN { for (i = 0; i < 5000; i++) printf "| c "; print "|"; for (i = 0; i < 5000; i++) printf "|---"; print "|"; for (i = 0; i < 5000; i++) printf "| x "; print "|" }' \
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "| c "; print "|"; for (i = 0; i < 5000; i++) printf "|---"; print "|";
+  for (r = 0; r < 20; r++) { for (i = 0; i < 5000; i++) printf "| x "; print "|" } }' \
   >> "$t/wide/content/pixi/pixi-0-1-aar.md"
 t0=$(ms)
 timeout 20 "$KLAR" build --quiet --root "$t/wide" --out "$t/b3" -j 2 2>"$t/b3.err"
@@ -71,7 +72,13 @@ if [ "$rb" -eq 1 ] && grep -q "table too wide" "$t/b3.err"; then ok "build refus
   head -c 600 "$t/b3.err"; no "build refuses the wide table (exit $rb)"; fi
 if [ "$rk" -eq 1 ] && grep -q "table too wide" "$t/k3.err"; then ok "booklets refuses the wide table"; else
   head -c 600 "$t/k3.err"; no "booklets refuses the wide table (exit $rk)"; fi
-if [ "$((t2 - t1))" -lt 1000 ]; then ok "booklets refuses it in under a second"; else no "booklets refuses it in under a second ($((t2 - t1)) ms)"; fi
+# Both still run every stage to its end after the error (to report all
+# errors), so neither is instant on a busy machine: booklets must be as
+# quick as build, give or take a second (before, it parsed the table
+# unguarded and took seconds to minutes longer).
+if [ "$((t2 - t1))" -le "$((t1 - t0 + 1000))" ] && [ "$((t2 - t1))" -lt 15000 ]; then
+  ok "booklets refuses it as fast as build"; else
+  no "booklets refuses it as fast as build ($((t2 - t1)) ms against $((t1 - t0)) ms)"; fi
 if grep "error:" "$t/b3.err" >"$t/b3.msg" && grep "error:" "$t/k3.err" | cmp -s - "$t/b3.msg"; then ok "booklets says what build says"; else
   diff "$t/b3.err" "$t/k3.err" | head -n 6; no "booklets says what build says"; fi
 
