@@ -149,6 +149,22 @@ static size_t check_tag(walk *w, cmark_node *node, const char *s, size_t n, size
   }
 }
 
+/* The offset after the comment whose text starts at s[i] (after "<!--"),
+ * where a browser ends it: "<!-->" and "<!--->" are empty comments, and
+ * "--!>" closes one as "-->" does. Skipping to the first "-->" hid
+ * <!--><img src=x onerror=alert(1)>--> from the check while the browser ran
+ * it. */
+static size_t comment_end(const char *s, size_t n, size_t i) {
+  if (i < n && s[i] == '>') return i + 1;
+  if (i + 1 < n && s[i] == '-' && s[i + 1] == '>') return i + 2;
+  for (; i + 2 < n; i++)
+    if (s[i] == '-' && s[i + 1] == '-') {
+      if (s[i + 2] == '>') return i + 3;
+      if (s[i + 2] == '!' && i + 3 < n && s[i + 3] == '>') return i + 4;
+    }
+  return n;
+}
+
 void md_check_html(walk *w, cmark_node *node) {
   const char *s = cmark_node_get_literal(node);
   if (!s) return;
@@ -158,8 +174,7 @@ void md_check_html(walk *w, cmark_node *node) {
     if (s[i] != '<') {
       i++;
     } else if (!strncmp(s + i, "<!--", 4)) {
-      const char *e = strstr(s + i + 4, "-->");
-      i = e ? (size_t)(e - s) + 3 : n;
+      i = comment_end(s, n, i + 4);
     } else if (i + 1 < n && ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z')) {
       i++;
       while (i < n && !is_space(s[i]) && s[i] != '/' && s[i] != '>') i++;
