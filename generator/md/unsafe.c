@@ -176,9 +176,20 @@ void md_check_html(walk *w, cmark_node *node) {
     } else if (!strncmp(s + i, "<!--", 4)) {
       i = comment_end(s, n, i + 4);
     } else if (i + 1 < n && ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z')) {
-      i++;
+      size_t tag = i++;
       while (i < n && !is_space(s[i]) && s[i] != '/' && s[i] != '>') i++;
       i = check_tag(w, node, s, n, i, &bad);
+      /* A tag left open at the end of an HTML block (a blank line ends the
+       * block) goes on in the browser into whatever follows: the text after
+       * <div title="x and a blank line is read as that attribute's value up
+       * to the next quote, so <div id=" onclick=alert(1) "> in the next block
+       * gave the first div an onclick this check never saw. */
+      if (i > n) {
+        report(w, node, s, tag,
+               "raw HTML has a tag that is not closed before the HTML ends (a quote or the "
+               "'>' is missing, or a blank line cuts the tag); close it on the same lines");
+        bad = true;
+      }
     } else {
       i++;
     }
