@@ -51,7 +51,11 @@ static bool is_url_attr(const char *name, size_t n) {
   static const char *const names[] = {"href",   "src",      "action", "formaction", "xlink:href",
                                       "poster", "data",     "background", "cite", "longdesc",
                                       "srcset", "imagesrcset", "lowsrc", "dynsrc", "manifest",
-                                      "codebase", "ping",   "icon",   NULL};
+                                      "codebase", "ping",   "icon",
+                                      /* SVG animation sets an href from these:
+                                       * <animate attributeName="href"
+                                       * values="javascript:…"> */
+                                      "to", "from", "by", "values", NULL};
   for (const char *const *p = names; *p; p++)
     if (strlen(*p) == n && !strncasecmp(*p, name, n)) return true;
   return false;
@@ -131,10 +135,13 @@ static size_t check_tag(walk *w, cmark_node *node, const char *s, size_t n, size
       report(w, node, s, name, msg);
       *bad = true;
     } else if (vlen && is_url_attr(s + name, nlen)) {
-      /* srcset and ping hold several URLs: each is checked */
+      /* srcset, ping and values hold several URLs: each is checked */
+      bool values = !strcasecmp(an, "values");
       for (size_t p = val, e; p < val + vlen; p = e + 1) {
         e = p;
-        while (e < val + vlen && s[e] != ',' && !(s[e] == ' ' && !strncasecmp(an, "ping", 4))) e++;
+        while (e < val + vlen && s[e] != ',' && !(s[e] == ';' && values) &&
+               !(s[e] == ' ' && !strncasecmp(an, "ping", 4)))
+          e++;
         const char *scheme = scheme_unsafe_attr(s + p, e - p);
         if (!scheme) continue;
         char msg[320];
