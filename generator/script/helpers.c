@@ -149,13 +149,24 @@ static int h_t(lua_State *L) {
   return 1;
 }
 
+/* What markdown() costs per byte of text, in instructions. */
+#define MARKDOWN_COST 256
+
 static int h_markdown(lua_State *L) {
   klua *k = get_klua(L);
   if (lua_isnoneornil(L, 1)) {
     lua_pushliteral(L, "");
     return 1;
   }
-  const char *src = luaL_checkstring(L, 1);
+  size_t n;
+  const char *src = luaL_checklstring(L, 1, &n);
+  /* cmark runs in C, where the count hook never fires, and its tree and the
+   * HTML live outside the Lua memory ceiling (about 200 bytes a byte of
+   * input): charged by the byte, a script's markdown() calls together get at
+   * most about 195 kB of text per evaluation. markdown() of 80 MB ended in an
+   * abort at several GB; in a loop it hung the build. */
+  klua_charge(L, n > (size_t)(LONG_MAX / MARKDOWN_COST) ? LONG_MAX : (long)n * MARKDOWN_COST + 1,
+              "markdown()");
   /* Links in front matter text are written like links in the body,
    * relative to the page's file, and resolved by the same function. */
   model_link lc = {k->s, k->cur, k->scratch, NULL};

@@ -39,7 +39,10 @@ void klua_charge(lua_State *L, long n, const char *what) {
   klua_hook_fast(k);
   luaL_where(L, 1);
   lua_pushfstring(L, "%s exceeded the instruction budget (%d instructions); is the %s too large?",
-                  what, (int)k->budget, strncmp(what, "string.", 7) ? "range" : "pattern or the text");
+                  what, (int)k->budget,
+                  !strncmp(what, "table.", 6)    ? "range"
+                  : !strncmp(what, "string.", 7) ? "pattern or the text"
+                                                 : "text");
   lua_concat(L, 2);
   lua_error(L);
 }
