@@ -16,6 +16,10 @@
 /* Includes nest at most this deep (a recursive partial for a tree menu is
  * fine; an endless one is not). */
 #define MAX_INCLUDE_DEPTH 64
+/* A page's HTML may not grow past this: the output lives outside the Lua
+ * memory ceiling, and a k:for over a long list of long strings made
+ * gigabytes of it. */
+#define MAX_PAGE_HTML ((size_t)64 << 20)
 
 
 typedef enum { LN_STATIC, LN_ELEM, LN_CONTENT, LN_INCLUDE, LN_FILL } lnode_kind;

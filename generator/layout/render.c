@@ -112,6 +112,15 @@ static bool lua_failed(rctx *c, int e) {
   return false;
 }
 
+static bool too_big(rctx *c, int e) {
+  const lexpr *x = &c->w->ls->exprs[e];
+  diag_error(c->d, x->file, x->line, x->col,
+             "in %s=\"%s\": the page's HTML grew past %zu MiB; is a k:for nested over long lists? "
+             "(rendering %s)",
+             x->directive, x->shown, MAX_PAGE_HTML >> 20, c->p->file ? c->p->file : c->p->url);
+  return false;
+}
+
 static bool render_layout(rctx *parent, layout *l);
 
 static bool render_slot(rctx *c, lnode *n) {
@@ -221,8 +230,9 @@ static bool render_node(rctx *c, lnode *n) {
       ok = lua_failed(c, n->for_expr);
     } else {
       for (size_t i = 0; ok && i < count; i++) {
-        klua_for_bind(k, slot, i, n->for_i, n->for_x);
-        ok = render_one(c, n);
+        ok = klua_for_bind(k, slot, i, n->for_i, n->for_x) ? render_one(c, n)
+                                                           : lua_failed(c, n->for_expr);
+        if (ok && c->out->len > MAX_PAGE_HTML) ok = too_big(c, n->for_expr);
       }
     }
   } else if (ok) {

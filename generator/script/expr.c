@@ -278,8 +278,18 @@ bool klua_for_begin(klua *k, int h, const char *iname, const char *xname, size_t
   return true;
 }
 
-void klua_for_bind(klua *k, size_t slot, size_t i, const char *iname, const char *xname) {
+bool klua_for_bind(klua *k, size_t slot, size_t i, const char *iname, const char *xname) {
   lua_State *L = k->L;
+  /* A round runs no instruction of its own when its body has no expression:
+   * it is charged, so nested k:for over long lists end too. */
+  k->page_left -= KLUA_ROUND_COST;
+  if (k->page_left < 0) {
+    sbuf_clear(&k->err);
+    sbuf_printf(&k->err, "the page's k:for rounds and evaluations together exceeded their "
+                "instruction budget (%ld instructions per page); is a k:for nested over long lists?",
+                (long)KLUA_PAGE_BUDGET);
+    return false;
+  }
   lua_rawgeti(L, IDX_S, (lua_Integer)slot);     /* list or map */
   lua_rawgeti(L, IDX_S, (lua_Integer)slot + 1); /* keys or false */
   if (lua_istable(L, -1)) {
@@ -299,6 +309,7 @@ void klua_for_bind(klua *k, size_t slot, size_t i, const char *iname, const char
     set_local(k, xname);
   }
   lua_pop(L, 2);
+  return true;
 }
 
 void klua_restore(klua *k, size_t mark) {

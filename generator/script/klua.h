@@ -18,6 +18,12 @@ typedef struct klua klua;
  * and bytes per state. */
 #define KLUA_BUDGET (50L * 1000 * 1000)
 #define KLUA_MEMORY ((size_t)256 << 20)
+/* Instructions for all the evaluations of one page together (each k:for
+ * round costs KLUA_ROUND_COST of them): a layout that nests k:for over long
+ * lists makes many evaluations, each within its own budget, and would
+ * otherwise never end. */
+#define KLUA_PAGE_BUDGET (4 * KLUA_BUDGET)
+#define KLUA_ROUND_COST 16
 
 /* Returns a new sandboxed state for site s (which must outlive it): base
  * functions (filtered), string, table, math, utf8, os.time/date/clock, the
@@ -96,8 +102,9 @@ bool klua_bind(klua *k, const char *name, int h);
  * (iname may be NULL) are saved for restore. */
 bool klua_for_begin(klua *k, int h, const char *iname, const char *xname, size_t *n,
                     size_t *slot);
-/* Binds the names to item i (0-based) of the list in slot. */
-void klua_for_bind(klua *k, size_t slot, size_t i, const char *iname, const char *xname);
+/* Binds the names to item i (0-based) of the list in slot. Returns false,
+ * with klua_error set, once the page's budget is spent. */
+bool klua_for_bind(klua *k, size_t slot, size_t i, const char *iname, const char *xname);
 void klua_restore(klua *k, size_t mark);
 
 /* ---- convenience for tests and tools ------------------------------------ */

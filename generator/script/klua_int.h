@@ -38,6 +38,8 @@ struct klua {
   size_t mem, mem_limit;
   bool in_call, mem_hit;
   long budget, budget_left;
+  long page_left; /* of KLUA_PAGE_BUDGET, for the current page */
+  bool page_bound; /* the page's budget is what limits this evaluation */
   bool hook_fast;
   const val *strings;
   const char *strings_file;

@@ -40,7 +40,11 @@ static void hook(lua_State *L, lua_Debug *ar) {
   k->budget_left -= k->hook_fast ? 1 : HOOK_STEP;
   if (k->budget_left >= 0) return;
   klua_hook_fast(k);
-  if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && ar->source[0] == '@')
+  if (k->page_bound)
+    lua_pushfstring(L, "the page's evaluations together exceeded their instruction budget (%d "
+                       "instructions per page); is a k:for nested over long lists?",
+                    (int)KLUA_PAGE_BUDGET);
+  else if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && ar->source[0] == '@')
     lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d instructions); is there an endless loop?",
                     ar->short_src, ar->currentline, (int)k->budget);
   else
@@ -119,8 +123,15 @@ void klua_set_err_from_top(klua *k, int status) {
  * (nothing of the call is left); on success nres results are on the stack. */
 bool klua_pcall(klua *k, int nargs, int nres) {
   lua_State *L = k->L;
-  k->budget_left = k->budget;
-  if (k->hook_fast) {
+  /* The hook takes HOOK_STEP at a time from whichever evaluation runs, so
+   * what each one used adds up to the page's instructions. */
+  long start = k->budget;
+  k->page_bound = k->page_left < start;
+  if (k->page_bound) start = k->page_left > 0 ? k->page_left : 0;
+  k->budget_left = start;
+  if (start == 0) {
+    klua_hook_fast(k); /* spent: the first instruction raises */
+  } else if (k->hook_fast) {
     k->hook_fast = false;
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_STEP);
   }
@@ -128,6 +139,7 @@ bool klua_pcall(klua *k, int nargs, int nres) {
   k->in_call = true;
   int status = lua_pcall(L, nargs, nres, IDX_MSGH);
   k->in_call = false;
+  k->page_left -= start - (k->budget_left > 0 ? k->budget_left : 0);
   if (status != LUA_OK) {
     klua_set_err_from_top(k, status);
     return false;
@@ -240,6 +252,7 @@ klua *klua_new(const site *s) {
   k->s = s;
   k->mem_limit = KLUA_MEMORY;
   k->budget = KLUA_BUDGET;
+  k->page_left = KLUA_PAGE_BUDGET;
   k->menu_ref = LUA_NOREF;
   k->scratch = arena_new();
   /* origin and base path from the base URL */
@@ -297,6 +310,7 @@ void klua_set_strings(klua *k, const val *strings, const char *file) {
 void klua_set_page(klua *k, const page *p) {
   lua_State *L = k->L;
   k->cur = p;
+  k->page_left = KLUA_PAGE_BUDGET;
   arena_reset(k->scratch);
   klua_push_page(L, p);
   lua_setfield(L, IDX_G, "page");
@@ -326,6 +340,7 @@ bool klua_run_file(klua *k, const char *path, const char *name, diag *d) {
     diag_error(d, name, 0, 0, "cannot read the helper file");
     return false;
   }
+  k->page_left = KLUA_PAGE_BUDGET; /* each helper file has a page's budget */
   char *chunk = xmalloc(strlen(name) + 2);
   chunk[0] = '@';
   strcpy(chunk + 1, name);
