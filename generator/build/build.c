@@ -311,6 +311,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     }
   }
   site_assets(s, stage, d);
+  site_check_outputs(s, o->no_booklets, d);
   layout_set *ls = layout_load(a, s, d);
 
   /* Stage 1: Markdown for every page, in parallel. */

@@ -152,6 +152,14 @@ bool fsx_rmtree(const char *path) {
   return rmdir(path) == 0 && ok;
 }
 
+/* "a/b" on the heap; the caller frees it. */
+static char *path2(const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 2;
+  char *r = xmalloc(n);
+  snprintf(r, n, "%s/%s", a, b);
+  return r;
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -192,6 +200,39 @@ static bool walk(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {
 bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx) {
   if (!fsx_is_dir(root)) return false;
   return walk(root, "", fn, ctx);
+}
+
+static void walk_links(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {
+  char *dir = *rel ? path2(root, rel) : xstrdup(root);
+  DIR *d = opendir(dir);
+  free(dir);
+  if (!d) return;
+  VEC(char *) names = {0};
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.') vec_push(&names, xstrdup(e->d_name));
+  closedir(d);
+  qsort(names.items, names.n, sizeof(char *), cmp_str);
+  for (size_t i = 0; i < names.n; i++) {
+    char *child = *rel ? path2(rel, names.items[i]) : xstrdup(names.items[i]);
+    char *full = path2(root, child);
+    struct stat st;
+    if (lstat(full, &st) == 0) {
+      if (S_ISLNK(st.st_mode)) fn(child, ctx);
+      else if (S_ISDIR(st.st_mode)) walk_links(root, child, fn, ctx);
+    }
+    free(full);
+    free(child);
+    free(names.items[i]);
+  }
+  vec_free(&names);
+}
+
+bool fsx_walk_links(const char *root, fsx_walk_fn fn, void *ctx) {
+  struct stat st;
+  if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+  walk_links(root, "", fn, ctx);
+  return true;
 }
 
 char *fsx_join(arena *a, const char *dir, const char *name) {

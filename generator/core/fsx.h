@@ -47,6 +47,12 @@ long long fsx_mtime(const char *path);
 typedef void (*fsx_walk_fn)(const char *rel, void *ctx);
 bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx);
 
+/* Calls fn for every symbolic link below root, in the order of fsx_walk,
+ * without following any link (so a loop cannot trap it); rel as there.
+ * Hidden entries are skipped, as fsx_walk skips them. Returns false if root
+ * cannot be read. */
+bool fsx_walk_links(const char *root, fsx_walk_fn fn, void *ctx);
+
 /* Joins two path parts with one '/'. */
 char *fsx_join(arena *a, const char *dir, const char *name);
 /* Returns the folder part of a relative path ("" for none) and the last part. */

@@ -129,14 +129,22 @@ static void put_tag(sbuf *b, const char *tag, const char *text) {
   sbuf_printf(b, "</%s>", tag);
 }
 
-bool site_feed(const site *s, const char *out, diag *d) {
+static bool in_feed(const site *s, const page *p) {
   const char *section = val_as_str(val_get(val_get(s->config, "feed"), "section"));
+  bool in = section ? !strcmp(p->section, section) : !strcmp(p->type, "news");
+  return in && p->date;
+}
+
+bool site_has_feed(const site *s) {
+  for (size_t i = 0; i < s->regular.n; i++)
+    if (in_feed(s, s->regular.items[i])) return true;
+  return false;
+}
+
+bool site_feed(const site *s, const char *out, diag *d) {
   VEC(page *) items = {0};
-  for (size_t i = 0; i < s->regular.n; i++) {
-    page *p = s->regular.items[i];
-    bool in = section ? !strcmp(p->section, section) : !strcmp(p->type, "news");
-    if (in && p->date) vec_push(&items, p);
-  }
+  for (size_t i = 0; i < s->regular.n; i++)
+    if (in_feed(s, s->regular.items[i])) vec_push(&items, s->regular.items[i]);
   if (!items.n) {
     vec_free(&items);
     return true;
@@ -204,6 +212,12 @@ bool site_robots(const site *s, const char *out, diag *d) {
   return write_buf(s, out, "robots.txt", &b, d);
 }
 
+const char *site_alias_out(const site *s, const char *from) {
+  if (!from || from[0] != '/' || strstr(from, "..") || strstr(from, "//")) return NULL;
+  if (str_ends(from, ".html")) return arena_strdup(s->arena, from + 1);
+  return arena_printf(s->arena, "%s%sindex.html", from + 1, str_ends(from, "/") ? "" : "/");
+}
+
 bool site_aliases(const site *s, const char *out, diag *d) {
   bool ok = true;
   for (size_t i = 0; i < s->all.n; i++) {
@@ -218,7 +232,8 @@ bool site_aliases(const site *s, const char *out, diag *d) {
     for (size_t j = 0; j < al->u.list.n; j++) {
       val *v = al->u.list.items[j];
       const char *from = val_as_str(v);
-      if (!from || from[0] != '/' || strstr(from, "..") || strstr(from, "//")) {
+      const char *name = site_alias_out(s, from);
+      if (!name) {
         diag_error(d, p->file, v->line, v->col, "an alias must be a site path like /gammel/side/ (no '..')");
         ok = false;
         continue;
@@ -238,9 +253,6 @@ bool site_aliases(const site *s, const char *out, diag *d) {
       sbuf_puts(&b, "\">");
       sbuf_put_html(&b, p->title, strlen(p->title));
       sbuf_puts(&b, "</a></p></body></html>\n");
-      const char *name = str_ends(from, ".html") ? arena_strdup(s->arena, from + 1)
-                                                 : arena_printf(s->arena, "%s%sindex.html", from + 1,
-                                                                str_ends(from, "/") ? "" : "/");
       ok = write_buf(s, out, name, &b, d) && ok;
       sbuf_free(&target);
     }

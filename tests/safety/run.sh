@@ -99,5 +99,121 @@ mkdir -p "$t/empty"
 "$klar" build -q -B --root "$t/out" --out "$t/empty" > "$t/out.log" 2>&1 && [ -f "$t/empty/index.html" ] &&
   ok "an empty folder is accepted as --out" || no "an empty folder is accepted as --out"
 
+
+# ------------------------------------------------------------------ symlinks
+
+# Builds $t/ln (made by the caller) with a previous public/ in place; passes
+# when the exit is 1, the message names the link, and public/ is as it was.
+link_refused() {
+  what=$1 shown=$2 words=$3
+  before=$(sums "$t/ln/public")
+  (cd "$t/ln" && timeout 60 "$klar" build -q -B > "$t/ln.log" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -q "^$shown: error: .*$words" "$t/ln.log" && [ "$before" = "$(sums "$t/ln/public")" ] &&
+     [ -z "$(ls -d "$t/ln"/public.tmp-* 2>/dev/null)" ]; then
+    ok "$what: an error naming $shown, nothing published"
+  else
+    no "$what: exit $rc (want 1), public/ $( [ "$before" = "$(sums "$t/ln/public")" ] && echo unchanged || echo CHANGED)"
+    head -n 5 "$t/ln.log"
+  fi
+}
+fresh_ln() {
+  fresh ln
+  (cd "$t/ln" && "$klar" build -q -B > /dev/null 2>&1) || no "the fixture builds"
+}
+echo "hemmelig" > "$t/secret.txt"
+printf '<p xmlns:k="urn:klar:layout">hemmelig</p>\n' > "$t/secret.xml"
+printf 'hemmelig = 1\n' > "$t/secret.lua"
+
+fresh_ln
+ln -s /etc "$t/ln/content/etc"
+link_refused "ln -s /etc content/etc" content/etc "points to '/etc', outside the site"
+[ ! -e "$t/ln/public/etc" ] && ok "content/etc: /etc is not published" || no "content/etc: /etc is published"
+fresh_ln
+ln -s "$t/secret.txt" "$t/ln/content/om/noter.txt"
+link_refused "a file link in content/ to a file outside" content/om/noter.txt "outside the site"
+fresh_ln
+ln -s "$t/secret.xml" "$t/ln/layouts/partials/x.xml"
+link_refused "a layout linked to a file outside" layouts/partials/x.xml "outside the site"
+fresh_ln
+ln -s "$t/secret.txt" "$t/ln/assets/css/x.css"
+link_refused "an asset linked to a file outside" assets/css/x.css "outside the site"
+fresh_ln
+mkdir -p "$t/ln/layouts/lua"
+ln -s "$t/secret.lua" "$t/ln/layouts/lua/x.lua"
+link_refused "a Lua helper linked to a file outside" layouts/lua/x.lua "outside the site"
+fresh_ln
+ln -s ../../.git/config "$t/ln/content/om/config.txt"
+link_refused "a link to the site's .git (outside the sources)" content/om/config.txt "outside the site"
+fresh_ln
+ln -s . "$t/ln/content/om/igen"
+link_refused "a link to its own folder (a loop)" content/om/igen "leads back to a folder that contains it"
+fresh_ln
+mkdir -p "$t/ln/content/a" "$t/ln/content/b"
+ln -s ../b "$t/ln/content/a/x"
+ln -s ../a "$t/ln/content/b/y"
+link_refused "two folder links leading to each other" content/a/x "leads back to a folder"
+fresh_ln
+ln -s sig-selv "$t/ln/content/sig-selv"
+link_refused "a link to itself" content/sig-selv "loop of links"
+fresh_ln
+ln -s findes-ikke.md "$t/ln/content/om/borte.md"
+link_refused "a dangling link" content/om/borte.md "which does not exist"
+
+# Links that stay inside the sources are allowed: a folder shared by two
+# sections, an asset used as a page file.
+fresh_ln
+mkdir -p "$t/ln/assets/img"
+echo logo > "$t/ln/assets/img/logo.txt"
+ln -s ../../assets/img/logo.txt "$t/ln/content/om/logo.txt"
+ln -s ../assets/css "$t/ln/content/stil"
+if (cd "$t/ln" && "$klar" build -q -B > "$t/ln.log" 2>&1) && [ "$(cat "$t/ln/public/om/logo.txt")" = logo ] &&
+   [ -n "$(ls "$t/ln/public/stil/"*.css)" ]; then
+  ok "links inside the site's sources are followed"
+else
+  no "links inside the site's sources are followed"; head -n 5 "$t/ln.log"
+fi
+
+# ------------------------------------------------------- one owner per file
+
+# Builds $t/cl after the caller's change; passes when the exit is 1 and the
+# message names both sources (each pattern a grep -E of the error line).
+clash() {
+  what=$1 pattern=$2
+  before=$(sums "$t/cl/public")
+  (cd "$t/cl" && "$klar" build -q -B > "$t/cl.log" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 1 ] && grep -Eq "$pattern" "$t/cl.log" && [ "$before" = "$(sums "$t/cl/public")" ]; then
+    ok "$what: an error naming both"
+  else
+    no "$what: exit $rc (want 1)"; head -n 5 "$t/cl.log"
+  fi
+}
+fresh_cl() {
+  fresh cl
+  (cd "$t/cl" && "$klar" build -q -B > /dev/null 2>&1) || no "the fixture builds"
+}
+fresh_cl
+sed -i 's|^aliases: \[/kontakt/\]|aliases: [/kontakt/, "/"]|' "$t/cl/content/om/kontakt.md"
+clash 'aliases: ["/"]' '^content/om/kontakt.md:4:[0-9]+: error: the alias / writes index.html, .* content/_index.md'
+fresh_cl
+printf -- '---\ntitle: Ny forside\nurl: /index.html\n---\nTekst.\n' > "$t/cl/content/om/forside.md"
+clash 'url: /index.html' '^content/om/forside.md:3:[0-9]+: error: .*writes index.html, which the page content/_index.md'
+fresh_cl
+printf -- '---\ntitle: A\nurl: /samme/\n---\nA\n' > "$t/cl/content/om/a.md"
+printf -- '---\ntitle: B\nurl: /samme/index.html\n---\nB\n' > "$t/cl/content/om/b.md"
+clash 'url: /samme/ and url: /samme/index.html' '^content/om/b.md:3:[0-9]+: error: .*writes samme/index.html, which the page content/om/a.md:3'
+fresh_cl
+sed -i 's|^aliases: \[/kontakt/\]|aliases: [/kontakt/, /404.html]|' "$t/cl/content/om/kontakt.md"
+clash 'an alias on 404.html' '^content/om/kontakt.md:4:[0-9]+: error: the alias /404.html writes 404.html, .*layouts/404.xml'
+fresh_cl
+echo "User-agent: *" > "$t/cl/content/robots.txt"
+clash 'a static file robots.txt' "^content/robots.txt: error: the file writes robots.txt, .*robots.txt that klar makes"
+fresh_cl
+sed -i 's|^aliases: \[/kontakt/\]|aliases: [/kontakt/, /gammel/]|' "$t/cl/content/om/kontakt.md"
+sed -i 's|^aliases: .*||' "$t/cl/content/om/citat.md"
+printf -- '---\ntitle: C\naliases: ["/gammel/"]\n---\nC\n' > "$t/cl/content/om/c.md"
+clash 'two pages with one alias' '^content/om/kontakt.md:4:[0-9]+: error: the alias /gammel/ writes gammel/index.html, .*the alias /gammel/ content/om/c.md:3'
+
 echo "safety: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
