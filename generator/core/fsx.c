@@ -6,6 +6,7 @@
 #include "str.h"
 #include "vec.h"
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -344,7 +345,62 @@ bool fsx_mark_output(const char *dir) {
   return r;
 }
 
+/* True when the process pid no longer runs (a killed run's leftovers). A
+ * pid taken since by another process keeps its folder until that one ends. */
+static bool pid_gone(long pid) {
+  return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* The pid of name when it is base.KIND-PID (KIND tmp or old), else 0. */
+static long leftover_pid(const char *name, const char *base, const char *kind) {
+  size_t bl = strlen(base), kl = strlen(kind);
+  if (strncmp(name, base, bl) != 0 || name[bl] != '.' || strncmp(name + bl + 1, kind, kl) != 0 ||
+      name[bl + 1 + kl] != '-')
+    return 0;
+  const char *digits = name + bl + kl + 2;
+  char *end;
+  long pid = strtol(digits, &end, 10);
+  return *digits && !*end ? pid : 0;
+}
+
+static void sweep_leftovers(const char *out) {
+  char *dir = xstrdup(out);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? slash + 1 : out;
+  const char *parent = slash ? (slash == dir ? "/" : dir) : ".";
+  if (slash) *slash = 0;
+  DIR *d = opendir(parent);
+  if (!d) {
+    free(dir);
+    return;
+  }
+  VEC(char *) gone = {0};
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    long pid = leftover_pid(e->d_name, base, "tmp");
+    if (!pid) pid = leftover_pid(e->d_name, base, "old");
+    if (pid && pid_gone(pid)) vec_push(&gone, path2(parent, e->d_name));
+  }
+  closedir(d);
+  qsort(gone.items, gone.n, sizeof(char *), cmp_str);
+  for (size_t i = 0; i < gone.n; i++) {
+    char *g = gone.items[i];
+    /* Only klar's own folders go: a killed run's stage has the marker from
+     * its first moment, or nothing when killed before writing it. */
+    if (fsx_is_dir(g) && (fsx_is_output(g) || fsx_is_empty_dir(g))) {
+      /* Killed between the renames of fsx_stage_commit: out is missing and
+       * its previous version waits in out.old-PID; put it back. */
+      bool old = strstr(g + strlen(parent) + 1 + strlen(base), ".old-") != NULL;
+      if (!(old && !fsx_is_dir(out) && rename(g, out) == 0)) fsx_rmtree(g);
+    }
+    free(g);
+  }
+  vec_free(&gone);
+  free(dir);
+}
+
 char *fsx_stage_begin(arena *a, const char *out) {
+  sweep_leftovers(out);
   char *stage = arena_printf(a, "%s.tmp-%ld", out, (long)getpid());
   fsx_rmtree(stage);
   if (!fsx_mkdirs(stage) || !fsx_mark_output(stage)) return NULL;
@@ -495,4 +551,44 @@ bool fsx_rmtree_jobs(const char *path, int jobs) {
   vec_free(&dirs);
   /* Whatever the threads could not remove is tried once more, plainly. */
   return rmdir(path) == 0 || fsx_rmtree(path);
+}
+
+/* Links or copies from/rel into to/rel, recursively; see fsx_link_tree. */
+static bool link_tree(arena *a, const char *from, const char *to, const char **failed) {
+  DIR *d = opendir(from);
+  if (!d) {
+    *failed = arena_strdup(a, from);
+    return false;
+  }
+  bool ok = true;
+  struct dirent *e;
+  while (ok && (e = readdir(d))) {
+    const char *nm = e->d_name;
+    if (!strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, FSX_MARKER)) continue;
+    char *src = path2(from, nm), *dst = path2(to, nm);
+    struct stat st;
+    if (lstat(src, &st) != 0) {
+      ok = false;
+    } else if (S_ISDIR(st.st_mode)) {
+      ok = (mkdir(dst, 0755) == 0 || errno == EEXIST) && link_tree(a, src, dst, failed);
+      if (!ok && !*failed) *failed = arena_strdup(a, dst);
+    } else if (S_ISREG(st.st_mode)) {
+      /* Hard links cost no space and no copying; file systems without
+       * them get a copy. */
+      ok = link(src, dst) == 0 || ((errno == EPERM || errno == EXDEV || errno == EMLINK || errno == ENOTSUP) &&
+                                   fsx_copy(src, dst));
+    }
+    if (!ok && !*failed) *failed = arena_strdup(a, dst);
+    free(src);
+    free(dst);
+  }
+  int err = errno;
+  closedir(d);
+  errno = err;
+  return ok;
+}
+
+bool fsx_link_tree(arena *a, const char *from, const char *to, const char **failed) {
+  *failed = NULL;
+  return link_tree(a, from, to, failed);
 }

@@ -3,6 +3,7 @@
 #include "../core/dk.h"
 #include "../core/fsx.h"
 #include "../core/vec.h"
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +42,7 @@ static void copy_asset(const char *rel, void *ctx) {
   size_t n;
   char *data = fsx_read_heap(from, &n);
   if (!data) {
-    diag_error(c->d, from, 0, 0, "cannot read the asset");
+    diag_error(c->d, from, 0, 0, "cannot read the asset: %s", strerror(errno));
     c->ok = false;
     return;
   }
@@ -55,7 +56,7 @@ static void copy_asset(const char *rel, void *ctx) {
                         (unsigned long long)(fingerprint(data, n) & 0xFFFFFFFFFFULL), dot);
   }
   if (!fsx_write(fsx_join(a, c->out, name), data, n)) {
-    diag_error(c->d, from, 0, 0, "cannot write the asset to the output");
+    diag_error(c->d, from, 0, 0, "cannot write the asset to the output (%s): %s", name, strerror(errno));
     c->ok = false;
   }
   free(data);
@@ -78,7 +79,8 @@ bool site_statics(const site *s, const char *out, diag *d) {
   for (size_t i = 0; i < s->statics.n; i++) {
     const char *src = s->statics.entries[i].key, *dst = s->statics.entries[i].value;
     if (!fsx_copy(fsx_join(a, s->content_dir, src), fsx_join(a, out, dst))) {
-      diag_error(d, fsx_join(a, s->content_dir, src), 0, 0, "cannot copy the file to the output");
+      diag_error(d, fsx_join(a, s->content_dir, src), 0, 0, "cannot copy the file to the output (%s): %s", dst,
+                 strerror(errno));
       ok = false;
     }
   }
@@ -88,7 +90,7 @@ bool site_statics(const site *s, const char *out, diag *d) {
 static bool write_buf(const site *s, const char *out, const char *name, sbuf *b, diag *d) {
   char *path = fsx_join(s->arena, out, name);
   bool ok = fsx_write(path, sbuf_str(b), b->len);
-  if (!ok) diag_error(d, path, 0, 0, "cannot write the file");
+  if (!ok) diag_error(d, NULL, 0, 0, "cannot write %s in the output folder: %s", name, strerror(errno));
   sbuf_free(b);
   return ok;
 }

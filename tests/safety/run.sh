@@ -215,5 +215,124 @@ sed -i 's|^aliases: .*||' "$t/cl/content/om/citat.md"
 printf -- '---\ntitle: C\naliases: ["/gammel/"]\n---\nC\n' > "$t/cl/content/om/c.md"
 clash 'two pages with one alias' '^content/om/kontakt.md:4:[0-9]+: error: the alias /gammel/ writes gammel/index.html, .*the alias /gammel/ content/om/c.md:3'
 
+
+# --------------------------------------------------------------- leftovers
+
+# The bundled site (with its booklets) in $t/site, built once.
+site_copy() {
+  rm -rf "$t/site"
+  mkdir -p "$t/site"
+  cp -r content layouts assets "$t/site/"
+}
+site_copy
+(cd "$t/site" && "$klar" build -q > "$t/site.log" 2>&1) || { no "the bundled site builds"; cat "$t/site.log"; }
+# Files other than klar's outputs beside or inside the output.
+leftovers() { ls -d "$t/site"/public.* "$t/site/public/booklets"/*.tmp-* "$t/site/public/booklets"/*.cairo-* 2>/dev/null; }
+
+# Starts `klar ARGS` in $t/site and kills it (-9) once it has made its first
+# PDF (in its stage, or in public/booklets/ as klar did before staging).
+kill_mid_run() {
+  (cd "$t/site" && exec "$klar" "$@" -q > /dev/null 2>&1) &
+  pid=$!
+  n=0
+  while kill -0 "$pid" 2>/dev/null && [ "$n" -lt 3000 ] &&
+        [ -z "$(ls "$t/site/public.tmp-$pid/booklets/"*.pdf "$t/site/public/booklets/"*-"$pid" 2>/dev/null)" ]; do
+    sleep 0.01
+    n=$((n + 1))
+  done
+  kill -9 "$pid" 2>/dev/null && killed=yes || killed=no
+  wait "$pid" 2>/dev/null
+}
+
+for cmd in build booklets; do
+  before=$(sums "$t/site/public")
+  kill_mid_run "$cmd"
+  if [ "$killed" = yes ] && [ "$before" = "$(sums "$t/site/public")" ]; then
+    ok "klar $cmd killed mid-run: the previous output is intact"
+  else
+    no "klar $cmd killed mid-run (killed: $killed): the previous output $( [ "$before" = "$(sums "$t/site/public")" ] && echo is intact || echo CHANGED)"
+    leftovers
+  fi
+  (cd "$t/site" && "$klar" "$cmd" -q > "$t/site.log" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 0 ] && [ -z "$(leftovers)" ] && [ "$before" = "$(sums "$t/site/public")" ]; then
+    ok "klar $cmd after a killed run: no leftovers, the same output"
+  else
+    no "klar $cmd after a killed run: exit $rc, leftovers: $(leftovers | tr '\n' ' ')"
+  fi
+done
+
+# A folder of a run that still goes on is not touched; a killed run's
+# folder without klar's marker (not klar's) is not touched either.
+sleep 60 &
+alive=$!
+mkdir -p "$t/site/public.tmp-$alive" "$t/site/public.tmp-999999999"
+echo mit > "$t/site/public.tmp-999999999/fil"
+(cd "$t/site" && "$klar" build -q -B > "$t/site.log" 2>&1)
+if [ -d "$t/site/public.tmp-$alive" ] && [ -f "$t/site/public.tmp-999999999/fil" ]; then
+  ok "a running build's stage and a folder that is not klar's are left alone"
+else
+  no "a running build's stage and a folder that is not klar's are left alone"
+fi
+kill "$alive"
+rm -rf "$t/site/public.tmp-$alive" "$t/site/public.tmp-999999999"
+# Killed between the two renames of the swap: public/ is missing and the
+# previous site waits in public.old-PID; the next run puts it back first.
+(cd "$t/site" && "$klar" build -q > /dev/null 2>&1)
+before=$(sums "$t/site/public")
+mv "$t/site/public" "$t/site/public.old-999999999"
+mkdir "$t/site/content/ny"
+printf -- '---\ntitle: Ny\nfejl: [\n---\n' > "$t/site/content/ny/side.md"
+(cd "$t/site" && "$klar" build -q > "$t/site.log" 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$before" = "$(sums "$t/site/public")" ] && [ -z "$(leftovers)" ]; then
+  ok "a site moved aside by a killed swap is put back, and kept when the next build fails"
+else
+  no "a site moved aside by a killed swap is put back (exit $rc, leftovers: $(leftovers | tr '\n' ' '))"
+fi
+rm -r "$t/site/content/ny"
+
+# ------------------------------------------------- full disk, read-only disk
+
+# As root, a small tmpfs: the bundled site fits once, but not a second copy
+# beside it (a build) or new booklets beside the old (klar booklets).
+disk=$t/disk
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$disk" && mount -t tmpfs -o size=3700k tmpfs "$disk" 2>/dev/null; then
+  trap 'umount "$disk" 2>/dev/null' EXIT
+  if "$klar" build -q --root "$t/site" --out "$disk/public" > "$t/disk.log" 2>&1; then
+    for cmd in booklets build; do
+      before=$(sums "$disk/public")
+      "$klar" "$cmd" -q --root "$t/site" --out "$disk/public" > "$t/disk.log" 2>&1
+      rc=$?
+      if [ "$rc" -eq 1 ] && grep -Eq "cannot write [^ ]+.*: No space left on device" "$t/disk.log" &&
+         [ "$before" = "$(sums "$disk/public")" ] && [ -z "$(ls -d "$disk"/public.* 2>/dev/null)" ]; then
+        ok "klar $cmd on a full disk: which file and why, the previous output byte-identical"
+      else
+        no "klar $cmd on a full disk: exit $rc, output $( [ "$before" = "$(sums "$disk/public")" ] && echo unchanged || echo CHANGED)"
+        head -n 3 "$t/disk.log"
+      fi
+    done
+    mount -o remount,ro "$disk"
+    for cmd in booklets build; do
+      before=$(sums "$disk/public")
+      "$klar" "$cmd" -q --root "$t/site" --out "$disk/public" > "$t/disk.log" 2>&1
+      rc=$?
+      if [ "$rc" -eq 1 ] && grep -Eq "public.*: Read-only file system" "$t/disk.log" &&
+         [ "$before" = "$(sums "$disk/public")" ]; then
+        ok "klar $cmd in a read-only folder: which file and why, the previous output byte-identical"
+      else
+        no "klar $cmd in a read-only folder: exit $rc"
+        head -n 3 "$t/disk.log"
+      fi
+    done
+  else
+    no "the bundled site builds on a $(df -h "$disk" | awk 'NR==2{print $2}') tmpfs"; head -n 3 "$t/disk.log"
+  fi
+  umount "$disk"
+  trap - EXIT
+else
+  echo "skip: full and read-only disks need root and mount (tmpfs)"
+fi
+
 echo "safety: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
