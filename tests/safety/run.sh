@@ -278,12 +278,12 @@ kill "$alive"
 rm -rf "$t/site/public.tmp-$alive" "$t/site/public.tmp-999999999"
 # Killed between the two renames of the swap: public/ is missing and the
 # previous site waits in public.old-PID; the next run puts it back first.
-(cd "$t/site" && "$klar" build -q > /dev/null 2>&1)
+(cd "$t/site" && "$klar" build -q -B > /dev/null 2>&1)
 before=$(sums "$t/site/public")
 mv "$t/site/public" "$t/site/public.old-999999999"
 mkdir "$t/site/content/ny"
 printf -- '---\ntitle: Ny\nfejl: [\n---\n' > "$t/site/content/ny/side.md"
-(cd "$t/site" && "$klar" build -q > "$t/site.log" 2>&1)
+(cd "$t/site" && "$klar" build -q -B > "$t/site.log" 2>&1)
 rc=$?
 if [ "$rc" -eq 1 ] && [ "$before" = "$(sums "$t/site/public")" ] && [ -z "$(leftovers)" ]; then
   ok "a site moved aside by a killed swap is put back, and kept when the next build fails"
