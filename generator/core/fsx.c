@@ -208,10 +208,12 @@ static void walk_links(const char *root, const char *rel, fsx_walk_fn fn, void *
   DIR *d = opendir(dir);
   free(dir);
   if (!d) return;
+  /* Only links and folders matter; readdir's d_type tells them apart
+   * without a stat of every page (lstat where the file system does not). */
   VEC(char *) names = {0};
   struct dirent *e;
   while ((e = readdir(d)))
-    if (e->d_name[0] != '.') vec_push(&names, xstrdup(e->d_name));
+    if (e->d_name[0] != '.' && e->d_type != DT_REG) vec_push(&names, xstrdup(e->d_name));
   closedir(d);
   qsort(names.items, names.n, sizeof(char *), cmp_str);
   for (size_t i = 0; i < names.n; i++) {
