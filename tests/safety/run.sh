@@ -292,6 +292,33 @@ else
 fi
 rm -r "$t/site/content/ny"
 
+# A booklet prints only the site's own images and layouts: ../ in an image
+# or a print layout's name cannot reach a file outside.
+python3 -c 'import sys,zlib,struct
+def chunk(t,d): return struct.pack(">I",len(d))+t+d+struct.pack(">I",zlib.crc32(t+d))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n"+chunk(b"IHDR",struct.pack(">IIBBBBB",1,1,8,2,0,0,0))+chunk(b"IDAT",zlib.compress(b"\0\xff\0\0"))+chunk(b"IEND",b""))' > "$t/hemmelig.png"
+cp "$t/site/content/pixi/pixi-graviditet.md" "$t/pixi.md"
+printf '\n![Hemmelig](../../../hemmelig.png)\n' >> "$t/site/content/pixi/pixi-graviditet.md"
+(cd "$t/site" && "$klar" booklets -q pixi-graviditet > "$t/site.log" 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "^content/pixi/pixi-graviditet.md:[0-9]*:[0-9]*: error: image '../../../hemmelig.png' lies outside the content folder" "$t/site.log"; then
+  ok "an image outside content/ is not printed"
+else
+  no "an image outside content/ is not printed (exit $rc)"; head -n 3 "$t/site.log"
+fi
+cp "$t/pixi.md" "$t/site/content/pixi/pixi-graviditet.md"
+cp "$t/site/content/site.yaml" "$t/site.yaml"
+cp "$t/site/layouts/print/pixi.xml" "$t/ude.xml"
+sed -i '0,/layout: pixi/s||layout: ../../../ude|' "$t/site/content/site.yaml"
+(cd "$t/site" && "$klar" booklets -q pixi-graviditet > "$t/site.log" 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "^content/site.yaml:[0-9]*:[0-9]*: error: a booklet's layout names a file in layouts/print/" "$t/site.log"; then
+  ok "a print layout outside layouts/print/ is not read"
+else
+  no "a print layout outside layouts/print/ is not read (exit $rc)"; head -n 3 "$t/site.log"
+fi
+cp "$t/site.yaml" "$t/site/content/site.yaml"
+
 # ------------------------------------------------- full disk, read-only disk
 
 # As root, a small tmpfs: the bundled site fits once, but not a second copy
