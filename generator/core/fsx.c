@@ -215,7 +215,7 @@ static void walk_links(const char *root, const char *rel, fsx_walk_fn fn, void *
   while ((e = readdir(d)))
     if (e->d_name[0] != '.' && e->d_type != DT_REG) vec_push(&names, xstrdup(e->d_name));
   closedir(d);
-  qsort(names.items, names.n, sizeof(char *), cmp_str);
+  if (names.n) qsort(names.items, names.n, sizeof(char *), cmp_str);
   for (size_t i = 0; i < names.n; i++) {
     char *child = *rel ? path2(rel, names.items[i]) : xstrdup(names.items[i]);
     char *full = path2(root, child);
@@ -384,7 +384,7 @@ static void sweep_leftovers(const char *out) {
     if (pid && pid_gone(pid)) vec_push(&gone, path2(parent, e->d_name));
   }
   closedir(d);
-  qsort(gone.items, gone.n, sizeof(char *), cmp_str);
+  if (gone.n) qsort(gone.items, gone.n, sizeof(char *), cmp_str);
   for (size_t i = 0; i < gone.n; i++) {
     char *g = gone.items[i];
     /* Only klar's own folders go: a killed run's stage has the marker from
