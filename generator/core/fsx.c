@@ -347,6 +347,29 @@ bool fsx_mark_output(const char *dir) {
   return r;
 }
 
+/* Removes an output folder of klar's with its marker last, so that a run
+ * killed while removing it leaves a folder the next run still knows as
+ * klar's (marked) and removes in turn. */
+static void remove_output(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    fsx_rmtree(dir);
+    return;
+  }
+  VEC(char *) names = {0};
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, FSX_MARKER))
+      vec_push(&names, path2(dir, e->d_name));
+  closedir(d);
+  for (size_t i = 0; i < names.n; i++) {
+    fsx_rmtree(names.items[i]);
+    free(names.items[i]);
+  }
+  vec_free(&names);
+  fsx_rmtree(dir);
+}
+
 /* True when the process pid no longer runs (a killed run's leftovers). A
  * pid taken since by another process keeps its folder until that one ends. */
 static bool pid_gone(long pid) {
@@ -393,7 +416,7 @@ static void sweep_leftovers(const char *out) {
       /* Killed between the renames of fsx_stage_commit: out is missing and
        * its previous version waits in out.old-PID; put it back. */
       bool old = strstr(g + strlen(parent) + 1 + strlen(base), ".old-") != NULL;
-      if (!(old && !fsx_is_dir(out) && rename(g, out) == 0)) fsx_rmtree(g);
+      if (!(old && !fsx_is_dir(out) && rename(g, out) == 0)) remove_output(g);
     }
     free(g);
   }
@@ -426,12 +449,12 @@ char *fsx_stage_swap(arena *a, const char *stage, const char *out) {
 bool fsx_stage_commit(const char *stage, const char *out) {
   arena *a = arena_new();
   char *old = fsx_stage_swap(a, stage, out);
-  if (old && *old) fsx_rmtree(old);
+  if (old && *old) remove_output(old);
   arena_free(a);
   return old != NULL;
 }
 
-void fsx_stage_abort(const char *stage) { fsx_rmtree(stage); }
+void fsx_stage_abort(const char *stage) { remove_output(stage); }
 
 /* ------------------------------------------------ folder trees, made and removed */
 
@@ -541,7 +564,10 @@ bool fsx_rmtree_jobs(const char *path, int jobs) {
   VEC(unsigned char) dirs = {0};
   struct dirent *e;
   while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    /* An output folder's marker goes last (by the plain removal below), so
+     * that a run killed halfway leaves a folder the next run still knows as
+     * klar's and removes (see fsx_stage_begin). */
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, FSX_MARKER)) continue;
     vec_push(&names, xstrdup(e->d_name));
     vec_push(&dirs, e->d_type == DT_DIR);
   }
