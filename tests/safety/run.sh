@@ -321,10 +321,13 @@ cp "$t/site.yaml" "$t/site/content/site.yaml"
 
 # ------------------------------------------------- full disk, read-only disk
 
-# As root, a small tmpfs: the bundled site fits once, but not a second copy
-# beside it (a build) or new booklets beside the old (klar booklets).
+# As root, a small tmpfs: the bundled site fits once (with room for the
+# temporary files of a booklet), but not a second copy beside it (a build)
+# or all new booklets beside the old (klar booklets).
 disk=$t/disk
-if [ "$(id -u)" -eq 0 ] && mkdir -p "$disk" && mount -t tmpfs -o size=3700k tmpfs "$disk" 2>/dev/null; then
+(cd "$t/site" && "$klar" build -q > /dev/null 2>&1)
+size=$(( $(du -sk "$t/site/public" | cut -f1) + $(du -sk "$t/site/public/booklets" | cut -f1) / 2 ))
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$disk" && mount -t tmpfs -o "size=${size}k" tmpfs "$disk" 2>/dev/null; then
   trap 'umount "$disk" 2>/dev/null' EXIT
   if "$klar" build -q --root "$t/site" --out "$disk/public" > "$t/disk.log" 2>&1; then
     for cmd in booklets build; do
