@@ -136,7 +136,7 @@ static void render_one(void *sh, void *wk, size_t i) {
   if (!layout_render(w->lw, p, name, &w->html, rs->d)) return;
   char *path = fsx_join(w->scratch, rs->out, p->out);
   if (!fsx_write(path, w->html.data, w->html.len))
-    diag_error(rs->d, p->file, 0, 0, "cannot write %s", p->out);
+    diag_error(rs->d, p->file, 0, 0, "cannot write %s in the output folder: %s", p->out, strerror(errno));
   else
     atomic_fetch_add(&rs->files, 1);
   arena_reset(w->scratch);
@@ -248,7 +248,8 @@ static void render_404(site *s, layout_set *ls, layout_worker *lw, const char *o
   const char *name = layout_pick(ls, &p, d);
   if (!name) return;
   sbuf b = SBUF_INIT;
-  if (layout_render(lw, &p, name, &b, d)) fsx_write(fsx_join(s->arena, out, "404.html"), b.data, b.len);
+  if (layout_render(lw, &p, name, &b, d) && !fsx_write(fsx_join(s->arena, out, "404.html"), b.data, b.len))
+    diag_error(d, p.file, 0, 0, "cannot write 404.html in the output folder: %s", strerror(errno));
   sbuf_free(&b);
 }
 
@@ -273,32 +274,10 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   site *s = model_build(a, o->root, o->drafts, jobs, d);
   if (!s) goto done; /* no content folder: nothing to check */
   const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
-  if (o->only_booklets) {
-    /* Each PDF is written to a temporary name and renamed, so the booklets
-     * go straight into the output folder; after errors in the content they
-     * are still made, to report their own errors, but into a folder beside
-     * it that is thrown away. */
-    if (!fsx_is_output(out) && (!fsx_mkdirs(out) || !fsx_mark_output(out))) {
-      diag_error(d, out, 0, 0, "cannot create the output folder");
-      goto done;
-    }
-    /* The same stages as a build, so the PDFs are the build's, byte for
-     * byte: the asset URLs (shortcodes use them, nothing is written), the
-     * Markdown stage, then the booklets. */
-    site_assets(s, NULL, d);
-    markdown_stage(s, a, jobs, d);
-    if (!diag_errors(d)) {
-      st->booklets = make_booklets(s, out, o, jobs, d);
-    } else if ((stage = fsx_stage_begin(a, out))) {
-      make_booklets(s, stage, o, jobs, d);
-    }
-    st->pages = 0;
-    ok = !diag_errors(d);
-    goto done;
-  }
   stage = fsx_stage_begin(a, out);
   if (!stage) {
-    diag_error(d, out, 0, 0, "cannot create the output folder beside it");
+    diag_error(d, out, 0, 0, "cannot create the folder %s.tmp-%ld beside it to build into: %s", out,
+               (long)getpid(), strerror(errno));
     goto done;
   }
   /* Pages whose own front matter has errors are not rendered: their layouts
@@ -311,7 +290,28 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
       skip[i] = p->broken || (p->src && diag_errors_in(d, p->file));
     }
   }
+  if (o->only_booklets) {
+    /* Staged like a build, so that a killed or failed run leaves every
+     * previous PDF as it was: the output's files are hard-linked into the
+     * stage (no copying), the booklets made there (print replaces each PDF
+     * by rename, never writing into a linked file) and the stage swapped in. */
+    const char *failed;
+    if (fsx_is_dir(out) && !fsx_link_tree(a, out, stage, &failed)) {
+      diag_error(d, failed, 0, 0, "cannot link the previous output into the new one: %s", strerror(errno));
+      goto done;
+    }
+    /* The same stages as a build, so the PDFs are the build's, byte for
+     * byte: the asset URLs (shortcodes use them, nothing is written), the
+     * Markdown stage, then the booklets. After errors in the content the
+     * booklets are still made, to report their own errors; the stage is
+     * then thrown away. */
+    site_assets(s, NULL, d);
+    markdown_stage(s, a, jobs, d);
+    st->booklets = make_booklets(s, stage, o, jobs, d);
+    goto swap;
+  }
   site_assets(s, stage, d);
+  site_check_outputs(s, o->no_booklets, d);
   layout_set *ls = layout_load(a, s, d);
 
   /* Stage 1: Markdown for every page, in parallel. */
@@ -351,10 +351,11 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   site_robots(s, stage, d);
   site_aliases(s, stage, d);
   st->pages = (int)s->all.n;
+swap:
   if (diag_errors(d)) goto done;
   char *old = fsx_stage_swap(a, stage, out);
   if (!old) {
-    diag_error(d, out, 0, 0, "cannot move the new site into place");
+    diag_error(d, out, 0, 0, "cannot move the new output %s into place: %s", stage, strerror(errno));
     goto done;
   }
   stage = NULL;

@@ -6,6 +6,7 @@
 #include "str.h"
 #include "vec.h"
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -152,6 +153,14 @@ bool fsx_rmtree(const char *path) {
   return rmdir(path) == 0 && ok;
 }
 
+/* "a/b" on the heap; the caller frees it. */
+static char *path2(const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 2;
+  char *r = xmalloc(n);
+  snprintf(r, n, "%s/%s", a, b);
+  return r;
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -192,6 +201,41 @@ static bool walk(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {
 bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx) {
   if (!fsx_is_dir(root)) return false;
   return walk(root, "", fn, ctx);
+}
+
+static void walk_links(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {
+  char *dir = *rel ? path2(root, rel) : xstrdup(root);
+  DIR *d = opendir(dir);
+  free(dir);
+  if (!d) return;
+  /* Only links and folders matter; readdir's d_type tells them apart
+   * without a stat of every page (lstat where the file system does not). */
+  VEC(char *) names = {0};
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.' && e->d_type != DT_REG) vec_push(&names, xstrdup(e->d_name));
+  closedir(d);
+  if (names.n) qsort(names.items, names.n, sizeof(char *), cmp_str);
+  for (size_t i = 0; i < names.n; i++) {
+    char *child = *rel ? path2(rel, names.items[i]) : xstrdup(names.items[i]);
+    char *full = path2(root, child);
+    struct stat st;
+    if (lstat(full, &st) == 0) {
+      if (S_ISLNK(st.st_mode)) fn(child, ctx);
+      else if (S_ISDIR(st.st_mode)) walk_links(root, child, fn, ctx);
+    }
+    free(full);
+    free(child);
+    free(names.items[i]);
+  }
+  vec_free(&names);
+}
+
+bool fsx_walk_links(const char *root, fsx_walk_fn fn, void *ctx) {
+  struct stat st;
+  if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+  walk_links(root, "", fn, ctx);
+  return true;
 }
 
 char *fsx_join(arena *a, const char *dir, const char *name) {
@@ -303,7 +347,85 @@ bool fsx_mark_output(const char *dir) {
   return r;
 }
 
+/* Removes an output folder of klar's with its marker last, so that a run
+ * killed while removing it leaves a folder the next run still knows as
+ * klar's (marked) and removes in turn. */
+static void remove_output(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    fsx_rmtree(dir);
+    return;
+  }
+  VEC(char *) names = {0};
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, FSX_MARKER))
+      vec_push(&names, path2(dir, e->d_name));
+  closedir(d);
+  for (size_t i = 0; i < names.n; i++) {
+    fsx_rmtree(names.items[i]);
+    free(names.items[i]);
+  }
+  vec_free(&names);
+  fsx_rmtree(dir);
+}
+
+/* True when the process pid no longer runs (a killed run's leftovers). A
+ * pid taken since by another process keeps its folder until that one ends. */
+static bool pid_gone(long pid) {
+  return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* The pid of name when it is base.KIND-PID (KIND tmp or old), else 0. */
+static long leftover_pid(const char *name, const char *base, const char *kind) {
+  size_t bl = strlen(base), kl = strlen(kind);
+  if (strncmp(name, base, bl) != 0 || name[bl] != '.' || strncmp(name + bl + 1, kind, kl) != 0 ||
+      name[bl + 1 + kl] != '-')
+    return 0;
+  const char *digits = name + bl + kl + 2;
+  char *end;
+  long pid = strtol(digits, &end, 10);
+  return *digits && !*end ? pid : 0;
+}
+
+static void sweep_leftovers(const char *out) {
+  char *dir = xstrdup(out);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? slash + 1 : out;
+  const char *parent = slash ? (slash == dir ? "/" : dir) : ".";
+  if (slash) *slash = 0;
+  DIR *d = opendir(parent);
+  if (!d) {
+    free(dir);
+    return;
+  }
+  VEC(char *) gone = {0};
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    long pid = leftover_pid(e->d_name, base, "tmp");
+    if (!pid) pid = leftover_pid(e->d_name, base, "old");
+    if (pid && pid_gone(pid)) vec_push(&gone, path2(parent, e->d_name));
+  }
+  closedir(d);
+  if (gone.n) qsort(gone.items, gone.n, sizeof(char *), cmp_str);
+  for (size_t i = 0; i < gone.n; i++) {
+    char *g = gone.items[i];
+    /* Only klar's own folders go: a killed run's stage has the marker from
+     * its first moment, or nothing when killed before writing it. */
+    if (fsx_is_dir(g) && (fsx_is_output(g) || fsx_is_empty_dir(g))) {
+      /* Killed between the renames of fsx_stage_commit: out is missing and
+       * its previous version waits in out.old-PID; put it back. */
+      bool old = strstr(g + strlen(parent) + 1 + strlen(base), ".old-") != NULL;
+      if (!(old && !fsx_is_dir(out) && rename(g, out) == 0)) remove_output(g);
+    }
+    free(g);
+  }
+  vec_free(&gone);
+  free(dir);
+}
+
 char *fsx_stage_begin(arena *a, const char *out) {
+  sweep_leftovers(out);
   char *stage = arena_printf(a, "%s.tmp-%ld", out, (long)getpid());
   fsx_rmtree(stage);
   if (!fsx_mkdirs(stage) || !fsx_mark_output(stage)) return NULL;
@@ -327,12 +449,12 @@ char *fsx_stage_swap(arena *a, const char *stage, const char *out) {
 bool fsx_stage_commit(const char *stage, const char *out) {
   arena *a = arena_new();
   char *old = fsx_stage_swap(a, stage, out);
-  if (old && *old) fsx_rmtree(old);
+  if (old && *old) remove_output(old);
   arena_free(a);
   return old != NULL;
 }
 
-void fsx_stage_abort(const char *stage) { fsx_rmtree(stage); }
+void fsx_stage_abort(const char *stage) { remove_output(stage); }
 
 /* ------------------------------------------------ folder trees, made and removed */
 
@@ -442,7 +564,10 @@ bool fsx_rmtree_jobs(const char *path, int jobs) {
   VEC(unsigned char) dirs = {0};
   struct dirent *e;
   while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    /* An output folder's marker goes last (by the plain removal below), so
+     * that a run killed halfway leaves a folder the next run still knows as
+     * klar's and removes (see fsx_stage_begin). */
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, FSX_MARKER)) continue;
     vec_push(&names, xstrdup(e->d_name));
     vec_push(&dirs, e->d_type == DT_DIR);
   }
@@ -454,4 +579,44 @@ bool fsx_rmtree_jobs(const char *path, int jobs) {
   vec_free(&dirs);
   /* Whatever the threads could not remove is tried once more, plainly. */
   return rmdir(path) == 0 || fsx_rmtree(path);
+}
+
+/* Links or copies from/rel into to/rel, recursively; see fsx_link_tree. */
+static bool link_tree(arena *a, const char *from, const char *to, const char **failed) {
+  DIR *d = opendir(from);
+  if (!d) {
+    *failed = arena_strdup(a, from);
+    return false;
+  }
+  bool ok = true;
+  struct dirent *e;
+  while (ok && (e = readdir(d))) {
+    const char *nm = e->d_name;
+    if (!strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, FSX_MARKER)) continue;
+    char *src = path2(from, nm), *dst = path2(to, nm);
+    struct stat st;
+    if (lstat(src, &st) != 0) {
+      ok = false;
+    } else if (S_ISDIR(st.st_mode)) {
+      ok = (mkdir(dst, 0755) == 0 || errno == EEXIST) && link_tree(a, src, dst, failed);
+      if (!ok && !*failed) *failed = arena_strdup(a, dst);
+    } else if (S_ISREG(st.st_mode)) {
+      /* Hard links cost no space and no copying; file systems without
+       * them get a copy. */
+      ok = link(src, dst) == 0 || ((errno == EPERM || errno == EXDEV || errno == EMLINK || errno == ENOTSUP) &&
+                                   fsx_copy(src, dst));
+    }
+    if (!ok && !*failed) *failed = arena_strdup(a, dst);
+    free(src);
+    free(dst);
+  }
+  int err = errno;
+  closedir(d);
+  errno = err;
+  return ok;
+}
+
+bool fsx_link_tree(arena *a, const char *from, const char *to, const char **failed) {
+  *failed = NULL;
+  return link_tree(a, from, to, failed);
 }

@@ -47,6 +47,12 @@ long long fsx_mtime(const char *path);
 typedef void (*fsx_walk_fn)(const char *rel, void *ctx);
 bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx);
 
+/* Calls fn for every symbolic link below root, in the order of fsx_walk,
+ * without following any link (so a loop cannot trap it); rel as there.
+ * Hidden entries are skipped, as fsx_walk skips them. Returns false if root
+ * cannot be read. */
+bool fsx_walk_links(const char *root, fsx_walk_fn fn, void *ctx);
+
 /* Joins two path parts with one '/'. */
 char *fsx_join(arena *a, const char *dir, const char *name);
 /* Returns the folder part of a relative path ("" for none) and the last part. */
@@ -74,7 +80,11 @@ bool fsx_mark_output(const char *dir);
 /* The atomic output directory: fsx_stage_begin makes a fresh temporary folder
  * beside out ("public.tmp-PID"), with the marker in it; fsx_stage_commit swaps it in for out (the old
  * one removed after the rename); fsx_stage_abort removes it, leaving out as
- * it was. */
+ * it was. fsx_stage_begin first removes what killed runs left beside out:
+ * their "public.tmp-PID" and "public.old-PID" folders whose process is gone
+ * (klar's own: marked or empty), and puts back a "public.old-PID" when a run
+ * was killed between the two renames of its commit and out is missing.
+ * Returns NULL with errno set when the folder cannot be made. */
 char *fsx_stage_begin(arena *a, const char *out);
 bool fsx_stage_commit(const char *stage, const char *out);
 /* fsx_stage_commit without the removal: the old out, if there was one, is
@@ -82,6 +92,13 @@ bool fsx_stage_commit(const char *stage, const char *out);
  * no old out) for the caller to remove when it suits it (fsx_rmtree_jobs).
  * NULL (out as it was) when a rename fails. */
 char *fsx_stage_swap(arena *a, const char *stage, const char *out);
+/* Fills the folder to with the files of from as hard links (a copy where the
+ * file system has none), folders made anew; from's marker is left out (to
+ * has its own). A file later replaced under to by rename(2), as print
+ * replaces every PDF, leaves from's file as it was; one written in place
+ * (fsx_write) would change it too, so use it only with renaming writers. Returns false with errno
+ * set and *failed (in a) naming the file that could not be linked. */
+bool fsx_link_tree(arena *a, const char *from, const char *to, const char **failed);
 void fsx_stage_abort(const char *stage);
 
 #endif

@@ -5,6 +5,7 @@
 #include "../md/md.h"
 #include "../core/fsx.h"
 #include "../load/content.h"
+#include "../load/sources.h"
 #include "../load/yml.h"
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,9 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
     diag_error(d, s->content_dir, 0, 0, "there is no content folder here (run klar in the site's folder, or pass --root)");
     return NULL;
   }
+  /* Before anything is read: a link out of the site would publish what it
+   * points to (ln -s /etc content/etc), and a loop would never end. */
+  if (!sources_check(a, root, d)) return NULL;
   size_t n;
   char *cfg = fsx_read(a, b->site_file, &n);
   if (!cfg) {
@@ -158,16 +162,29 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
     mb_sort_list(&p->subsections);
   }
   mb_read_booklets(b);
-  /* URLs must be unique: two pages writing one file would lose one. */
+  /* Output files must be unique: two pages writing one file would lose one
+   * (/ and url: /index.html are one file). The rest of the output is
+   * checked against the pages by site_check_outputs. */
+  map outs = MAP_INIT;
   for (size_t i = 0; i < b->all.n; i++) {
     page *p = b->all.items[i];
-    page *other = map_get(&s->by_url, p->url);
-    if (other)
-      diag_error(d, p->file, 1, 1, "this page gets the URL %s, which %s already has; give one of them another 'slug'",
-                 p->url, other->src ? other->file : "a generated page");
-    else
-      map_set(&s->by_url, p->url, p);
+    page *other = map_get(&outs, p->out);
+    const val *v = val_get(p->fm, "url");
+    if (!v) v = val_get(p->fm, "slug");
+    if (other) {
+      const val *ov = val_get(other->fm, "url");
+      if (!ov) ov = val_get(other->fm, "slug");
+      diag_error(d, p->file, v ? v->line : 0, v ? v->col : 0,
+                 "this page gets the URL %s and writes %s, which %s%s%s writes already; give one of them "
+                 "another 'slug' or 'url'",
+                 p->url, p->out, other->src ? "the page " : "the generated list page ", other->file,
+                 ov ? arena_printf(a, ":%d", ov->line) : "");
+    } else {
+      map_set(&outs, p->out, p);
+    }
+    if (!map_get(&s->by_url, p->url)) map_set(&s->by_url, p->url, p);
   }
+  map_free(&outs);
   s->all.items = arena_alloc(a, (b->all.n ? b->all.n : 1) * sizeof(page *));
   for (size_t i = 0; i < b->all.n; i++) {
     b->all.items[i]->index = i;

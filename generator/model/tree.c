@@ -317,6 +317,13 @@ void mb_read_booklets(builder *b) {
       diag_error(b->d, b->site_file, e->line, e->col, "a booklet needs a 'name' and a 'layout'");
       continue;
     }
+    if (k->layout[0] == '/' || strstr(k->layout, "..")) {
+      val *lv = val_get(e, "layout");
+      diag_error(b->d, b->site_file, lv->line, lv->col,
+                 "a booklet's layout names a file in layouts/print/ without '.xml', like 'pixi', not a path ('%s')",
+                 k->layout);
+      continue;
+    }
     const char *slug = dk_slug(b->a, k->name);
     if (strcmp(slug, k->name) != 0) {
       val *nv = val_get(e, "name");

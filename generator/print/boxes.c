@@ -156,6 +156,15 @@ static cairo_surface_t *load_image(bk *k, const mdt_block *blk) {
     return NULL;
   }
   const char *path = fsx_join(k->a, cdir, rel);
+  /* ../../ in the source could reach any image on the machine, and the PDF
+   * would publish it: only files below content/ are printed (links there
+   * were checked by sources_check before the build). */
+  const char *real = fsx_resolve(k->a, path), *rcdir = fsx_resolve(k->a, cdir);
+  if (!real || !rcdir || !fsx_within(real, rcdir)) {
+    diag_error(k->d, k->cur_file, blk->line, blk->col,
+               "image '%s' lies outside the content folder; a booklet prints only the site's own images", src);
+    return NULL;
+  }
   cairo_surface_t *img = NULL;
   if (str_ends(path, ".png") || str_ends(path, ".PNG")) {
     img = cairo_image_surface_create_from_png(path);

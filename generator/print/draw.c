@@ -2,6 +2,7 @@
  * (see bk.h). */
 #include "bk.h"
 #include <assert.h>
+#include <errno.h>
 #include <cairo-pdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -432,13 +433,50 @@ static void crop_marks(cairo_t *cr, double x0, double y0, double w, double h, do
 
 /* ------------------------------------------------------------------------ */
 
-/* Ends a PDF drawn on cr/sf: flushes it to path and frees both. Returns
- * false after reporting a write error at the booklet's declaration. */
-static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, const char *path) {
+/* The file a PDF is written to. Cairo's own file output says only "error
+ * while writing to output stream" on a full disk; writing through this
+ * stream keeps errno, so the message can say why. */
+typedef struct pdf_file {
+  FILE *f;
+  int err;
+} pdf_file;
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n) {
+  pdf_file *pf = closure;
+  if (pf->err) return CAIRO_STATUS_WRITE_ERROR;
+  if (fwrite(data, 1, n, pf->f) != n) {
+    pf->err = errno ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A PDF surface writing to path, or NULL after reporting why the file
+ * cannot be made. */
+static cairo_surface_t *open_pdf(bk *k, pdf_file *pf, const char *path, double w, double h) {
+  pf->err = 0;
+  pf->f = fopen(path, "wb");
+  if (!pf->f) {
+    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  return cairo_pdf_surface_create_for_stream(pdf_write, pf, w, h);
+}
+
+/* Ends a PDF drawn on cr/sf: flushes it to its file and frees both. Returns
+ * false after reporting a write error (with its reason) at the booklet's
+ * declaration. */
+static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, pdf_file *pf, const char *path) {
   cairo_destroy(cr);
   cairo_surface_finish(sf);
   cairo_status_t st = cairo_surface_status(sf);
   cairo_surface_destroy(sf);
+  errno = 0;
+  if (fclose(pf->f) != 0 && !pf->err) pf->err = errno ? errno : EIO;
+  if (pf->err) {
+    diag_error(k->d, k->b->file, k->b->line, 0, "cannot write %s: %s", path, strerror(pf->err));
+    return false;
+  }
   if (st != CAIRO_STATUS_SUCCESS) {
     diag_error(k->d, k->b->file, k->b->line, k->b->fields ? k->b->fields->col : 0, "cannot write %s: %s", path,
                cairo_status_to_string(st));
@@ -471,7 +509,9 @@ static const char *page_label(const bpage *p, int pageno, arena *a) {
 }
 
 bool bk_write_reader(bk *k, page_vec *pages, const char *path, heading_ref *hs, size_t nh) {
-  cairo_surface_t *sf = cairo_pdf_surface_create(path, k->pw, k->ph);
+  pdf_file pf;
+  cairo_surface_t *sf = open_pdf(k, &pf, path, k->pw, k->ph);
+  if (!sf) return false;
   const char *title = k->b->title;
   if (!title && k->b->npages) title = k->b->pages[0]->title;
   if (title) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
@@ -505,7 +545,7 @@ bool bk_write_reader(bk *k, page_vec *pages, const char *path, heading_ref *hs, 
     for (int l = lv; l < 7; l++) parent[l] = id;
   }
   vec_free(&dr.tags);
-  return finish_pdf(k, cr, sf, path);
+  return finish_pdf(k, cr, sf, &pf, path);
 }
 
 /* Where the imposed spread (two pages with bleed and slug) sits on the
@@ -541,7 +581,9 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
     sw = k->L->sheet_w * MM;
     sh = k->L->sheet_h * MM;
   }
-  cairo_surface_t *sf = cairo_pdf_surface_create(path, sw, sh);
+  pdf_file pf;
+  cairo_surface_t *sf = open_pdf(k, &pf, path, sw, sh);
+  if (!sf) return false;
   cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
   const char *date = pdf_date(k);
   if (date) {
@@ -597,6 +639,6 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
     cairo_show_page(cr);
   }
   vec_free(&dr.tags);
-  return finish_pdf(k, cr, sf, path);
+  return finish_pdf(k, cr, sf, &pf, path);
 }
 

@@ -3,6 +3,7 @@
 #include "../core/dk.h"
 #include "../core/fsx.h"
 #include "../core/vec.h"
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,7 +56,7 @@ static void copy_asset(const char *rel, void *ctx) {
   size_t n;
   char *data = fsx_read_heap(from, &n);
   if (!data) {
-    diag_error(c->d, from, 0, 0, "cannot read the asset");
+    diag_error(c->d, from, 0, 0, "cannot read the asset: %s", strerror(errno));
     c->ok = false;
     return;
   }
@@ -69,7 +70,7 @@ static void copy_asset(const char *rel, void *ctx) {
                         (unsigned long long)(fingerprint(data, n) & 0xFFFFFFFFFFULL), dot);
   }
   if (c->out && !fsx_write(fsx_join(a, c->out, name), data, n)) {
-    diag_error(c->d, from, 0, 0, "cannot write the asset to the output");
+    diag_error(c->d, from, 0, 0, "cannot write the asset to the output (%s): %s", name, strerror(errno));
     c->ok = false;
   }
   free(data);
@@ -89,7 +90,8 @@ bool site_statics(const site *s, const char *out, diag *d) {
   for (size_t i = 0; i < s->statics.n; i++) {
     const char *src = s->statics.entries[i].key, *dst = s->statics.entries[i].value;
     if (!fsx_copy(fsx_join(a, s->content_dir, src), fsx_join(a, out, dst))) {
-      diag_error(d, fsx_join(a, s->content_dir, src), 0, 0, "cannot copy the file to the output");
+      diag_error(d, fsx_join(a, s->content_dir, src), 0, 0, "cannot copy the file to the output (%s): %s", dst,
+                 strerror(errno));
       ok = false;
     }
   }
@@ -99,7 +101,7 @@ bool site_statics(const site *s, const char *out, diag *d) {
 static bool write_buf(const site *s, const char *out, const char *name, sbuf *b, diag *d) {
   char *path = fsx_join(s->arena, out, name);
   bool ok = fsx_write(path, sbuf_str(b), b->len);
-  if (!ok) diag_error(d, path, 0, 0, "cannot write the file");
+  if (!ok) diag_error(d, NULL, 0, 0, "cannot write %s in the output folder: %s", name, strerror(errno));
   sbuf_free(b);
   return ok;
 }
@@ -140,14 +142,22 @@ static void put_tag(sbuf *b, const char *tag, const char *text) {
   sbuf_printf(b, "</%s>", tag);
 }
 
-bool site_feed(const site *s, const char *out, diag *d) {
+static bool in_feed(const site *s, const page *p) {
   const char *section = val_as_str(val_get(val_get(s->config, "feed"), "section"));
+  bool in = section ? !strcmp(p->section, section) : !strcmp(p->type, "news");
+  return in && p->date;
+}
+
+bool site_has_feed(const site *s) {
+  for (size_t i = 0; i < s->regular.n; i++)
+    if (in_feed(s, s->regular.items[i])) return true;
+  return false;
+}
+
+bool site_feed(const site *s, const char *out, diag *d) {
   VEC(page *) items = {0};
-  for (size_t i = 0; i < s->regular.n; i++) {
-    page *p = s->regular.items[i];
-    bool in = section ? !strcmp(p->section, section) : !strcmp(p->type, "news");
-    if (in && p->date) vec_push(&items, p);
-  }
+  for (size_t i = 0; i < s->regular.n; i++)
+    if (in_feed(s, s->regular.items[i])) vec_push(&items, s->regular.items[i]);
   if (!items.n) {
     vec_free(&items);
     return true;
@@ -216,6 +226,12 @@ bool site_robots(const site *s, const char *out, diag *d) {
   return write_buf(s, out, "robots.txt", &b, d);
 }
 
+const char *site_alias_out(const site *s, const char *from) {
+  if (!from || from[0] != '/' || strstr(from, "..") || strstr(from, "//")) return NULL;
+  if (str_ends(from, ".html")) return arena_strdup(s->arena, from + 1);
+  return arena_printf(s->arena, "%s%sindex.html", from + 1, str_ends(from, "/") ? "" : "/");
+}
+
 bool site_aliases(const site *s, const char *out, diag *d) {
   bool ok = true;
   for (size_t i = 0; i < s->all.n; i++) {
@@ -230,7 +246,8 @@ bool site_aliases(const site *s, const char *out, diag *d) {
     for (size_t j = 0; j < al->u.list.n; j++) {
       val *v = al->u.list.items[j];
       const char *from = val_as_str(v);
-      if (!from || from[0] != '/' || strstr(from, "..") || strstr(from, "//")) {
+      const char *name = site_alias_out(s, from);
+      if (!name) {
         diag_error(d, p->file, v->line, v->col, "an alias must be a site path like /gammel/side/ (no '..')");
         ok = false;
         continue;
@@ -250,9 +267,6 @@ bool site_aliases(const site *s, const char *out, diag *d) {
       sbuf_puts(&b, "\">");
       sbuf_put_html(&b, p->title, strlen(p->title));
       sbuf_puts(&b, "</a></p></body></html>\n");
-      const char *name = str_ends(from, ".html") ? arena_strdup(s->arena, from + 1)
-                                                 : arena_printf(s->arena, "%s%sindex.html", from + 1,
-                                                                str_ends(from, "/") ? "" : "/");
       ok = write_buf(s, out, name, &b, d) && ok;
       sbuf_free(&target);
     }

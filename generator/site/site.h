@@ -25,6 +25,18 @@ bool site_feed(const site *s, const char *out, diag *d);
 bool site_robots(const site *s, const char *out, diag *d);
 /* Writes a redirect page for each front matter `aliases` entry. */
 bool site_aliases(const site *s, const char *out, diag *d);
+/* The file an alias ("/gammel/side/") writes below out ("gammel/side/index.html"),
+ * in s->arena; NULL when the alias is not a valid site path. */
+const char *site_alias_out(const site *s, const char *from);
+/* True when the site has pages for the feed, so that feed.xml is written. */
+bool site_has_feed(const site *s);
+/* Checks that no two sources claim one output file: pages (the model checked
+ * those among themselves), aliases, 404.html, sitemap.xml, feed.xml,
+ * robots.txt, the booklets' PDFs (unless no_booklets), static files and
+ * assets (s->assets must be filled). Each clash is an error at the later
+ * claim naming the earlier one, file:line where known; also a file claimed
+ * where another claim needs a folder. Returns true when there is none. */
+bool site_check_outputs(const site *s, bool no_booklets, diag *d);
 /* Returns the public URL of a site path ("/temaer/" → basepath + "temaer/")
  * appended to b. */
 void site_url_put(const site *s, sbuf *b, const char *path);

@@ -1,8 +1,9 @@
-/* Unit tests of generator/core: arena, str, map, dk, val, diag. */
+/* Unit tests of generator/core: arena, str, map, dk, val, diag, fsx. */
 #include "harness.h"
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/dk.h"
+#include "core/fsx.h"
 #include "core/map.h"
 #include "core/scheme.h"
 #include "core/str.h"
@@ -10,6 +11,8 @@
 #include "core/xmlpos.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 TEST(arena_alloc_and_reset) {
   arena *a = arena_new();
@@ -204,6 +207,63 @@ TEST(xml_positions) {
   arena_free(a);
 }
 
+typedef struct links_seen {
+  char names[8][64];
+  int n;
+} links_seen;
+
+static void on_link(const char *rel, void *ctx) {
+  links_seen *ls = ctx;
+  if (ls->n < 8) snprintf(ls->names[ls->n++], 64, "%s", rel);
+}
+
+/* A scratch folder below /tmp, made afresh. */
+static char *scratch_dir(arena *a, const char *name) {
+  char *dir = arena_printf(a, "/tmp/klar-core-test-%ld-%s", (long)getpid(), name);
+  fsx_rmtree(dir);
+  fsx_mkdirs(dir);
+  return dir;
+}
+
+TEST(fsx_walk_links_lists_links_and_follows_none) {
+  arena *a = arena_new();
+  char *d = scratch_dir(a, "links");
+  fsx_write(fsx_join(a, d, "b/page.md"), "x", 1);
+  CHECK(symlink("/etc", fsx_join(a, d, "b/etc")) == 0);
+  CHECK(symlink(".", fsx_join(a, d, "loop")) == 0); /* followed, it would never end */
+  CHECK(symlink("nowhere", fsx_join(a, d, "a")) == 0);
+  CHECK(symlink("/etc", fsx_join(a, d, ".hidden")) == 0);
+  links_seen ls = {0};
+  CHECK(fsx_walk_links(d, on_link, &ls));
+  CHECK(ls.n == 3);
+  CHECK_STR(ls.names[0], "a");
+  CHECK_STR(ls.names[1], "b/etc");
+  CHECK_STR(ls.names[2], "loop");
+  fsx_rmtree(d);
+  arena_free(a);
+}
+
+TEST(fsx_link_tree_shares_files_and_skips_the_marker) {
+  arena *a = arena_new();
+  char *from = scratch_dir(a, "from"), *to = scratch_dir(a, "to");
+  fsx_write(fsx_join(a, from, "booklets/x.pdf"), "old", 3);
+  fsx_mark_output(from);
+  const char *failed = "unset";
+  CHECK(fsx_link_tree(a, from, to, &failed));
+  CHECK(failed == NULL);
+  struct stat s1, s2;
+  CHECK(stat(fsx_join(a, from, "booklets/x.pdf"), &s1) == 0 && stat(fsx_join(a, to, "booklets/x.pdf"), &s2) == 0);
+  CHECK(s1.st_ino == s2.st_ino);
+  CHECK(!fsx_is_output(to));
+  /* Replaced by rename, as print replaces a PDF: the original stays. */
+  fsx_write(fsx_join(a, to, "booklets/x.pdf.tmp"), "new", 3);
+  CHECK(rename(fsx_join(a, to, "booklets/x.pdf.tmp"), fsx_join(a, to, "booklets/x.pdf")) == 0);
+  CHECK_STR(fsx_read(a, fsx_join(a, from, "booklets/x.pdf"), NULL), "old");
+  fsx_rmtree(from);
+  fsx_rmtree(to);
+  arena_free(a);
+}
+
 int main(void) {
   RUN(arena_alloc_and_reset);
   RUN(sbuf_escapes_html);
@@ -217,5 +277,7 @@ int main(void) {
   RUN(val_maps);
   RUN(script_schemes);
   RUN(xml_positions);
+  RUN(fsx_walk_links_lists_links_and_follows_none);
+  RUN(fsx_link_tree_shares_files_and_skips_the_marker);
   return harness_done("core");
 }
