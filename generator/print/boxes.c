@@ -152,7 +152,7 @@ static cairo_surface_t *load_image(bk *k, const mdt_block *blk) {
   char *rel = model_resolve_path(k->cur_src, src, k->a);
   if (!rel) {
     diag_error(k->d, k->cur_file, blk->line, blk->col,
-               "image '%s' lies outside content/; a booklet prints only the site's own images", src);
+               "image '%s' lies outside the content folder; a booklet prints only the site's own images", src);
     return NULL;
   }
   const char *path = fsx_join(k->a, cdir, rel);
