@@ -165,6 +165,16 @@ TEST(layout_errors_have_lines) {
   txt = diag_text(d);
   CHECK(strstr(txt, "multiple of 4") != NULL);
   free(txt);
+  /* Columns whose gaps leave them no width were accepted, and the text ran
+   * off the page (found by fuzz_booklayout). */
+  const char *c = "<print xmlns=\"urn:klar:print\">\n<columns count=\"6\" gap=\"50\"/>\n</print>";
+  CHECK(booklayout_parse(a, c, strlen(c), "layouts/print/c.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/c.xml:2: error: 6 columns 50 mm apart leave -22.0 mm for each; a "
+                    "column needs 20 mm at least") != NULL);
+  free(txt);
+  const char *c2 = "<print xmlns=\"urn:klar:print\"><columns count=\"2\" gap=\"5\"/></print>";
+  CHECK(booklayout_parse(a, c2, strlen(c2), "layouts/print/c2.xml", d) != NULL);
   diag_free(d);
   arena_free(a);
 }
