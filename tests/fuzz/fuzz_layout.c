@@ -90,9 +90,8 @@ static bool name_ok(const char *s, size_t n) {
   return strncmp(s, "print/", 6) && strncmp(s, "lua/", 4);
 }
 
-static void render(layout_set *ls, const page *p, const char *name, diag *d) {
-  layout_worker *w = layout_worker_new(ls, d);
-  klua_set_budget(w->k, 200000);
+/* Renders layout name, then the page's own pick, for page p. */
+static void render(layout_worker *w, const layout_set *ls, const page *p, const char *name, diag *d) {
   sbuf out = SBUF_INIT;
   layout_render(w, p, name, &out, d);
   const char *picked = layout_pick(ls, p, d);
@@ -101,7 +100,6 @@ static void render(layout_set *ls, const page *p, const char *name, diag *d) {
     layout_render(w, p, picked, &out, d);
   }
   sbuf_free(&out);
-  layout_worker_free(w);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
@@ -135,8 +133,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
   arena *a = arena_new();
   diag *d = diag_new();
   layout_set *ls = layout_load(a, F.s, d);
-  render(ls, F.p1, "fuzz.xml", d);
-  render(ls, F.home, "fuzz.xml", d);
+  /* One worker for both pages, as a build's worker renders many. */
+  layout_worker *w = layout_worker_new(ls, d);
+  klua_set_budget(w->k, 200000);
+  render(w, ls, F.p1, "fuzz.xml", d);
+  render(w, ls, F.home, "fuzz.xml", d);
+  layout_worker_free(w);
   diag_free(d);
   arena_free(a);
   return 0;
