@@ -3,6 +3,7 @@
  * is checked against the tables below, so a misspelt name is an error with
  * the line rather than a silently ignored setting. */
 #include "booklayout.h"
+#include <ctype.h>
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -163,9 +164,12 @@ static void color_attr(rd *r, xmlNode *n, const char *name, unsigned *out, bool 
     *has = false;
     return;
   }
-  char *end;
-  unsigned long x = v[0] == '#' ? strtoul(v + 1, &end, 16) : 0;
-  if (v[0] != '#' || strlen(v) != 7 || *end) {
+  /* Six hex digits exactly: strtoul alone also takes a sign, blanks and
+   * "0x", so "#-fffff" and "# 0xfff" passed as colours. */
+  bool hex = v[0] == '#' && strlen(v) == 7;
+  for (int i = 1; hex && i < 7; i++) hex = isxdigit((unsigned char)v[i]);
+  unsigned long x = hex ? strtoul(v + 1, NULL, 16) : 0;
+  if (!hex) {
     aerr(r, n, name, "attribute '%s' must be a colour #RRGGBB, not '%s'", name, v);
     return;
   }
