@@ -225,6 +225,13 @@ TEST(danish_hyphenation) {
   s = hyph("Ωmega-test");
   CHECK(strstr(s, "Ωmega") != NULL);
   free(s);
+  /* A byte that is not UTF-8 outside a word looped forever: it is copied
+   * as it is (the alarm ends the test if the loop comes back). */
+  alarm(10);
+  s = hyph("ab \xff sundhedsplejerske\xc3");
+  alarm(0);
+  CHECK_STR(s, "ab \xff sund-heds-ple-jer-ske\xc3");
+  free(s);
 }
 
 /* ---- imposition ---- */
