@@ -13,7 +13,8 @@
  * reference, and a newline a soft break.
  *
  * Checked besides the sanitizers: hyphenation only adds soft hyphens (the
- * text without them is unchanged), Pango's lines cover the text in order,
+ * text without them is unchanged; tried on any bytes, the rest only on
+ * valid UTF-8), Pango's lines cover the text in order,
  * and the flow places every line exactly once, in order, on frames no
  * higher than the page allows (a line taller than the frame is reported,
  * not dropped). libhyphen, Pango, HarfBuzz and fontconfig are the
@@ -68,8 +69,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-/* s with every soft hyphen (U+00AD) removed, in a. */
-static char *without_shy(arena *a, const char *s, size_t n) {
+/* s with every soft hyphen (U+00AD) removed, in a; *len its length. */
+static char *without_shy(arena *a, const char *s, size_t n, size_t *len) {
   char *o = arena_alloc(a, n + 1), *q = o;
   for (size_t i = 0; i < n; i++) {
     if (i + 1 < n && (unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] == 0xad) {
@@ -78,16 +79,20 @@ static char *without_shy(arena *a, const char *s, size_t n) {
     }
     *q++ = s[i];
   }
-  *q = 0;
+  *len = (size_t)(q - o);
   return o;
 }
 
+/* Hyphenation only adds soft hyphens, whatever the bytes (it is given
+ * UTF-8, but must not hang or lose text on anything else either). */
 static void check_hyphenation(arena *a, const char *s, size_t n) {
   sbuf out = SBUF_INIT;
   hyph_put(&out, s, n);
-  if (!str_utf8_valid(sbuf_str(&out), out.len, NULL)) fail("hyphenation made invalid UTF-8");
-  if (strcmp(without_shy(a, sbuf_str(&out), out.len), without_shy(a, s, n)) != 0)
-    fail("hyphenation changed the text, not only added soft hyphens");
+  if (str_utf8_valid(s, n, NULL) && !str_utf8_valid(sbuf_str(&out), out.len, NULL))
+    fail("hyphenation made invalid UTF-8");
+  size_t l1, l2;
+  const char *x = without_shy(a, sbuf_str(&out), out.len, &l1), *y = without_shy(a, s, n, &l2);
+  if (l1 != l2 || memcmp(x, y, l1) != 0) fail("hyphenation changed the text, not only added soft hyphens");
   sbuf_free(&out);
 }
 
@@ -95,10 +100,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2 || size > 8192) return 0;
   const char *src = (const char *)data + 2;
   size_t n = size - 2;
-  if (!str_utf8_valid(src, n, NULL) || memchr(src, 0, n)) return 0;
   arena *a = arena_new();
-  diag *d = diag_new();
   check_hyphenation(a, src, n);
+  if (!str_utf8_valid(src, n, NULL) || memchr(src, 0, n)) {
+    arena_free(a);
+    return 0;
+  }
+  diag *d = diag_new();
 
   bk k = {0};
   k.a = a;
