@@ -3,7 +3,8 @@
  * is layouts/fuzz.xml, and each such line starts another layout NAME
  * (a base it extends, a partial it includes; at most eight, names of
  * [a-z0-9_-./] ending in .xml). The folder also holds the site's real
- * layouts/lua/ helpers and i18n.yaml, so expressions can call them.
+ * layouts/lua/ helpers and i18n.yaml and the unit tests' helpers, so
+ * expressions can call them; the fixture site knows every file of assets/.
  * layout_load compiles the folder (libxml2, directives, every expression
  * compile-checked in Lua); then fuzz.xml, and its own pick for the page, are
  * rendered for a proposal and the front page of the unit tests' fixture site,
@@ -36,10 +37,14 @@ static char dir[256];
 static arena *fx_arena;
 static fixture F;
 
-/* The site's helpers and strings, written into the fresh folder of each
- * input. */
-static char *helpers, *strings;
-static size_t nhelpers, nstrings;
+/* The site's helpers and strings, and the unit tests' helpers (as
+ * lua/test.lua), written into the fresh folder of each input. */
+static char *helpers, *test_helpers, *strings;
+static size_t nhelpers, ntest_helpers, nstrings;
+
+/* FUZZ_SHOW=1 in the environment prints the HTML and the diagnostics of
+ * each input (to see what a seed or a finding does). */
+static bool show;
 
 static void cleanup(void) {
   if (dir[0]) fsx_rmtree(dir);
@@ -49,6 +54,11 @@ static void put(const char *rel, size_t nrel, const char *text, size_t n) {
   char path[512];
   snprintf(path, sizeof path, "%s/%.*s", dir, (int)nrel, rel);
   fsx_write(path, text, n);
+}
+
+static void add_asset(const char *rel, void *ctx) {
+  (void)ctx;
+  map_set(&F.s->assets, arena_strdup(fx_arena, rel), arena_printf(fx_arena, "/%s", rel));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -64,15 +74,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   }
   atexit(cleanup);
   helpers = fsx_read_heap("layouts/lua/helpers.lua", &nhelpers);
+  test_helpers = fsx_read_heap("tests/layout/good/lua/helpers.lua", &ntest_helpers);
   strings = fsx_read_heap("layouts/i18n.yaml", &nstrings);
-  if (!helpers || !strings) {
+  if (!helpers || !test_helpers || !strings) {
     fprintf(stderr, "fuzz_layout: run me from the repository (no layouts/lua/helpers.lua)\n");
     exit(2);
   }
+  show = getenv("FUZZ_SHOW") != NULL;
   layout_init();
   md_init();
   fx_arena = arena_new();
   F = fx_build(fx_arena, dir);
+  /* Every file of the site's assets/, so asset() in the real layouts finds
+   * what it asks for and rendering goes on past it. */
+  fsx_walk("assets", add_asset, NULL);
   return 0;
 }
 
@@ -94,6 +109,7 @@ static bool name_ok(const char *s, size_t n) {
 static void render(layout_worker *w, const layout_set *ls, const page *p, const char *name, diag *d) {
   sbuf out = SBUF_INIT;
   layout_render(w, p, name, &out, d);
+  if (show) printf("%s", sbuf_str(&out));
   const char *picked = layout_pick(ls, p, d);
   if (picked) {
     out.len = 0;
@@ -107,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
   /* A fresh folder per input: nothing of the previous one stays. */
   fsx_rmtree(dir);
   put("lua/helpers.lua", 15, helpers, nhelpers);
+  put("lua/test.lua", 12, test_helpers, ntest_helpers);
   put("i18n.yaml", 9, strings, nstrings);
   int files = 0;
   /* Split into files at each line "%%file NAME". */
@@ -139,6 +156,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
   render(w, ls, F.p1, "fuzz.xml", d);
   render(w, ls, F.home, "fuzz.xml", d);
   layout_worker_free(w);
+  if (show) {
+    char *t = diag_text(d);
+    printf("%s", t);
+    free(t);
+  }
   diag_free(d);
   arena_free(a);
   return 0;
