@@ -212,7 +212,7 @@ static bool render_node(rctx *c, lnode *n) {
     return true;
   }
   if (c->w->nest >= MAX_RENDER_NEST) {
-    diag_error(c->d, c->file, n->line, 0,
+    diag_error(c->d, c->file, n->line, n->col,
                "elements nest more than %d deep here, through includes and slots "
                "(does a layout include itself?)",
                MAX_RENDER_NEST);

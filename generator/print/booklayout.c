@@ -606,7 +606,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     if (colw < 20) {
       char msg[160];
       snprintf(msg, sizeof msg, "%d columns %g mm apart leave %.1f mm for each", L->columns, L->gap, colw);
-      err(&r, cols_el, "%s; a column needs 20 mm at least: fewer columns, a smaller gap or narrower margins%s",
+      aerr(&r, cols_el, "count", "%s; a column needs 20 mm at least: fewer columns, a smaller gap or narrower margins%s",
           msg, NULL);
     }
   }

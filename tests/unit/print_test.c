@@ -170,7 +170,7 @@ TEST(layout_errors_have_lines) {
   const char *c = "<print xmlns=\"urn:klar:print\">\n<columns count=\"6\" gap=\"50\"/>\n</print>";
   CHECK(booklayout_parse(a, c, strlen(c), "layouts/print/c.xml", d) == NULL);
   txt = diag_text(d);
-  CHECK(strstr(txt, "layouts/print/c.xml:2: error: 6 columns 50 mm apart leave -22.0 mm for each; a "
+  CHECK(strstr(txt, "layouts/print/c.xml:2:10: error: 6 columns 50 mm apart leave -22.0 mm for each; a "
                     "column needs 20 mm at least") != NULL);
   free(txt);
   /* Colours are six hex digits: strtoul's sign, blanks and 0x passed. */
@@ -178,8 +178,8 @@ TEST(layout_errors_have_lines) {
                     "<style element=\"h1\" color=\"# 0xfff\"/>\n<style element=\"h2\" color=\"#0D4f6e\"/></print>";
   CHECK(booklayout_parse(a, col, strlen(col), "layouts/print/col.xml", d) == NULL);
   txt = diag_text(d);
-  CHECK(strstr(txt, "layouts/print/col.xml:2: error: attribute 'color' must be a colour #RRGGBB, not '#-fffff'"));
-  CHECK(strstr(txt, "layouts/print/col.xml:3: error: attribute 'color' must be a colour #RRGGBB, not '# 0xfff'"));
+  CHECK(strstr(txt, "layouts/print/col.xml:2:20: error: attribute 'color' must be a colour #RRGGBB, not '#-fffff'"));
+  CHECK(strstr(txt, "layouts/print/col.xml:3:21: error: attribute 'color' must be a colour #RRGGBB, not '# 0xfff'"));
   CHECK(!strstr(txt, "col.xml:4:"));
   free(txt);
   const char *c2 = "<print xmlns=\"urn:klar:print\"><columns count=\"2\" gap=\"5\"/></print>";
