@@ -42,7 +42,7 @@ Q :=
 endif
 
 .SECONDARY:
-.PHONY: all site test unit bench install uninstall clean regen-golden serve check-deps test-deps
+.PHONY: all site test unit fuzz bench install uninstall clean regen-golden serve check-deps test-deps
 KLAR_BIN ?= klar
 all: $(KLAR_BIN)
 
@@ -90,6 +90,31 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJ)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(LDLIBS_ALL)
 
+# The fuzz targets of tests/fuzz (built and run by its run.sh): every
+# generator source but main.c, compiled with clang for libFuzzer with ASan
+# and UBSan, goes into one archive, and each target links against it, so it
+# gets exactly the files it uses, whatever they are called or however a
+# module is split.
+FUZZ_CC ?= clang
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_OBJ := $(filter-out $(BUILD)/fuzz/obj/generator/main.o,$(SRC:%.c=$(BUILD)/fuzz/obj/%.o))
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+  -fsanitize=address,undefined -fno-sanitize-recover=undefined $(PKG_CFLAGS)
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/libklar.a: $(FUZZ_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libklar.a
+	@echo "  LD    $@"
+	$(Q)$(FUZZ_CC) $(FUZZFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(BUILD)/fuzz/libklar.a $(LDLIBS_ALL)
+
+fuzz: $(FUZZ_BIN)
+
 site: $(KLAR_BIN)
 	./klar build $(if $(JOBS),-j $(JOBS))
 
@@ -125,4 +150,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) klar public public.tmp-* public.old-* tests/out bench/out
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

@@ -20,6 +20,10 @@
  * memory ceiling, and a k:for over a long list of long strings made
  * gigabytes of it. */
 #define MAX_PAGE_HTML ((size_t)64 << 20)
+/* Elements nest at most this deep while rendering, through includes and
+ * the fills of a chain: 64 includes of a partial 256 elements deep (what
+ * libxml2 allows in one file) overflowed a 2 MB stack, and ASan's 8 MB. */
+#define MAX_RENDER_NEST 1000
 
 
 typedef enum { LN_STATIC, LN_ELEM, LN_CONTENT, LN_INCLUDE, LN_FILL } lnode_kind;
@@ -91,6 +95,7 @@ struct layout_worker {
   klua *k;
   int *handles; /* per expression: handle, or -1 before the first use */
   int depth;
+  int nest;     /* elements being rendered, one inside the other */
 };
 
 #endif

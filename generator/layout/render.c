@@ -94,6 +94,7 @@ typedef struct rctx {
   diag *d;
   layout **chain;
   size_t limit; /* fills of chain[0 .. limit-1] are visible */
+  const char *file; /* the layout whose nodes are being rendered */
 } rctx;
 
 static bool render_kids(rctx *c, lnode **kids, size_t n);
@@ -128,9 +129,12 @@ static bool render_slot(rctx *c, lnode *n) {
     lnode *f = map_get(&c->chain[i]->fills, n->slot);
     if (!f) continue;
     size_t saved = c->limit;
+    const char *file = c->file;
     c->limit = i; /* inside a fill only more derived fills are seen */
+    c->file = c->chain[i]->file;
     bool ok = render_kids(c, f->kids, f->nkids);
     c->limit = saved;
+    c->file = file;
     return ok;
   }
   return render_kids(c, n->kids, n->nkids);
@@ -216,9 +220,17 @@ static bool render_node(rctx *c, lnode *n) {
     sbuf_put(c->out, n->text, n->len);
     return true;
   }
+  if (c->w->nest >= MAX_RENDER_NEST) {
+    diag_error(c->d, c->file, n->line, n->col,
+               "elements nest more than %d deep here, through includes and slots "
+               "(does a layout include itself?)",
+               MAX_RENDER_NEST);
+    return false;
+  }
   klua *k = c->w->k;
   size_t mark = klua_mark(k);
   bool ok = true;
+  c->w->nest++;
   for (size_t i = 0; ok && i < n->nwith; i++) {
     int h = handle(c, n->with[i].expr);
     if (h < 0 || !klua_bind(k, n->with[i].name, h)) ok = lua_failed(c, n->with[i].expr);
@@ -239,6 +251,7 @@ static bool render_node(rctx *c, lnode *n) {
     ok = render_one(c, n);
   }
   klua_restore(k, mark);
+  c->w->nest--;
   return ok;
 }
 
@@ -254,6 +267,7 @@ static bool render_layout(rctx *parent, layout *l) {
   rctx c = *parent;
   c.chain = l->chain;
   c.limit = l->nchain;
+  c.file = l->chain[l->nchain - 1]->file;
   return render_node(&c, l->chain[l->nchain - 1]->root);
 }
 
@@ -267,8 +281,9 @@ bool layout_render(layout_worker *w, const page *p, const char *name, sbuf *out,
   klua_set_page(w->k, p);
   size_t start = out->len;
   html5_put_doctype(out);
-  rctx c = {w, p, out, d, NULL, 0};
+  rctx c = {w, p, out, d, NULL, 0, l->file};
   w->depth = 0;
+  w->nest = 0;
   bool ok = render_layout(&c, l);
   klua_restore(w->k, 0);
   if (!ok) {

@@ -3,11 +3,13 @@
  * is checked against the tables below, so a misspelt name is an error with
  * the line rather than a silently ignored setting. */
 #include "booklayout.h"
+#include <ctype.h>
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -162,9 +164,12 @@ static void color_attr(rd *r, xmlNode *n, const char *name, unsigned *out, bool 
     *has = false;
     return;
   }
-  char *end;
-  unsigned long x = v[0] == '#' ? strtoul(v + 1, &end, 16) : 0;
-  if (v[0] != '#' || strlen(v) != 7 || *end) {
+  /* Six hex digits exactly: strtoul alone also takes a sign, blanks and
+   * "0x", so "#-fffff" and "# 0xfff" passed as colours. */
+  bool hex = v[0] == '#' && strlen(v) == 7;
+  for (int i = 1; hex && i < 7; i++) hex = isxdigit((unsigned char)v[i]);
+  unsigned long x = hex ? strtoul(v + 1, NULL, 16) : 0;
+  if (!hex) {
     aerr(r, n, name, "attribute '%s' must be a colour #RRGGBB, not '%s'", name, v);
     return;
   }
@@ -525,6 +530,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
   L->lang = "da-DK";
   L->print_urls = true;
   double size = 10, leading = 1.35;
+  xmlNode *cols_el = root;
   static const char *const root_ok[] = {"name", NULL};
   check_attrs(&r, root, root_ok);
   const char *nm = attr(&r, root, "name");
@@ -568,6 +574,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       check_attrs(&r, c, ok);
       double cols = 1;
       num_attr(&r, c, "count", &cols, 1, 6);
+      cols_el = c;
       L->columns = (int)cols;
       num_attr(&r, c, "gap", &L->gap, 0, 50);
     } else if (strcmp(en, "font") == 0) {
@@ -590,8 +597,19 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);
   }
   set_defaults(L, size, leading);
-  if (L->width - L->inner - L->outer < 20 || L->height - L->top - L->bottom < 20)
+  if (L->width - L->inner - L->outer < 20 || L->height - L->top - L->bottom < 20) {
     err(&r, root, "the margins leave less than 20 mm for the text%s%s", NULL, NULL);
+  } else if (L->columns > 1) {
+    /* Columns narrower than this are no columns: with their gaps they could
+     * even leave a negative width, and the text ran off the page. */
+    double colw = (L->width - L->inner - L->outer - (L->columns - 1) * L->gap) / L->columns;
+    if (colw < 20) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "%d columns %g mm apart leave %.1f mm for each", L->columns, L->gap, colw);
+      aerr(&r, cols_el, "count", "%s; a column needs 20 mm at least: fewer columns, a smaller gap or narrower margins%s",
+          msg, NULL);
+    }
+  }
 
   part_vec parts = {0};
   template_vec tps = {0};

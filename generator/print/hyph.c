@@ -99,6 +99,7 @@ void hyph_put(sbuf *out, const char *s, size_t n) {
   while (p < end) {
     const char *q = p;
     int cp = str_utf8_next(&q, end);
+    if (cp < 0) q = p + 1; /* not UTF-8: copied a byte at a time, not looped on */
     if (!is_letter(cp)) {
       sbuf_put(out, p, (size_t)(q - p));
       p = q;

@@ -1,12 +1,19 @@
 #!/bin/sh
 # Fuzz targets (libFuzzer, with ASan and UBSan) for klar's parsers of user
-# input: YAML front matter, and whole content files (front matter split,
-# YAML, Markdown with the site passes). Seeds: the site's own content and the
-# Markdown spec examples; the Markdown target uses the fuzzing dictionary of
-# ../shared/spec (cmark-gfm's, BSD-2-Clause) where it is there. Each target runs FUZZ_SECONDS (default 10) from its
-# corpus; a crash, leak or sanitizer report fails the suite.
-#   sh tests/fuzz/run.sh            from `make test` (short runs)
-#   FUZZ_SECONDS=600 sh tests/fuzz/run.sh   a longer session
+# input: YAML front matter (fuzz_yml); whole content files: front matter
+# split, YAML, Markdown with the site passes (fuzz_page); the XML layout
+# compiler and renderer with its Lua expressions (fuzz_layout); the print
+# layout parser (fuzz_booklayout); one paragraph hyphenated, shaped by Pango
+# and flowed into columns and pages (fuzz_paragraph). Seeds: the site's own
+# content and layouts, the layouts of the unit tests, the Markdown spec
+# examples, and the few inputs in tests/fuzz/seeds/; the Markdown target uses
+# the fuzzing dictionary of ../shared/spec (cmark-gfm's, BSD-2-Clause) where
+# it is there. The targets are built by `make fuzz` (every generator source
+# in one archive: see the Makefile). Each target runs FUZZ_SECONDS (default
+# 10) from its corpus; a crash, leak or sanitizer report fails the suite.
+#   sh tests/fuzz/run.sh                 from `make test` (short runs)
+#   FUZZ_SECONDS=600 sh tests/fuzz/run.sh         a longer session
+#   FUZZ_TARGETS="fuzz_layout" sh tests/fuzz/run.sh   only some targets
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 BUILD=${BUILD:-build}
@@ -20,23 +27,17 @@ if ! command -v clang >/dev/null 2>&1; then
   echo "fuzz: 0 passed, 1 failed"
   exit 1
 fi
-flags="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Igenerator $(pkg-config --cflags libcmark-gfm yaml-0.1)"
-libs="$(pkg-config --libs libcmark-gfm yaml-0.1) -lcmark-gfm-extensions -lpthread -lm -ldl"
-# every file of core/, so a new or split file can never break the link
-core=$(echo generator/core/*.c)
-build() {
-  name=$1
-  shift
-  if clang $flags -o "$BUILD/fuzz/$name" "tests/fuzz/$name.c" "$@" $libs 2> "$out/$name.build"; then
-    return 0
-  fi
-  cat "$out/$name.build"
-  return 1
-}
-mkdir -p "$BUILD/fuzz"
-# Seed corpora: content files and spec examples, copied fresh each run.
-rm -rf "$out/corpus-yml" "$out/corpus-page"
-mkdir -p "$out/corpus-yml" "$out/corpus-page"
+targets=${FUZZ_TARGETS:-fuzz_yml fuzz_page fuzz_layout fuzz_booklayout fuzz_paragraph}
+if ! ${MAKE:-make} -s -j2 BUILD="$BUILD" $(for t in $targets; do echo "$BUILD/fuzz/$t"; done) > "$out/build.log" 2>&1; then
+  tail -n 30 "$out/build.log"
+  echo "FAIL the fuzz targets do not build (log in $out/build.log)"
+  echo "fuzz: 0 passed, 1 failed"
+  exit 1
+fi
+# Seed corpora: content files, layouts and spec examples, copied fresh each
+# run.
+rm -rf "$out/corpus-yml" "$out/corpus-page" "$out/corpus-layout" "$out/corpus-booklayout" "$out/corpus-paragraph"
+mkdir -p "$out/corpus-yml" "$out/corpus-page" "$out/corpus-layout" "$out/corpus-booklayout" "$out/corpus-paragraph"
 cp content/site.yaml "$out/corpus-yml/" 2>/dev/null
 i=0
 for f in $(find content -name '*.md' | sort | head -n 60); do
@@ -52,24 +53,49 @@ if [ -n "$spec" ] && [ -f "$spec/spec.txt" ]; then
     inex && /^\.$/ { inex = 0; next }
     inex { print > f }' "$spec/spec.txt"
 fi
-for target in fuzz_yml fuzz_page; do
-  case $target in
-    fuzz_yml) ok=0; build fuzz_yml $core generator/load/yml.c || ok=1; corpus=$out/corpus-yml ;;
-    fuzz_page) ok=0; build fuzz_page $core generator/load/yml.c generator/load/content.c $(ls generator/md/*.c) || ok=1; corpus=$out/corpus-page ;;
-  esac
-  if [ $ok -ne 0 ]; then
-    fail=$((fail + 1)); echo "FAIL $target does not build"; continue
-  fi
+# A layout seed is the layout followed by the layouts it extends and
+# includes, each after a line "%%file NAME" (the input format of
+# fuzz_layout).
+for f in layouts/*.xml layouts/partials/*.xml tests/layout/good/*.xml tests/layout/good/partials/*.xml; do
+  [ -f "$f" ] || continue
+  dir=${f%/*}
+  case $dir in */partials) dir=${dir%/partials} ;; esac
+  seed="$out/corpus-layout/$(echo "$f" | tr / _)"
+  cat "$f" > "$seed"
+  for dep in $(grep -o 'extends="[^"]*"\|src="[^"]*"' "$f" | sed 's/^[a-z]*="\(.*\)"$/\1/' | sort -u); do
+    [ -f "$dir/$dep" ] || continue
+    printf '\n%%%%file %s\n' "$dep" >> "$seed"
+    cat "$dir/$dep" >> "$seed"
+  done
+done
+cp layouts/print/*.xml "$out/corpus-booklayout/"
+for f in tests/layout/good/print/*.xml; do [ -f "$f" ] && cp "$f" "$out/corpus-booklayout/good-${f##*/}"; done
+# A paragraph seed: two control bytes (column width; alignment and frame
+# height) and the first paragraph of a content file.
+i=0
+for f in $(find content -name '*.md' | sort | head -n 60); do
+  i=$((i + 1))
+  awk '/^---$/ { fm++; next } fm >= 2 && length($0) > 40 && !/^[#|>!<*-]/ { print; exit }' "$f" > "$out/para.txt"
+  [ -s "$out/para.txt" ] || continue
+  { printf "\\$(printf %o $((i * 7 % 64 + 32)))\\$(printf %o $((i * 13 % 256)))"; cat "$out/para.txt"; } > "$out/corpus-paragraph/c$i"
+done
+rm -f "$out/para.txt"
+for t in layout booklayout paragraph; do
+  [ -d tests/fuzz/seeds/$t ] && cp tests/fuzz/seeds/$t/* "$out/corpus-$t/"
+done
+for target in $targets; do
+  corpus=$out/corpus-${target#fuzz_}
   dict=
   [ -n "$spec" ] && [ -f "$spec/fuzzing_dictionary" ] && [ "$target" = fuzz_page ] && dict="-dict=$spec/fuzzing_dictionary"
-  if ASAN_OPTIONS=detect_leaks=1 "$BUILD/fuzz/$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp:print_suppressions=0 \
+       "$BUILD/fuzz/$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        $dict -artifact_prefix="$out/$target-" "$corpus" > "$out/$target.log" 2>&1; then
     pass=$((pass + 1))
-    echo "ok $target: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/$target.log" | tail -n 1 || true)$(tail -n 1 "$out/$target.log" | grep -o 'Done [0-9]* runs.*')"
+    echo "ok $target: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/$target.log" | tail -n 1), corpus $(ls "$corpus" | wc -l) files"
   else
     fail=$((fail + 1))
     echo "FAIL $target (log and the crashing input in $out):"
-    grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$out/$target.log" | head -n 10
+    grep -E '^fuzz_|ERROR|SUMMARY|runtime error|Test unit written' "$out/$target.log" | head -n 10
   fi
 done
 echo "fuzz: $pass passed, $fail failed"

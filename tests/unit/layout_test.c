@@ -312,6 +312,21 @@ TEST(missing_targets_and_cycles) {
   CHECK(render("loop.xml", F.p1, &errs) == NULL);
   CHECK(has(errs, "layouts/loop.xml:1:43: error: includes nest deeper than 64 (does 'loop.xml' include itself?)"));
   free(errs);
+  /* A partial 250 elements deep that includes itself nested 16,000
+   * elements through 64 includes: a stack overflow under ASan and with a
+   * 2 MB stack (found by fuzz_layout). */
+  sbuf deep = SBUF_INIT;
+  sbuf_puts(&deep, "<div " KX ">\n");
+  for (int i = 0; i < 250; i++) sbuf_puts(&deep, "<div>");
+  sbuf_puts(&deep, "<k:include src=\"deep.xml\"/>");
+  for (int i = 0; i < 250; i++) sbuf_puts(&deep, "</div>");
+  sbuf_puts(&deep, "</div>");
+  layouts("deep.xml", sbuf_str(&deep), NULL);
+  sbuf_free(&deep);
+  CHECK(render("deep.xml", F.p1, &errs) == NULL);
+  CHECK(has(errs, "layouts/deep.xml:2: error: elements nest more than 1000 deep here, through includes "
+                  "and slots (does a layout include itself?)"));
+  free(errs);
 }
 
 TEST(budget_and_sandbox) {

@@ -174,6 +174,25 @@ TEST(layout_errors_have_lines) {
   txt = diag_text(d);
   CHECK(strstr(txt, "multiple of 4") != NULL);
   free(txt);
+  /* Columns whose gaps leave them no width were accepted, and the text ran
+   * off the page (found by fuzz_booklayout). */
+  const char *c = "<print xmlns=\"urn:klar:print\">\n<columns count=\"6\" gap=\"50\"/>\n</print>";
+  CHECK(booklayout_parse(a, c, strlen(c), "layouts/print/c.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/c.xml:2:10: error: 6 columns 50 mm apart leave -22.0 mm for each; a "
+                    "column needs 20 mm at least") != NULL);
+  free(txt);
+  /* Colours are six hex digits: strtoul's sign, blanks and 0x passed. */
+  const char *col = "<print xmlns=\"urn:klar:print\">\n<style element=\"p\" color=\"#-fffff\"/>\n"
+                    "<style element=\"h1\" color=\"# 0xfff\"/>\n<style element=\"h2\" color=\"#0D4f6e\"/></print>";
+  CHECK(booklayout_parse(a, col, strlen(col), "layouts/print/col.xml", d) == NULL);
+  txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/col.xml:2:20: error: attribute 'color' must be a colour #RRGGBB, not '#-fffff'"));
+  CHECK(strstr(txt, "layouts/print/col.xml:3:21: error: attribute 'color' must be a colour #RRGGBB, not '# 0xfff'"));
+  CHECK(!strstr(txt, "col.xml:4:"));
+  free(txt);
+  const char *c2 = "<print xmlns=\"urn:klar:print\"><columns count=\"2\" gap=\"5\"/></print>";
+  CHECK(booklayout_parse(a, c2, strlen(c2), "layouts/print/c2.xml", d) != NULL);
   diag_free(d);
   arena_free(a);
 }
@@ -214,6 +233,13 @@ TEST(danish_hyphenation) {
   free(s);
   s = hyph("Ωmega-test");
   CHECK(strstr(s, "Ωmega") != NULL);
+  free(s);
+  /* A byte that is not UTF-8 outside a word looped forever: it is copied
+   * as it is (the alarm ends the test if the loop comes back). */
+  alarm(10);
+  s = hyph("ab \xff sundhedsplejerske\xc3");
+  alarm(0);
+  CHECK_STR(s, "ab \xff sund-heds-ple-jer-ske\xc3");
   free(s);
 }
 
