@@ -24,6 +24,12 @@ typedef struct klua klua;
  * otherwise never end. */
 #define KLUA_PAGE_BUDGET (4 * KLUA_BUDGET)
 #define KLUA_ROUND_COST 16
+/* Seconds (monotonic clock) for all the evaluations of one page together: a
+ * backstop for work done in C that costs one instruction however long it
+ * takes (comparing or searching strings of tens of megabytes in a loop). A
+ * page of the bundled site takes milliseconds; this only ends what would
+ * otherwise never end, so it cannot make a good build differ. */
+#define KLUA_PAGE_SECONDS 20.0
 
 /* Returns a new sandboxed state for site s (which must outlive it): base
  * functions (filtered), string, table, math, utf8, os.time/date/clock, the
@@ -36,6 +42,9 @@ void klua_free(klua *k);
  * ceiling of the state (for tests; the defaults above otherwise). */
 void klua_set_budget(klua *k, long instructions);
 void klua_set_memory_limit(klua *k, size_t bytes);
+/* Sets the time of each later page (klua_set_page) or helper file, in
+ * seconds (for tests; KLUA_PAGE_SECONDS otherwise). */
+void klua_set_time_limit(klua *k, double seconds);
 
 /* Gives the strings of layouts/i18n.yaml (a map language → map key →
  * string; may be NULL) to the `t` helper; file names it in messages. Both

@@ -41,6 +41,9 @@ struct klua {
   long page_left; /* of KLUA_PAGE_BUDGET, for the current page */
   bool page_bound; /* the page's budget is what limits this evaluation */
   bool hook_fast;
+  double time_limit;      /* seconds per page, KLUA_PAGE_SECONDS */
+  long long deadline_ns;  /* of the current page, CLOCK_MONOTONIC_COARSE */
+  bool time_hit;          /* the deadline passed: every call fails from now */
   const val *strings;
   const char *strings_file;
   const char *origin;   /* "https://klar.hedensted.dk" */

@@ -5,6 +5,7 @@
 #include <lualib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "../core/fsx.h"
 #include "klua_int.h"
 
@@ -32,11 +33,41 @@ static void *alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
  * makes on purpose: treat it like running out of memory. */
 static int panic(lua_State *L) { klar_oom(); }
 
+/* The coarse monotonic clock is read from the vDSO in a few nanoseconds, so
+ * the hook can look at it every HOOK_STEP instructions. */
+static long long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void start_clock(klua *k) {
+  k->deadline_ns = now_ns() + (long long)(k->time_limit * 1e9);
+  k->time_hit = false;
+}
+
+/* Raises the error of a page past its time: the instruction budget cannot
+ * see work done in C (one == of two 60 MB strings is one instruction). */
+static int time_error(lua_State *L, klua *k, lua_Debug *ar) {
+  k->time_hit = true;
+  klua_hook_fast(k);
+  if (ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && ar->source[0] == '@')
+    lua_pushfstring(L, "%s:%d: the page's evaluations took longer than %d seconds; is a loop "
+                       "working on very long strings?",
+                    ar->short_src, ar->currentline, (int)k->time_limit);
+  else
+    lua_pushfstring(L, "the page's evaluations took longer than %d seconds; is a loop working on "
+                       "very long strings?",
+                    (int)k->time_limit);
+  return lua_error(L);
+}
+
 /* Once the budget is spent, the hook fires on every instruction, so that a
  * pcall inside the runaway script cannot swallow the error for long: the
  * next instruction outside that pcall raises it again. */
 static void hook(lua_State *L, lua_Debug *ar) {
   klua *k = get_klua(L);
+  if (k->time_hit || now_ns() > k->deadline_ns) time_error(L, k, ar);
   k->budget_left -= k->hook_fast ? 1 : HOOK_STEP;
   if (k->budget_left >= 0) return;
   klua_hook_fast(k);
@@ -135,6 +166,8 @@ bool klua_pcall(klua *k, int nargs, int nres) {
     k->hook_fast = false;
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_STEP);
   }
+  if (!k->time_hit && now_ns() > k->deadline_ns) k->time_hit = true;
+  if (k->time_hit) klua_hook_fast(k); /* the first instruction raises */
   k->mem_hit = false;
   k->in_call = true;
   int status = lua_pcall(L, nargs, nres, IDX_MSGH);
@@ -253,6 +286,8 @@ klua *klua_new(const site *s) {
   k->mem_limit = KLUA_MEMORY;
   k->budget = KLUA_BUDGET;
   k->page_left = KLUA_PAGE_BUDGET;
+  k->time_limit = KLUA_PAGE_SECONDS;
+  start_clock(k);
   k->menu_ref = LUA_NOREF;
   k->scratch = arena_new();
   /* origin and base path from the base URL */
@@ -299,6 +334,11 @@ void klua_free(klua *k) {
   free(k);
 }
 
+void klua_set_time_limit(klua *k, double seconds) {
+  k->time_limit = seconds > 0 ? seconds : 0.001;
+  start_clock(k);
+}
+
 void klua_set_budget(klua *k, long instructions) { k->budget = instructions > 0 ? instructions : 1; }
 void klua_set_memory_limit(klua *k, size_t bytes) { k->mem_limit = bytes; }
 
@@ -311,6 +351,7 @@ void klua_set_page(klua *k, const page *p) {
   lua_State *L = k->L;
   k->cur = p;
   k->page_left = KLUA_PAGE_BUDGET;
+  start_clock(k);
   arena_reset(k->scratch);
   klua_push_page(L, p);
   lua_setfield(L, IDX_G, "page");
@@ -341,6 +382,7 @@ bool klua_run_file(klua *k, const char *path, const char *name, diag *d) {
     return false;
   }
   k->page_left = KLUA_PAGE_BUDGET; /* each helper file has a page's budget */
+  start_clock(k);
   char *chunk = xmalloc(strlen(name) + 2);
   chunk[0] = '@';
   strcpy(chunk + 1, name);

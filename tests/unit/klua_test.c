@@ -560,6 +560,26 @@ TEST(for_over_a_large_map_is_quick) {
   klua_free(k);
 }
 
+/* Work done in C costs one instruction however long it takes: comparing two
+ * long strings in a loop ran for hours within the instruction budget. The
+ * page's clock ends it. */
+TEST(c_work_in_a_loop_meets_the_page_clock) {
+  klua *k = klua_new(F.s);
+  klua_set_time_limit(k, 1);
+  CHECK(klua_exec(k, "function same()\n"
+                     "  local s, t = ('x'):rep(4e7), ('x'):rep(4e7 - 1) .. 'y'\n"
+                     "  for i = 1, 1e6 do if s == t then return 'yes' end end\n"
+                     "  return 'no'\n"
+                     "end\n", "@layouts/lua/esc.lua"));
+  klua_set_time_limit(k, 1);
+  const char *r = ev(k, "same()");
+  CHECK(has(r, "layouts/lua/esc.lua:3: the page's evaluations took longer than 1 seconds"));
+  /* the page's time is spent: the next evaluation fails at once, even one
+   * the budget alone would let through */
+  CHECK(has(ev(k, "1 + 1"), "took longer than 1 seconds"));
+  klua_free(k);
+}
+
 int main(void) {
   A = arena_new();
   F = fx_build(A, "tests/layout/none");
@@ -583,6 +603,7 @@ int main(void) {
   RUN_LIMITED(string_rep_and_table_walks_are_bounded);
   RUN_LIMITED(budget_errors_cannot_be_caught);
   RUN_LIMITED(for_over_a_large_map_is_quick);
+  RUN_LIMITED(c_work_in_a_loop_meets_the_page_clock);
   fx_free_maps(F.s);
   arena_free(A);
   return harness_done("klua");
