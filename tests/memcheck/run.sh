@@ -7,14 +7,8 @@
 #   MEMCHECK_RUNS=N  runs with heap checking (default 8: the overwrite this
 #                    guards against aborted about one run in three)
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
-t=tests/out/memcheck
-rm -rf "$t"
-mkdir -p "$t"
+. "$top/tests/lib.sh"
+suite_begin memcheck
 
 # 1. One pixi booklet, hyphenated throughout, under valgrind.
 if ! command -v valgrind >/dev/null 2>&1; then

@@ -5,15 +5,9 @@
 # and failed runs leave the previous output as it was and no leftovers.
 # Each test works on a copy of the fixture site in tests/out/safety.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
 klar=${KLAR:-$top/klar}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
-t=$top/tests/out/safety
-rm -rf "$t"
-mkdir -p "$t"
+. "$top/tests/lib.sh"
+suite_begin safety abs
 
 # A fresh copy of the fixture site as a git repository, in $t/$1.
 fresh() {

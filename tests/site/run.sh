@@ -3,14 +3,8 @@
 # output folder (a failed build leaves the previous site untouched), drafts,
 # usage errors, and the bundled content building cleanly.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
-t=tests/out/site
-rm -rf "$t"
-mkdir -p "$t"
+. "$top/tests/lib.sh"
+suite_begin site
 
 # 1. The bundled site builds without errors or warnings.
 if ./klar build --quiet --out "$t/real1" -j 2 2>"$t/real.err" && [ ! -s "$t/real.err" ]; then

@@ -5,14 +5,8 @@
 # path as it does the site's; and one resolver serves every link, so a link
 # in front matter text (the layouts' markdown()) works as it does in a body.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
-t=tests/out/stages
-rm -rf "$t"
-mkdir -p "$t"
+. "$top/tests/lib.sh"
+suite_begin stages
 export SOURCE_DATE_EPOCH=1500000000
 KLAR=${KLAR:-./klar} # another binary to compare with
 

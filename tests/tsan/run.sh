@@ -6,16 +6,10 @@
 # are counted and shown, not failed; blame.awk places every report.
 #   KLAR_TSAN=PATH   the instrumented klar (default $BUILD/tsan/klar)
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
 BUILD=${BUILD:-build}
 bin=${KLAR_TSAN:-$BUILD/tsan/klar}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
-t=tests/out/tsan
-rm -rf "$t"
-mkdir -p "$t"
+. "$top/tests/lib.sh"
+suite_begin tsan
 allowed=$(sed -n 's/^race://p' tests/tsan/suppressions | tr '\n' ' ')
 
 # glib's slice allocator hands blocks from thread to thread under its own

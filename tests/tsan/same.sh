@@ -9,14 +9,8 @@
 # in 10,000.
 #   SAME_RUNS=N   the number of -j 2 runs
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 2
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
-t=tests/out/same
-rm -rf "$t"
-mkdir -p "$t"
+. "$top/tests/lib.sh"
+suite_begin same
 
 if ./klar booklets --quiet -j 1 --out "$t/ref" >"$t/ref.out" 2>&1 && ls "$t/ref/booklets/"*.pdf >/dev/null 2>&1; then
   ok "booklets -j 1: $(ls "$t/ref/booklets/"*.pdf | wc -l) PDFs"
