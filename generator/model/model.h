@@ -112,6 +112,12 @@ typedef struct type_schema {
   const char *title;   /* readable name ("Forslag") */
   field_schema *fields; size_t nfields;
   bool closed;         /* unknown fields are errors (default true when fields are declared) */
+  /* `body:` the required structure of the Markdown body, when declared:
+   * the `##` headings it must have, in this order (sections), and the `###`
+   * headings each of them must have, in this order (parts). */
+  const char **sections; size_t nsections;
+  const char **parts; size_t nparts;
+  int body_line, body_col; /* where `body:` is, in site.yaml */
 } type_schema;
 
 typedef struct menu_item {

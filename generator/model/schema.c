@@ -85,6 +85,51 @@ static void read_field(builder *b, field_schema *f, const char *name, val *spec)
     diag_error(b->d, b->site_file, spec->line, spec->col, "field '%s' is a reference: say which type with 'to:'", name);
 }
 
+/* Reads a list of heading texts (`sections:` or `parts:` under `body:`). */
+static const char **read_headings(builder *b, const char *type, val *list, const char *key, size_t *n) {
+  *n = 0;
+  if (!list) return NULL;
+  if (list->kind != VAL_LIST) {
+    diag_error(b->d, b->site_file, list->line, list->col,
+               "'%s' in the body of type '%s' must be a list of headings, like [Robusthed, Automatisering]", key,
+               type);
+    return NULL;
+  }
+  const char **h = arena_alloc(b->a, (list->u.list.n + 1) * sizeof(char *));
+  for (size_t i = 0; i < list->u.list.n; i++) {
+    val *x = list->u.list.items[i];
+    if (x->kind != VAL_STR || !*x->u.str.s) {
+      diag_error(b->d, b->site_file, x->line, x->col, "each heading under '%s' must be a text", key);
+      continue;
+    }
+    h[(*n)++] = x->u.str.s;
+  }
+  return h;
+}
+
+/* Reads a type's `body:`: the headings its pages' Markdown must have. */
+static void read_body(builder *b, type_schema *t, val *body) {
+  if (!body) return;
+  if (body->kind != VAL_MAP) {
+    diag_error(b->d, b->site_file, body->line, body->col,
+               "'body' of type '%s' must be a mapping with 'sections' (and 'parts')", t->name);
+    return;
+  }
+  t->body_line = body->line;
+  t->body_col = body->col;
+  for (size_t i = 0; i < body->u.map.n; i++) {
+    const char *key = body->u.map.keys[i];
+    if (strcmp(key, "sections") && strcmp(key, "parts"))
+      diag_error(b->d, b->site_file, body->u.map.vals[i]->line, body->u.map.vals[i]->col,
+                 "unknown key '%s' in the body of type '%s' (known: sections, parts)", key, t->name);
+  }
+  t->sections = read_headings(b, t->name, val_get(body, "sections"), "sections", &t->nsections);
+  t->parts = read_headings(b, t->name, val_get(body, "parts"), "parts", &t->nparts);
+  if (t->nparts && !t->nsections)
+    diag_error(b->d, b->site_file, body->line, body->col,
+               "the body of type '%s' has 'parts' but no 'sections' to put them under", t->name);
+}
+
 static void read_types(builder *b) {
   val *types = val_get(b->s->config, "types");
   if (!types) return;
@@ -104,6 +149,7 @@ static void read_types(builder *b) {
       t->fields = read_fields(b, fields, &t->nfields);
       t->closed = true;
     }
+    read_body(b, t, val_get(spec, "body"));
     val *open = val_get(spec, "open");
     if (open && open->kind == VAL_BOOL && open->u.b) t->closed = false;
   }
