@@ -1,5 +1,6 @@
 /* build: orchestration of the stages; the thread pool is core/pool. */
 #include "build.h"
+#include "keep.h"
 #include "../core/arena.h"
 #include "../core/fsx.h"
 #include "../core/pool.h"
@@ -197,14 +198,7 @@ static int make_booklets(site *s, const char *out, const build_options *o, int j
     booklet *k = todo[i];
     if (!k->made) continue;
     made++;
-    k->url = arena_printf(s->arena, "/booklets/%s.pdf", k->name);
-    k->printer_url = arena_printf(s->arena, "/booklets/%s-tryk.pdf", k->name);
-    if (k->impose) k->imposed_url = arena_printf(s->arena, "/booklets/%s-ark.pdf", k->name);
-    char *path = fsx_join(s->arena, bs.dir, arena_printf(s->arena, "%s.pdf", k->name));
-    size_t len = 0;
-    char *data = fsx_read_heap(path, &len);
-    free(data);
-    k->bytes = (long)len;
+    build_record_booklet(s, k, bs.dir);
   }
   free(todo);
   return made;
@@ -311,7 +305,8 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     goto swap;
   }
   site_assets(s, stage, d);
-  site_check_outputs(s, o->no_booklets, d);
+  /* The booklets' files are claimed by a quick build too: it keeps them. */
+  site_check_outputs(s, false, d);
   layout_set *ls = layout_load(a, s, d);
 
   /* Stage 1: Markdown for every page, in parallel. */
@@ -321,6 +316,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   /* The booklets come before the layouts, which link them with their size
    * and page count. */
   if (!o->no_booklets) st->booklets = make_booklets(s, stage, o, jobs, d);
+  else build_keep_booklets(s, out, stage, d); /* a quick build loses none */
 
   /* Stage 2: layouts for every page, in parallel. */
   {

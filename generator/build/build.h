@@ -12,7 +12,7 @@ typedef struct build_options {
   int jobs;          /* worker threads; 0 = number of cores */
   bool drafts;       /* include pages with draft: true */
   bool quiet;        /* no summary line */
-  bool no_booklets;  /* skip the booklets (the site's PDF links then point nowhere) */
+  bool no_booklets;  /* make no booklets: keep those of the previous output, with their links */
   bool only_booklets;/* `klar booklets`: make booklets into OUT/booklets/, no pages */
   const char **names;/* with only_booklets: the booklets to make (all when count is 0) */
   int nnames;

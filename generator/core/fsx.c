@@ -581,6 +581,13 @@ bool fsx_rmtree_jobs(const char *path, int jobs) {
   return rmdir(path) == 0 || fsx_rmtree(path);
 }
 
+/* Hard links cost no space and no copying; file systems without them get
+ * a copy. */
+bool fsx_link(const char *from, const char *to) {
+  return link(from, to) == 0 ||
+         ((errno == EPERM || errno == EXDEV || errno == EMLINK || errno == ENOTSUP) && fsx_copy(from, to));
+}
+
 /* Links or copies from/rel into to/rel, recursively; see fsx_link_tree. */
 static bool link_tree(arena *a, const char *from, const char *to, const char **failed) {
   DIR *d = opendir(from);
@@ -601,10 +608,7 @@ static bool link_tree(arena *a, const char *from, const char *to, const char **f
       ok = (mkdir(dst, 0755) == 0 || errno == EEXIST) && link_tree(a, src, dst, failed);
       if (!ok && !*failed) *failed = arena_strdup(a, dst);
     } else if (S_ISREG(st.st_mode)) {
-      /* Hard links cost no space and no copying; file systems without
-       * them get a copy. */
-      ok = link(src, dst) == 0 || ((errno == EPERM || errno == EXDEV || errno == EMLINK || errno == ENOTSUP) &&
-                                   fsx_copy(src, dst));
+      ok = fsx_link(src, dst);
     }
     if (!ok && !*failed) *failed = arena_strdup(a, dst);
     free(src);

@@ -100,5 +100,10 @@ char *fsx_stage_swap(arena *a, const char *stage, const char *out);
  * set and *failed (in a) naming the file that could not be linked. */
 bool fsx_link_tree(arena *a, const char *from, const char *to, const char **failed);
 void fsx_stage_abort(const char *stage);
+/* Makes the file to a hard link to the file from (a copy where the file
+ * system has none); to's folder must exist and to must not. The same
+ * caution as fsx_link_tree: replace the linked file by rename only.
+ * Returns false with errno set. */
+bool fsx_link(const char *from, const char *to);
 
 #endif

@@ -46,3 +46,14 @@ done:
   qpdf_cleanup(&q);
   return ok;
 }
+
+int pdfpost_count_pages(const char *path, char *err, size_t errlen) {
+  qpdf_data q = qpdf_init();
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  int n = -1;
+  if (!(qpdf_read(q, path, NULL) & QPDF_ERRORS)) n = qpdf_get_num_pages(q);
+  if (failed(q, err, errlen)) n = -1;
+  else if (n < 0) snprintf(err, errlen, "qpdf could not count the pages of %s", path);
+  qpdf_cleanup(&q);
+  return n;
+}

@@ -20,4 +20,8 @@ typedef struct pdfpost_boxes {
 bool pdfpost_finish(const char *in, const char *out, const char *lang,
                     const pdfpost_boxes *boxes, char *err, size_t errlen);
 
+/* Returns the number of pages of the PDF at path, or -1 when it cannot be
+ * read as a PDF (message in err, size errlen). */
+int pdfpost_count_pages(const char *path, char *err, size_t errlen);
+
 #endif

@@ -465,3 +465,5 @@ done:
   return ok;
 }
 
+
+int print_pdf_pages(const char *path, char *err, size_t errlen) { return pdfpost_count_pages(path, err, errlen); }

@@ -53,4 +53,9 @@ typedef struct booklet_info {
 bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, diag *d,
                    booklet_info *info);
 
+/* Returns the number of pages of a PDF klar made earlier (the reader PDF of
+ * a booklet kept by klar build --no-booklets), or -1 when the file cannot
+ * be read as a PDF, with qpdf's message in err (size errlen). */
+int print_pdf_pages(const char *path, char *err, size_t errlen);
+
 #endif
