@@ -26,6 +26,7 @@ static const char *usage_main =
     "  build      build the site and the booklets from content/ into public/\n"
     "  booklets   make only the booklets (PDF) into public/booklets/\n"
     "  check      check content and layouts without writing anything\n"
+    "  new        make a new page of a content type: klar new tilbud content/tilbud/x.md\n"
     "  version    print klar's version\n"
     "  help       show this text; 'klar help build' shows a command's options\n"
     "\n"
@@ -235,6 +236,8 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   return ok ? EXIT_OK : EXIT_INPUT;
 }
 
+int cmd_new(int argc, char **argv); /* cmd_new.c */
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_main, stderr);
@@ -251,6 +254,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2, false, false);
   if (!strcmp(cmd, "booklets")) return cmd_build(argc - 2, argv + 2, false, true);
   if (!strcmp(cmd, "check")) return cmd_build(argc - 2, argv + 2, true, false);
+  if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("klar %s\n", KLAR_VERSION);
     return EXIT_OK;

@@ -103,6 +103,8 @@ typedef struct field_schema {
   const char *of;      /* list item kind */
   const char *to;      /* ref (or list of ref): the type referenced */
   bool required;
+  const char *title;   /* readable name ("Temaer"), or NULL */
+  const char *help;    /* a sentence for editors on what to write (klar new), or NULL */
   const char **values; size_t nvalues; /* allowed values, if any */
   struct field_schema *fields; size_t nfields; /* `of: map`: the fields of each item */
 } field_schema;

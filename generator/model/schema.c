@@ -49,6 +49,8 @@ static void read_field(builder *b, field_schema *f, const char *name, val *spec)
     if (k) f->kind = k;
     f->of = val_as_str(val_get(spec, "of"));
     f->to = val_as_str(val_get(spec, "to"));
+    f->title = val_as_str(val_get(spec, "title"));
+    f->help = val_as_str(val_get(spec, "help"));
     val *req = val_get(spec, "required");
     f->required = req && req->kind == VAL_BOOL && req->u.b;
     val *values = val_get(spec, "values");
