@@ -152,6 +152,14 @@ int cmd_new(int argc, char **argv) {
    * in the content are klar check's business, not this command's. */
   diag *quiet = diag_new();
   site *s = fsx_is_dir(fsx_join(a, root, "content")) ? model_build(a, root, false, 1, quiet) : NULL;
+  const char *site_file = s ? fsx_join(a, s->content_dir, "site.yaml") : NULL;
+  if (s && diag_errors_in(quiet, site_file)) {
+    /* The types come from site.yaml: a page made from a half-read schema
+     * would be wrong without saying so. */
+    diag_error(d, site_file, 0, 0, "the content types cannot be read while site.yaml has errors: run 'klar check' to see them");
+    s = NULL;
+    rc = 1;
+  }
   diag_free(quiet);
   const char *type = s ? newpage_type(s, word) : NULL;
   const char *rel = content_rel(a, root, path, d);

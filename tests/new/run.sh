@@ -100,6 +100,15 @@ if [ "$refused" -eq 7 ] && [ -z "$(ls "$t/outside")" ]; then ok "7 paths outside
 "$KLAR" new side content/om/nye/mapper/side.md > /dev/null 2> "$t/dirs.err"
 if [ -f content/om/nye/mapper/side.md ]; then ok "missing folders are made"; else cat "$t/dirs.err"; no "missing folders are made"; fi
 
+# A site.yaml with errors: no page made from a half-read schema.
+cp content/site.yaml "$t/site.yaml"
+sed -i 's/^      place: { kind: string,/      place: { kind: strng,/' content/site.yaml
+"$KLAR" new tilbud content/tilbud/halv.md > /dev/null 2> "$t/half.err"
+rc=$?
+cp "$t/site.yaml" content/site.yaml
+if [ "$rc" -eq 1 ] && [ ! -e content/tilbud/halv.md ] && grep -q "site.yaml: error: the content types cannot be read" "$t/half.err"; then
+  ok "site.yaml with errors: no page, a message (exit 1)"; else cat "$t/half.err"; no "site.yaml with errors: no page, a message (exit $rc)"; fi
+
 # 6. An archetype replaces the skeleton, with its substitutions.
 mkdir -p layouts/archetypes
 printf -- '---\ntitle: {{title}}\ndate: {{date}}\nthemes: [temaer/robusthed.md]\nstages: [livsfaser/skolestart.md]\nrole: roller/laerer.md\nformat: workshop\nduration: 90\ncontact: skolen\n---\nEt tilbud i {{section}} af typen {{type}}, {{ukendt}}.\n' \
