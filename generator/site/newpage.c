@@ -318,7 +318,8 @@ static void put_skeleton(skel *k, const char *type, const char *rel) {
   sbuf_printf(b, "# En ny side af typen %s. Linjer, der begynder med #, er forklaringer;\n"
                  "# fjern # foran et felt, der kan udelades, for at bruge det.\n",
               t ? t->title : "Side");
-  sbuf_puts(b, "# Titel (skal udfyldes): sidens overskrift, som den står på siden og i lister.\n");
+  sbuf_puts(b, "# Titel (skal udfyldes): sidens overskrift, som den står på siden og i lister.\n"
+              "# Den er lavet af filnavnet: ret den, fx med æ, ø og å.\n");
   put_line(k, 0, "title", title_of(a, rel), "string");
   if (!str_eq(dflt ? dflt : NEWPAGE_PLAIN, type)) {
     sbuf_puts(b, "# Type: står her, fordi siderne i denne mappe ellers har en anden type.\n");
