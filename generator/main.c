@@ -231,6 +231,7 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   } else if (!o.quiet) {
     printf("klar: %s %d pages (%d files) and %d booklets in %.0f ms%s\n", check_only ? "checked" : "built",
            st.pages, st.files, st.booklets, st.seconds * 1000, st.warnings ? ", with warnings" : "");
+    if (st.kept) printf("klar: kept the %d booklet%s of the previous build\n", st.kept, st.kept == 1 ? "" : "s");
   }
   diag_free(d);
   return ok ? EXIT_OK : EXIT_INPUT;

@@ -316,7 +316,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   /* The booklets come before the layouts, which link them with their size
    * and page count. */
   if (!o->no_booklets) st->booklets = make_booklets(s, stage, o, jobs, d);
-  else build_keep_booklets(s, out, stage, d); /* a quick build loses none */
+  else st->kept = build_keep_booklets(s, out, stage, d); /* a quick build loses none */
 
   /* Stage 2: layouts for every page, in parallel. */
   {

@@ -20,6 +20,7 @@ typedef struct build_options {
 
 typedef struct build_stats {
   int pages, files, booklets, errors, warnings;
+  int kept;          /* --no-booklets: booklets kept from the previous output */
   double seconds;
 } build_stats;
 

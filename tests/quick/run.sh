@@ -34,8 +34,11 @@ if [ -n "$b" ] && [ "$b" = "$(button "$t/ref/$pixi")" ] && echo "$b" | grep -q '
 if diff -r "$t/ref" "$t/out" >"$t/diff.txt"; then ok "the quick build's output is the full build's, file for file"; else
   head -n 10 "$t/diff.txt"; no "the quick build's output is the full build's, file for file"; fi
 
-# 2. Quick after quick: still all there (the links of links).
-"$KLAR" build -q -j 2 -B --out "$t/out" 2>"$t/quick2.err"
+# 2. Quick after quick: still all there (the links of links), and said.
+nb=$(grep -c '^  - name:' content/site.yaml)
+"$KLAR" build -j 2 -B --out "$t/out" >"$t/quick2.out" 2>"$t/quick2.err"
+if grep -q "^klar: kept the $nb booklets of the previous build$" "$t/quick2.out"; then ok "it says it kept the $nb booklets"; else
+  cat "$t/quick2.out"; no "it says it kept the $nb booklets"; fi
 if diff -r "$t/ref" "$t/out" >"$t/diff2.txt"; then ok "a second quick build keeps them too"; else
   head -n 5 "$t/diff2.txt"; no "a second quick build keeps them too"; fi
 
