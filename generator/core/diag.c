@@ -173,3 +173,14 @@ char *diag_text(diag *d) {
   pthread_mutex_unlock(&d->lock);
   return sbuf_take(&b);
 }
+
+void diag_each(diag *d, void (*fn)(const diag_item *m, void *ctx), void *ctx) {
+  pthread_mutex_lock(&d->lock);
+  if (d->n) qsort(d->msgs, d->n, sizeof *d->msgs, cmp_msg);
+  for (size_t i = 0; i < d->n; i++) {
+    const msg *m = &d->msgs[i];
+    diag_item it = {m->level, m->file, m->line, m->col, m->text, m->source};
+    fn(&it, ctx);
+  }
+  pthread_mutex_unlock(&d->lock);
+}

@@ -37,4 +37,18 @@ void diag_print(diag *d, FILE *out);
 /* Returns the messages joined as text (caller frees); for tests. */
 char *diag_text(diag *d);
 
+/* One collected message as diag_each shows it; the strings belong to d and
+ * live until the callback returns. source is NULL when none was attached. */
+typedef struct diag_item {
+  diag_level level;
+  const char *file; /* NULL for a message about the whole build */
+  int line, col;    /* 0 when unknown */
+  const char *text;
+  const char *source;
+} diag_item;
+/* Calls fn for every message in the order diag_print prints them (sorted),
+ * without forgetting them: for a caller that shows the messages elsewhere
+ * than a terminal (klar serve's error overlay). fn must not call into d. */
+void diag_each(diag *d, void (*fn)(const diag_item *m, void *ctx), void *ctx);
+
 #endif
