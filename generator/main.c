@@ -6,6 +6,7 @@
 #include "core/fsx.h"
 #include "layout/layout.h"
 #include "md/md.h"
+#include "serve/serve.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -27,6 +28,7 @@ static const char *usage_main =
     "  booklets   make only the booklets (PDF) into public/booklets/\n"
     "  check      check content and layouts without writing anything\n"
     "  new        make a new page of a content type: klar new tilbud content/tilbud/x.md\n"
+    "  serve      preview the site while you write (http://127.0.0.1:1313/)\n"
     "  version    print klar's version\n"
     "  help       show this text; 'klar help build' shows a command's options\n"
     "\n"
@@ -256,6 +258,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "booklets")) return cmd_build(argc - 2, argv + 2, false, true);
   if (!strcmp(cmd, "check")) return cmd_build(argc - 2, argv + 2, true, false);
   if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("klar %s\n", KLAR_VERSION);
     return EXIT_OK;

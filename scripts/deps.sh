@@ -23,6 +23,7 @@ need_pc pangocairo libpango1.0-dev
 need_pc pangoft2 libpango1.0-dev
 need_pc fontconfig libfontconfig-dev
 need_pc libqpdf libqpdf-dev
+need_pc libmicrohttpd libmicrohttpd-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev
@@ -38,6 +39,8 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd npm npm
   need_cmd java openjdk-17-jre-headless
   need_cmd valgrind valgrind
+  need_cmd curl curl
+  need_cmd wrk wrk
   need_cmd clang clang
   need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi
