@@ -119,7 +119,7 @@ site: $(KLAR_BIN)
 	./klar build $(if $(JOBS),-j $(JOBS))
 
 serve: $(KLAR_BIN)
-	./klar serve
+	./klar serve $(if $(PORT),--port $(PORT)) $(if $(JOBS),-j $(JOBS))
 
 unit: $(UNIT_BIN)
 unit-san: $(UNIT_SAN)
