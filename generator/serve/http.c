@@ -145,9 +145,11 @@ static int open_beneath(int dirfd, const char *rel, int flags) {
 }
 
 /* Opens the served folder. A build swaps a new folder in with two renames,
- * so for a moment there may be none: wait for it (a few ms at most). */
+ * so for a moment there may be none: wait for it (a few ms at most), unless
+ * no build has succeeded yet (then there is none to wait for). */
 static int open_root(const char *dir) {
-  for (int i = 0; i < 500; i++) {
+  int tries = serve_live_build() ? 500 : 1;
+  for (int i = 0; i < tries; i++) {
     int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0 || errno != ENOENT) return fd;
     usleep(1000);

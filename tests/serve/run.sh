@@ -227,5 +227,25 @@ wait $pid
 rc=$?
 [ $rc -eq 0 ] && [ -z "$(ls "$t/tmp" | grep klar-serve)" ] && ok "SIGTERM stops it cleanly too" || no "SIGTERM: exit $rc, left $(ls "$t/tmp")"
 
+# A site that does not build at the start: a page that says so, with the
+# errors over it, until the fix builds the site.
+cp "$t/bad.md" "$page"
+TMPDIR=$t/tmp ./klar serve --root "$site" --port 0 -B > "$t/out3.txt" 2> "$t/err3.txt" &
+pid=$!
+wait_for "$t/out3.txt" 'serving the preview' 60
+url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$t/out3.txt" | head -n 1)
+expect "before the first good build" / "503 $html"
+grep -q '/_klar/live.js' "$t/body" && ok "the 503 page carries the live script" || no "503 page without the script"
+curl -sN "${url}_klar/events" > "$t/events3.txt" 2>/dev/null &
+sse=$!
+wait_for "$t/events3.txt" '"build":0,"errors":\[{' 10 && ok "its hello carries the errors" || no "hello: $(cat "$t/events3.txt")"
+cp "$t/good.md" "$page"
+wait_for "$t/events3.txt" 'event: reload' 60 && ok "the fix builds the site" || no "no reload after the fix"
+expect "after the fix" / "200 $html"
+kill -INT $pid
+wait $pid
+[ $? -eq 0 ] && ok "stops cleanly" || no "exit status after the fix"
+kill $sse 2>/dev/null
+
 echo "serve: $pass passed, $fail failed"
 [ $fail -eq 0 ]
