@@ -82,6 +82,11 @@ static const char *usage_booklets =
     "  -r, --root DIR   the site's folder (default: the current folder)\n"
     "  -o, --out DIR    the output folder (default: ROOT/public)\n"
     "  -j, --jobs N     make N booklets at once (default: the number of cores)\n"
+    "  -p, --preview DIR  no PDF: draw the pages as PNG images with an HTML page\n"
+    "                   of reader spreads into DIR/_klar/booklets/ (the preview\n"
+    "                   of klar serve), overflowing, empty and surplus pages marked;\n"
+    "                   a NAME with a '/' is a file (content/pixi/pixi-3-6-aar.md):\n"
+    "                   the booklets that use it are drawn\n"
     "  -q, --quiet      print nothing but errors and warnings\n"
     "  -h, --help       show this text\n";
 
@@ -138,6 +143,11 @@ static int parse_build_args(const char *cmd, int argc, char **argv, build_option
       long n = strtol(value, &end, 10);
       if (*end || n < 1 || n > 256) return usage_error(cmd, "the number of jobs must be 1 to 256, not '%s'", value);
       o->jobs = (int)n;
+    } else if (!strcmp(cmd, "booklets") && !strncmp(a, "--preview=", 10)) {
+      o->preview = a + 10;
+    } else if (!strcmp(cmd, "booklets") && TAKES("-p", "--preview")) {
+      if (!value) return usage_error(cmd, "%s needs a folder", a);
+      o->preview = value;
     } else if (a[0] != '-' && !strcmp(cmd, "booklets")) {
       o->names[o->nnames++] = a;
     } else {
@@ -217,6 +227,11 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
       return EXIT_INPUT;
     }
     o.out = tmpl;
+  } else if (o.preview) {
+    /* The preview's folder gets the same care as an output folder. */
+    build_options po = o;
+    po.out = o.preview;
+    if ((rc = check_out(cmd, &po)) >= 0) return rc;
   } else if ((rc = check_out(cmd, &o)) >= 0) {
     return rc;
   }
@@ -228,6 +243,9 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   if (!ok) {
     fprintf(stderr, "klar: %d error%s; %s\n", st.errors, st.errors == 1 ? "" : "s",
             check_only ? "fix them and check again" : "the previous site is left as it was");
+  } else if (!o.quiet && o.preview) {
+    printf("klar: drew the preview of %d booklet%s in %.0f ms into %s/_klar/booklets/\n", st.booklets,
+           st.booklets == 1 ? "" : "s", st.seconds * 1000, o.preview);
   } else if (!o.quiet && booklets) {
     printf("klar: made %d booklet%s in %.0f ms\n", st.booklets, st.booklets == 1 ? "" : "s", st.seconds * 1000);
   } else if (!o.quiet) {

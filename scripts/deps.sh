@@ -24,6 +24,7 @@ need_pc pangoft2 libpango1.0-dev
 need_pc fontconfig libfontconfig-dev
 need_pc libqpdf libqpdf-dev
 need_pc libmicrohttpd libmicrohttpd-dev
+need_pc libpng libpng-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev

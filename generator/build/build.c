@@ -11,6 +11,7 @@
 #include "../print/print.h"
 #include "../site/shortcode.h"
 #include "../site/site.h"
+#include "preview.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -156,10 +157,7 @@ static void booklet_one(void *sh, void *wk, size_t i) {
   booklet_shared *bs = sh;
   booklet *k = bs->todo[i];
   (void)wk;
-  booklet_spec spec = {.name = k->name, .layout = k->layout, .title = k->title, .subtitle = k->subtitle,
-                       .author = k->author, .subject = k->subject, .fields = k->decl,
-                       .pages = k->pages.items, .npages = k->pages.n, .impose = k->impose,
-                       .file = k->file, .line = k->line};
+  booklet_spec spec = print_spec(k);
   booklet_info info = {0};
   /* Booklets are made in parallel: each one has its own font map, Pango
    * context and memory (print_booklet), and the one thing Pango shares
@@ -267,6 +265,20 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
    * when any stage reported an error. */
   site *s = model_build(a, o->root, o->drafts, jobs, d);
   if (!s) goto done; /* no content folder: nothing to check */
+  if (o->preview) {
+    /* The preview writes only its own files, each replaced whole by
+     * rename: no stage. The same stages as the booklets' PDFs before it. */
+    site_assets(s, NULL, d);
+    markdown_stage(s, a, jobs, d);
+    /* A new folder is marked as klar's, as a build marks its output, so
+     * that the next preview into it is let through (main's check_out). */
+    if (!fsx_is_output(o->preview) && (!fsx_mkdirs(o->preview) || !fsx_mark_output(o->preview)))
+      diag_error(d, o->preview, 0, 0, "cannot create the folder: %s", strerror(errno));
+    else
+      st->booklets = build_preview(s, o->preview, o->names, o->nnames, jobs, d);
+    ok = !diag_errors(d);
+    goto done;
+  }
   const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
   stage = fsx_stage_begin(a, out);
   if (!stage) {

@@ -15,6 +15,9 @@ typedef struct build_options {
   bool no_booklets;  /* make no booklets: keep those of the previous output, with their links */
   bool only_booklets;/* `klar booklets`: make booklets into OUT/booklets/, no pages */
   const char **names;/* with only_booklets: the booklets to make (all when count is 0) */
+  const char *preview;/* with only_booklets: draw the booklets' preview into
+                         PREVIEW/_klar/booklets/ (PNG pages, HTML) instead of
+                         making PDFs; nothing else is written */
   int nnames;
 } build_options;
 

@@ -8,7 +8,9 @@
  *             model_page_md), and the layout's templates (through md too)
  *   flow.c    boxes into columns and pages
  *   draw.c    pages drawn with Cairo; the reader and printer PDFs
- *   print.c   the booklet: generated parts, page sequence, files */
+ *   print.c   the booklet: generated parts, page sequence, files
+ *   check.c   what a booklet's pages show wrong: overflow, blank, overrun
+ *   preview.c the pages as PNG images and HTML for the live preview */
 #ifndef KLAR_PRINT_BK_H
 #define KLAR_PRINT_BK_H
 #include <cairo.h>
@@ -140,6 +142,9 @@ typedef struct bpage {
   const char *section;
   const char *subsection;
   int note;            /* notes: which of its part's pages */
+  bool gap;            /* left empty by a left- or right-hand start (flow) */
+  const box *cut;      /* a box that did not fit the page (a line or table row
+                          taller than the text area), reported by the flow */
 } bpage;
 
 typedef VEC(box *) box_vec;
@@ -194,6 +199,64 @@ typedef struct tbuild {
 /* Destructors for arena_defer. */
 static inline void unref_obj(void *o) { g_object_unref(o); }
 static inline void destroy_surface(void *s) { cairo_surface_destroy(s); }
+
+/* A booklet laid out: its pages in reading order (with the flowed parts
+ * they are assembled from) and its headings, for bookmarks. */
+typedef struct bk_laid {
+  page_vec content, toc, idx, pages;
+  box_vec tocb, ixb;
+  VEC(heading_ref) hs;
+} bk_laid;
+
+/* Something wrong that a page of a booklet shows (check.c). */
+typedef struct bk_problem {
+  print_problem_kind kind;
+  int page;            /* 0-based index in the pages */
+  int other;           /* overflow: the page the text runs on to; blank: the
+                          page whose content was pushed past it; -1 none */
+  const char *file;    /* the content concerned (or the booklet's declaration) */
+  int line, col;
+  bool reported;       /* already an error (a line taller than the page) */
+} bk_problem;
+
+typedef VEC(bk_problem) problem_vec;
+
+/* ------------------------------------------------------------------------ */
+/* print.c: one booklet from spec to pages                                   */
+
+/* Starts booklet b: k gets its own arena, the layout, fonts and Pango
+ * context. Returns false after reporting (layout, fonts, hyphenation);
+ * bk_close must be called either way. */
+bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d);
+
+/* Makes the boxes and flows them into l->pages: the whole sequence, padded
+ * to the layout's fixed page count unless it is past it (left long, for the
+ * caller to refuse or show). Returns false when the boxes could not be made
+ * (reported); text the flow could not set leaves k->ok false but every page
+ * in place. */
+bool bk_lay_out(bk *k, bk_laid *l);
+
+/* Frees l (may be NULL) and everything k holds. */
+void bk_close(bk *k, bk_laid *l);
+
+/* Seconds on the monotonic clock, for the timings in booklet_info. */
+double bk_now(void);
+
+/* ------------------------------------------------------------------------ */
+/* check.c: problems of the pages                                            */
+
+/* Appends to out what pages (laid out by k) show wrong, in page order:
+ *   overflow  a line or table row taller than the text area (the flow's
+ *             error), texts of a cover or text page taller than its area,
+ *             and, in a part with fit="page", a stretch of text that runs
+ *             on to the next page (marked on the page it runs over)
+ *   blank     a flowed page with nothing on it, unless a left- or
+ *             right-hand start in a layout that plans no pages left it so
+ *   overrun   every page past the layout's fixed page count */
+void bk_find_problems(bk *k, const page_vec *pages, problem_vec *out);
+
+/* Reports the problems as warnings, those the flow reported excepted. */
+void bk_report_problems(bk *k, const page_vec *pages, const problem_vec *ps);
 
 /* ------------------------------------------------------------------------ */
 /* text.c: fonts and text. Every text and layout lives in k->a.              */
@@ -261,5 +324,15 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed);
 
 /* Where the imposed spread sits on the press sheet (see draw.c). */
 bool bk_sheet_offset(bk *k, double *ox, double *oy);
+
+/* Draws page i of pages onto a new image surface at scale pixels per point,
+ * white where nothing is drawn: the same drawing as the reader PDF's page,
+ * without its links and tags. The caller destroys the surface. */
+cairo_surface_t *bk_draw_image(bk *k, const page_vec *pages, size_t i, double scale);
+
+/* The height of the texts of a cover, back or text page, pt: taller than
+ * the text area, they run off the page. *tallest gets the layout's text
+ * that is tallest on the page (NULL when there is none). */
+double bk_cover_h(bk *k, const bpage *pg, const bl_text **tallest);
 
 #endif

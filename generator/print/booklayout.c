@@ -379,6 +379,16 @@ static void read_template(rd *r, xmlNode *n, template_vec *ts) {
   vec_push(ts, t);
 }
 
+/* fit="page" on <content> or <toc>: the layout plans each stretch of the
+ * part between two page breaks onto one page (a pixi's spreads), so text
+ * that runs on to the next page is a mistake to show, not a page to add. */
+static void fit_attr(rd *r, xmlNode *n, bl_part *p) {
+  const char *v = attr(r, n, "fit");
+  if (!v) return;
+  if (strcmp(v, "page") == 0) p->fit = true;
+  else aerr(r, n, "fit", "fit must be 'page' (each stretch between page breaks fits on one page), not '%s'%s", v, NULL);
+}
+
 static void read_part(rd *r, xmlNode *n, part_vec *parts) {
   bl_part p = {0};
   p.line = line_of(n);
@@ -446,10 +456,11 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     p.ntexts = texts.n;
     vec_free(&texts);
   } else if (strcmp(nm, "toc") == 0) {
-    static const char *const ok[] = {"title", "depth", NULL};
+    static const char *const ok[] = {"title", "depth", "fit", NULL};
     check_attrs(r, n, ok);
     no_children(r, n);
     p.kind = BL_PART_TOC;
+    fit_attr(r, n, &p);
     p.title = attr(r, n, "title");
     if (!p.title) p.title = "Indhold";
     double depth = 2;
@@ -465,10 +476,11 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     p.field = attr(r, n, "field");
     if (!p.field) err(r, n, "<index> needs a field attribute (a front matter field, e.g. stages)%s%s", NULL, NULL);
   } else if (strcmp(nm, "content") == 0 || strcmp(nm, "blank") == 0) {
-    static const char *const ok[] = {NULL};
-    check_attrs(r, n, ok);
+    static const char *const ok[] = {NULL}, *const cok[] = {"fit", NULL};
+    check_attrs(r, n, nm[0] == 'c' ? cok : ok);
     no_children(r, n);
     p.kind = nm[0] == 'c' ? BL_PART_CONTENT : BL_PART_BLANK;
+    fit_attr(r, n, &p);
   } else {
     err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank page notes index back%s", nm,
         NULL);

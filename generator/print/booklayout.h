@@ -71,6 +71,8 @@ typedef struct bl_part {
   double line_gap;          /* notes: mm between the ruled lines (0: none) */
   const char *field;        /* index: the front matter field whose values group the
                                booklet's pages ("stages"); title is its heading */
+  bool fit;                 /* content, toc: fit="page", each stretch between page breaks
+                               is planned onto one page; running on is an overflow */
 } bl_part;
 
 /* A Markdown template set before or after the body of every booklet page

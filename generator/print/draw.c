@@ -15,7 +15,8 @@
 /* ------------------------------------------------------------------------ */
 /* Drawing                                                                   */
 
-typedef enum { OUT_READER, OUT_PRINTER } out_kind;
+/* The image of the preview draws as the printer does: no links, no tags. */
+typedef enum { OUT_READER, OUT_PRINTER, OUT_IMAGE } out_kind;
 
 typedef struct draw {
   bk *k;
@@ -268,18 +269,18 @@ static const char *field_text(bk *k, const char *name) {
   return val_as_str(v);
 }
 
-static void draw_cover(draw *dr, const bpage *pg, double bleed) {
-  bk *k = dr->k;
+/* The texts of a cover, back or text page, shaped, with the space after
+ * each and its structure tag. Returns their total height, pt. */
+typedef struct cover_texts {
+  VEC(text) ts;
+  VEC(double) gaps;
+  VEC(const char *) tags;
+  VEC(const bl_text *) from; /* the layout's text each was made from */
+} cover_texts;
+
+static double cover_make(bk *k, const bpage *pg, cover_texts *c) {
   const bl_part *part = pg->part;
-  if (part->has_background) {
-    set_rgb(dr->cr, part->background);
-    cairo_rectangle(dr->cr, -bleed, -bleed, k->pw + 2 * bleed, k->ph + 2 * bleed);
-    cairo_fill(dr->cr);
-  }
   double width = k->pw - (k->L->inner + k->L->outer) * MM;
-  VEC(text) ts = {0};
-  VEC(double) gaps = {0};
-  VEC(const char *) tags = {0};
   double total = 0;
   for (size_t i = 0; i < part->ntexts; i++) {
     const bl_text *bt = &part->texts[i];
@@ -292,25 +293,59 @@ static void draw_cover(draw *dr, const bpage *pg, double bleed) {
     if (bt->style != BL_COVER_TITLE && bt->style != BL_COVER_TEXT && !part->text_page)
       st.align = k->L->styles[BL_COVER_TEXT].align;
     text t = bk_plain_text(k, s, &st, width);
-    vec_push(&ts, t);
-    vec_push(&gaps, st.space_after * MM);
-    vec_push(&tags, bt->style == BL_COVER_TITLE ? "H1" : "P");
+    vec_push(&c->ts, t);
+    vec_push(&c->gaps, st.space_after * MM);
+    vec_push(&c->tags, bt->style == BL_COVER_TITLE ? "H1" : "P");
+    vec_push(&c->from, bt);
     total += t.h + st.space_after * MM;
   }
+  return total;
+}
+
+static void cover_free(cover_texts *c) {
+  vec_free(&c->ts);
+  vec_free(&c->gaps);
+  vec_free(&c->tags);
+  vec_free(&c->from);
+}
+
+double bk_cover_h(bk *k, const bpage *pg, const bl_text **tallest) {
+  cover_texts c = {0};
+  double h = cover_make(k, pg, &c);
+  /* The last text's space after stands below the area, not in it. */
+  if (c.gaps.n) h -= c.gaps.items[c.gaps.n - 1];
+  *tallest = NULL;
+  for (size_t i = 0, most = 0; i < c.ts.n; i++)
+    if (!*tallest || c.ts.items[i].h > c.ts.items[most].h) {
+      most = i;
+      *tallest = c.from.items[i];
+    }
+  cover_free(&c);
+  return h;
+}
+
+static void draw_cover(draw *dr, const bpage *pg, double bleed) {
+  bk *k = dr->k;
+  const bl_part *part = pg->part;
+  if (part->has_background) {
+    set_rgb(dr->cr, part->background);
+    cairo_rectangle(dr->cr, -bleed, -bleed, k->pw + 2 * bleed, k->ph + 2 * bleed);
+    cairo_fill(dr->cr);
+  }
+  cover_texts c = {0};
+  double total = cover_make(k, pg, &c);
   double area_top = k->L->top * MM, area_h = k->ph - (k->L->top + k->L->bottom) * MM;
   double y = area_top;
   if (strcmp(part->valign, "middle") == 0) y = area_top + (area_h - total) / 2;
   else if (strcmp(part->valign, "bottom") == 0) y = area_top + area_h - total;
   double left = col_left(k, dr->pageno, 0);
-  for (size_t i = 0; i < ts.n; i++) {
-    tag_begin(dr, tags.items[i]);
-    draw_lines(dr, &ts.items[i], 0, ts.items[i].nlines, left, y);
+  for (size_t i = 0; i < c.ts.n; i++) {
+    tag_begin(dr, c.tags.items[i]);
+    draw_lines(dr, &c.ts.items[i], 0, c.ts.items[i].nlines, left, y);
     tag_end(dr);
-    y += ts.items[i].h + gaps.items[i];
+    y += c.ts.items[i].h + c.gaps.items[i];
   }
-  vec_free(&ts);
-  vec_free(&gaps);
-  vec_free(&tags);
+  cover_free(&c);
 }
 
 /* A notes page: its title (the part's text for this page, or its title)
@@ -568,6 +603,22 @@ bool bk_sheet_offset(bk *k, double *ox, double *oy) {
   *ox = (sw - w) / 2;
   *oy = (sh - h) / 2;
   return true;
+}
+
+cairo_surface_t *bk_draw_image(bk *k, const page_vec *pages, size_t i, double scale) {
+  int w = (int)ceil(k->pw * scale - 0.01), h = (int)ceil(k->ph * scale - 0.01);
+  cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create(sf);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_scale(cr, scale, scale);
+  const char *title = k->b->title ? k->b->title : k->b->npages ? k->b->pages[0]->title : NULL;
+  draw dr = {k, cr, OUT_IMAGE, {0}, 0, title};
+  draw_page(&dr, pages->items[i], (int)i + 1, 0);
+  vec_free(&dr.tags);
+  cairo_destroy(cr);
+  cairo_surface_flush(sf);
+  return sf;
 }
 
 /* The printer PDF: every page enlarged by bleed and slug; imposed: two

@@ -153,6 +153,7 @@ static void flow_text(flow *f, box *b) {
                    "the text smaller or the layout's margins narrower",
                    f->k->frame_h / MM);
       f->k->ok = false;
+      f->pg->cut = b;
       k = from + 1;
     }
     place(f, b, from, k, bk_text_h(b, from, k), from == 0, false, false);
@@ -186,6 +187,7 @@ static void flow_table(flow *f, box *b) {
                  "the cell's text",
                  f->k->frame_h / MM);
       f->k->ok = false;
+      f->pg->cut = b;
       k = r + 1, used = b->rows[r].h;
     }
     /* Fragments hold body rows from..to; the header rows are drawn above
@@ -220,6 +222,7 @@ void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int
       int no = f.base + (int)(pages->n - 1 - f.first);
       bool right = no % 2 == 1;
       if (right != (b->brk_side == 1)) {
+        f.pg->gap = true;
         f.col = k->ncols - 1;
         next_frame(&f);
       }

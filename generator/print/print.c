@@ -166,7 +166,7 @@ static bool check_fonts(bk *k) {
   return ok;
 }
 
-static double now(void) {
+double bk_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
@@ -220,152 +220,160 @@ static int assemble(bk *k, page_vec *out, page_vec *content, page_vec *toc, page
         vec_push(out, pg);
       }
       break;
+    /* Flowed pages learn their part here (the flow makes them without),
+     * so that the problems found on them can ask what it planned. */
     case BL_PART_TOC:
-      for (size_t j = 0; j < toc->n; j++) vec_push(out, toc->items[j]);
-      break;
     case BL_PART_INDEX:
-      for (size_t j = 0; j < idx->n; j++) vec_push(out, idx->items[j]);
+    case BL_PART_CONTENT: {
+      page_vec *from = p->kind == BL_PART_TOC ? toc : p->kind == BL_PART_INDEX ? idx : content;
+      if (p->kind == BL_PART_CONTENT) first_content = (int)out->n;
+      for (size_t j = 0; j < from->n; j++) {
+        from->items[j]->part = p;
+        vec_push(out, from->items[j]);
+      }
       break;
-    case BL_PART_CONTENT:
-      first_content = (int)out->n;
-      for (size_t j = 0; j < content->n; j++) vec_push(out, content->items[j]);
-      break;
+    }
     }
   }
   return first_content;
 }
 
-bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, diag *d,
-                   booklet_info *info) {
-  double t0 = now();
-  arena *a = arena_new();
-  int errors_before = diag_errors(d);
-  bk k = {0};
-  k.a = a;
-  k.d = d;
-  k.s = s;
-  k.b = b;
-  k.ok = true;
-  bool ok = false;
-  str_vec temps = {0}, finals = {0};
-  page_vec content = {0}, toc = {0}, idx = {0}, pages = {0}, printer = {0};
-  box_vec tocb = {0}, ixb = {0};
-  VEC(heading_ref) hs = {0};
+booklet_spec print_spec(const booklet *k) {
+  booklet_spec spec = {.name = k->name, .layout = k->layout, .title = k->title, .subtitle = k->subtitle,
+                       .author = k->author, .subject = k->subject, .fields = k->decl,
+                       .pages = k->pages.items, .npages = k->pages.n, .impose = k->impose,
+                       .file = k->file, .line = k->line};
+  return spec;
+}
 
-  k.L = booklayout_load(a, s ? s->root : NULL, b->layout, d);
-  if (!k.L) goto done;
+bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d) {
+  memset(k, 0, sizeof *k);
+  k->a = arena_new();
+  k->d = d;
+  k->s = s;
+  k->b = b;
+  k->ok = true;
+  arena *a = k->a;
+  k->L = booklayout_load(a, s ? s->root : NULL, b->layout, d);
+  if (!k->L) return false;
   if (!hyph_load()) {
-    diag_error(d, k.L->file, 0, 0,
+    diag_error(d, k->L->file, 0, 0,
                "the Danish hyphenation patterns (%s) are missing; install the package hyphen-da",
                HYPH_DA_DICT);
-    goto done;
+    return false;
   }
   {
     const char *assets = s && s->assets_dir ? s->assets_dir : fsx_join(a, s && s->root ? s->root : ".", "assets");
-    k.fm = fonts_map_new(a, fsx_join(a, assets, "fonts"), k.L->file, d);
-    if (!k.fm) goto done;
+    k->fm = fonts_map_new(a, fsx_join(a, assets, "fonts"), k->L->file, d);
+    if (!k->fm) return false;
   }
-  k.pc = pango_font_map_create_context(k.fm);
-  arena_defer(a, unref_obj, k.pc);
-  pango_cairo_context_set_resolution(k.pc, 72);
+  k->pc = pango_font_map_create_context(k->fm);
+  arena_defer(a, unref_obj, k->pc);
+  pango_cairo_context_set_resolution(k->pc, 72);
   cairo_font_options_t *fo = cairo_font_options_create();
   cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options(k.pc, fo);
+  pango_cairo_context_set_font_options(k->pc, fo);
   cairo_font_options_destroy(fo);
-  pango_context_set_round_glyph_positions(k.pc, FALSE);
-  pango_context_set_language(k.pc, pango_language_from_string(k.L->lang));
-  if (!check_fonts(&k)) goto done;
+  pango_context_set_round_glyph_positions(k->pc, FALSE);
+  pango_context_set_language(k->pc, pango_language_from_string(k->L->lang));
+  if (!check_fonts(k)) return false;
 
-  k.pw = k.L->width * MM;
-  k.ph = k.L->height * MM;
-  k.ncols = k.L->columns;
-  k.gap = k.L->gap * MM;
-  double area_w = k.pw - (k.L->inner + k.L->outer) * MM;
-  k.colw = (area_w - (k.ncols - 1) * k.gap) / k.ncols;
-  k.frame_h = k.ph - (k.L->top + k.L->bottom) * MM;
+  k->pw = k->L->width * MM;
+  k->ph = k->L->height * MM;
+  k->ncols = k->L->columns;
+  k->gap = k->L->gap * MM;
+  double area_w = k->pw - (k->L->inner + k->L->outer) * MM;
+  k->colw = (area_w - (k->ncols - 1) * k->gap) / k->ncols;
+  k->frame_h = k->ph - (k->L->top + k->L->bottom) * MM;
+  return true;
+}
 
+bool bk_lay_out(bk *k, bk_laid *l) {
+  arena *a = k->a;
+  const booklet_spec *b = k->b;
+  int errors_before = diag_errors(k->d);
   /* 1. boxes */
   /* Links arrive as site URLs (see pdf_link): the booklet's pages are
    * found by theirs. */
   for (size_t i = 0; i < b->npages; i++)
     if (b->pages[i]->src && b->pages[i]->url)
-      map_set(&k.dests, arena_printf(a, "#%s", b->pages[i]->url), (void *)(long)(i + 1));
+      map_set(&k->dests, arena_printf(a, "#%s", b->pages[i]->url), (void *)(long)(i + 1));
   /* The destinations of page starts are known only once made; links to a
    * later page of the booklet resolve through the names set here. */
   for (size_t i = 0; i < b->npages; i++)
     if (b->pages[i]->src && b->pages[i]->url)
-      map_set(&k.dests, b->pages[i]->url, arena_printf(a, "p%zu", i));
-  for (size_t i = 0; i < b->npages; i++) bk_page_boxes(&k, b->pages[i], (int)i);
-  if (!k.ok || diag_errors(d) > errors_before) goto done;
-  for (size_t i = 0; i < k.content.n; i++) {
-    box *bx = k.content.items[i];
-    bk_fix_links(&k, &bx->t);
+      map_set(&k->dests, b->pages[i]->url, arena_printf(a, "p%zu", i));
+  for (size_t i = 0; i < b->npages; i++) bk_page_boxes(k, b->pages[i], (int)i);
+  if (!k->ok || diag_errors(k->d) > errors_before) return false;
+  for (size_t i = 0; i < k->content.n; i++) {
+    box *bx = k->content.items[i];
+    bk_fix_links(k, &bx->t);
     for (int r = 0; r < bx->nrows; r++)
-      for (int c = 0; c < bx->ncols; c++) bk_fix_links(&k, &bx->rows[r].cells[c]);
+      for (int c = 0; c < bx->ncols; c++) bk_fix_links(k, &bx->rows[r].cells[c]);
   }
 
   /* 2. flow the content, then the contents with real page numbers. The
    * content is flowed again when the pages before it turn out to move its
    * first page from a right-hand to a left-hand side (left/right breaks). */
-  const bl_part *tp = toc_part(&k), *ip = NULL;
-  for (size_t i = 0; i < k.L->nparts; i++)
-    if (k.L->parts[i].kind == BL_PART_INDEX) ip = &k.L->parts[i];
+  const bl_part *tp = toc_part(k), *ip = NULL;
+  for (size_t i = 0; i < k->L->nparts; i++)
+    if (k->L->parts[i].kind == BL_PART_INDEX) ip = &k->L->parts[i];
   int first_content = 0, base = 1;
-  for (size_t i = 0; i < k.L->nparts && k.L->parts[i].kind != BL_PART_CONTENT; i++)
-    base += k.L->parts[i].kind == BL_PART_NOTES ? k.L->parts[i].count : 1;
+  for (size_t i = 0; i < k->L->nparts && k->L->parts[i].kind != BL_PART_CONTENT; i++)
+    base += k->L->parts[i].kind == BL_PART_NOTES ? k->L->parts[i].count : 1;
   for (int round = 0; round < 3; round++) {
-    content.n = 0;
-    hs.n = 0;
-    bk_flow_boxes(&k, &content, PG_CONTENT, k.content.items, k.content.n, base);
-    for (size_t i = 0; i < content.n; i++)
-      for (size_t j = 0; j < content.items[i]->frags.n; j++) {
-        frag *fr = &content.items[i]->frags.items[j];
+    l->content.n = 0;
+    l->hs.n = 0;
+    bk_flow_boxes(k, &l->content, PG_CONTENT, k->content.items, k->content.n, base);
+    for (size_t i = 0; i < l->content.n; i++)
+      for (size_t j = 0; j < l->content.items[i]->frags.n; j++) {
+        frag *fr = &l->content.items[i]->frags.items[j];
         if (fr->first && fr->b->level) {
           heading_ref h = {fr->b, (int)i, fr->y};
-          vec_push(&hs, h);
+          vec_push(&l->hs, h);
         }
       }
     for (int pass = 0; pass < 3; pass++) {
-      toc.n = 0;
+      l->toc.n = 0;
       if (tp) {
-        toc_boxes(&k, tp, hs.items, hs.n, first_content + 1, &tocb, pass == 0);
-        bk_flow_boxes(&k, &toc, PG_TOC, tocb.items, tocb.n, 1);
+        toc_boxes(k, tp, l->hs.items, l->hs.n, first_content + 1, &l->tocb, pass == 0);
+        bk_flow_boxes(k, &l->toc, PG_TOC, l->tocb.items, l->tocb.n, 1);
       }
-      idx.n = 0;
+      l->idx.n = 0;
       if (ip) {
-        index_boxes(&k, ip, &content, first_content + 1, &ixb, pass == 0);
-        if (ixb.n > 1) bk_flow_boxes(&k, &idx, PG_TOC, ixb.items, ixb.n, 1);
+        index_boxes(k, ip, &l->content, first_content + 1, &l->ixb, pass == 0);
+        if (l->ixb.n > 1) bk_flow_boxes(k, &l->idx, PG_TOC, l->ixb.items, l->ixb.n, 1);
       }
-      int fc = assemble(&k, &pages, &content, &toc, &idx);
+      int fc = assemble(k, &l->pages, &l->content, &l->toc, &l->idx);
       if (pass > 0 && fc == first_content) break;
       first_content = fc;
     }
     if ((first_content + 1) % 2 == base % 2) break;
     base = first_content + 1;
   }
+  page_vec *pages = &l->pages;
   /* A notes part with fill takes the pages a fixed page count leaves. */
-  for (size_t i = 0; i < pages.n && k.L->pages && (int)pages.n < k.L->pages; i++) {
-    bpage *np = pages.items[i];
+  for (size_t i = 0; i < pages->n && k->L->pages && (int)pages->n < k->L->pages; i++) {
+    bpage *np = pages->items[i];
     if (np->kind != PG_NOTES || !np->part->fill) continue;
-    if (i + 1 < pages.n && pages.items[i + 1]->kind == PG_NOTES && pages.items[i + 1]->part == np->part) continue;
-    while ((int)pages.n < k.L->pages) {
+    if (i + 1 < pages->n && pages->items[i + 1]->kind == PG_NOTES && pages->items[i + 1]->part == np->part) continue;
+    while ((int)pages->n < k->L->pages) {
       bpage *pg = arena_calloc(a, 1, sizeof *pg);
       pg->kind = PG_NOTES;
       pg->part = np->part;
       pg->note = np->note + 1;
-      vec_push(&pages, pg);
-      for (size_t j = pages.n - 1; j > i + 1; j--) pages.items[j] = pages.items[j - 1];
-      pages.items[i + 1] = pg;
+      vec_push(pages, pg);
+      for (size_t j = pages->n - 1; j > i + 1; j--) pages->items[j] = pages->items[j - 1];
+      pages->items[i + 1] = pg;
       np = pg;
       i++;
     }
   }
-  if (!k.ok) goto done; /* text that cannot be set, reported by the flow */
   /* Running sections: the last first-level heading begun on or before a page. */
   const char *section = NULL, *subsection = NULL;
-  for (size_t i = 0; i < pages.n; i++) {
-    bpage *pg = pages.items[i];
+  for (size_t i = 0; i < pages->n; i++) {
+    bpage *pg = pages->items[i];
     const char *first_on_page = NULL, *sub_on_page = NULL;
     for (size_t j = 0; j < pg->frags.n; j++) {
       frag *fr = &pg->frags.items[j];
@@ -382,19 +390,62 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     pg->section = first_on_page ? first_on_page : section;
     pg->subsection = sub_on_page ? sub_on_page : subsection;
   }
-  if (k.L->pages) {
-    if ((int)pages.n > k.L->pages) {
-      diag_error(d, b->file ? b->file : k.L->file, b->file ? b->line : 0,
-                 b->file && b->fields ? b->fields->col : 0,
-                 "booklet '%s' needs %zu pages, but layout %s has room for %d; shorten the "
-                 "text or choose another layout",
-                 b->name, pages.n, k.L->file, k.L->pages);
-      goto done;
-    }
-    pad_pages(&k, &pages, k.L->pages);
+  /* Padded to a fixed page count; a booklet past it is left as long as it
+   * is, for the caller to refuse (the PDF) or show (the preview). */
+  if (k->L->pages && (int)pages->n <= k->L->pages) pad_pages(k, pages, k->L->pages);
+  return true;
+}
+
+void bk_close(bk *k, bk_laid *l) {
+  if (l) {
+    vec_free(&l->content);
+    vec_free(&l->toc);
+    vec_free(&l->idx);
+    vec_free(&l->pages);
+    vec_free(&l->tocb);
+    vec_free(&l->ixb);
+    vec_free(&l->hs);
   }
-  for (size_t i = 0; i < pages.n; i++) vec_push(&printer, pages.items[i]);
-  pad_pages(&k, &printer, (int)((pages.n + 3) / 4 * 4));
+  vec_free(&k->content);
+  vec_free(&k->pending);
+  vec_free(&k->notes);
+  map_free(&k->dests);
+  map_free(&k->known);
+  arena_free(k->a);
+  k->a = NULL;
+}
+
+bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, diag *d,
+                   booklet_info *info) {
+  double t0 = bk_now();
+  bk k;
+  bk_laid l = {0};
+  bool ok = false;
+  str_vec temps = {0}, finals = {0};
+  page_vec printer = {0};
+  page_vec *pages = &l.pages;
+
+  if (!bk_open(&k, s, b, d) || !bk_lay_out(&k, &l)) goto done;
+  arena *a = k.a;
+  if (!k.ok) goto done; /* text that cannot be set, reported by the flow */
+  if (k.L->pages && (int)pages->n > k.L->pages) {
+    diag_error(d, b->file ? b->file : k.L->file, b->file ? b->line : 0,
+               b->file && b->fields ? b->fields->col : 0,
+               "booklet '%s' needs %zu pages, but layout %s has room for %d; shorten the "
+               "text or choose another layout",
+               b->name, pages->n, k.L->file, k.L->pages);
+    goto done;
+  }
+  /* What the preview marks on the pages, as warnings here. */
+  {
+    problem_vec ps = {0};
+    bk_find_problems(&k, pages, &ps);
+    bk_report_problems(&k, pages, &ps);
+    if (info) info->problems = (int)ps.n;
+    vec_free(&ps);
+  }
+  for (size_t i = 0; i < pages->n; i++) vec_push(&printer, pages->items[i]);
+  pad_pages(&k, &printer, (int)((pages->n + 3) / 4 * 4));
 
   /* 3. draw; 4. finish */
   if (!fsx_mkdirs(outdir) || !fsx_is_dir(outdir)) {
@@ -409,7 +460,7 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     const char *tmp = arena_printf(a, "%s.tmp-%d", final, (int)getpid());
     vec_push(&temps, raw);
     vec_push(&temps, tmp);
-    bool wrote = o == 0 ? bk_write_reader(&k, &pages, raw, hs.items, hs.n)
+    bool wrote = o == 0 ? bk_write_reader(&k, pages, raw, l.hs.items, l.hs.n)
                         : bk_write_printer(&k, &printer, raw, o == 2);
     if (!wrote) goto done;
     pdfpost_boxes bx = {0};
@@ -439,7 +490,7 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     }
   }
   if (info) {
-    info->pages = (int)pages.n;
+    info->pages = (int)pages->n;
     info->printer_pages = (int)printer.n;
   }
   ok = true;
@@ -447,21 +498,9 @@ done:
   for (size_t i = 0; i < temps.n; i++) unlink(temps.items[i]);
   vec_free(&temps);
   vec_free(&finals);
-  vec_free(&content);
-  vec_free(&toc);
-  vec_free(&pages);
   vec_free(&printer);
-  vec_free(&tocb);
-  vec_free(&ixb);
-  vec_free(&idx);
-  vec_free(&hs);
-  vec_free(&k.content);
-  vec_free(&k.pending);
-  vec_free(&k.notes);
-  map_free(&k.dests);
-  map_free(&k.known);
-  arena_free(a);
-  if (info) info->seconds = now() - t0;
+  bk_close(&k, &l);
+  if (info) info->seconds = bk_now() - t0;
   return ok;
 }
 

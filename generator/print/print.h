@@ -31,12 +31,27 @@ typedef struct booklet_spec {
   int line;
 } booklet_spec;
 
+/* The spec of booklet k as site.yaml declares it. */
+booklet_spec print_spec(const booklet *k);
+
 /* Figures of one made booklet, for the command line and tests. */
 typedef struct booklet_info {
   int pages;            /* pages of the reader PDF */
   int printer_pages;    /* pages of the printer PDF (a multiple of 4) */
+  int problems;         /* pages marked in the preview (see print_problem_kind) */
   double seconds;       /* wall time of print_booklet */
 } booklet_info;
+
+/* What a page of a booklet can show wrong; the preview marks each on its
+ * page and both it and print_booklet report them as warnings with the
+ * position of the content concerned:
+ *   PRINT_OVERFLOW  content that does not fit its page: a line or table row
+ *                   taller than the text area, cover texts taller than the
+ *                   page, or, where the layout plans the pages (fit="page"),
+ *                   text that runs on to the next page
+ *   PRINT_BLANK     a page of content with nothing on it
+ *   PRINT_OVERRUN   a page past the layout's fixed page count (pages="24") */
+typedef enum { PRINT_OVERFLOW, PRINT_BLANK, PRINT_OVERRUN } print_problem_kind;
 
 /* Makes the booklet b of site s into folder outdir (created if missing):
  *   NAME.pdf       the reader PDF: trim-size pages, bookmarks, links, labels, tags
@@ -57,5 +72,28 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
  * a booklet kept by klar build --no-booklets), or -1 when the file cannot
  * be read as a PDF, with qpdf's message in err (size errlen). */
 int print_pdf_pages(const char *path, char *err, size_t errlen);
+
+/* The live preview of booklet b: its reader pages drawn by the same code as
+ * the reader PDF onto Cairo image surfaces, written into dir/NAME/ (dir is
+ * OUT/_klar/booklets, created if missing):
+ *   pNN.png     page NN at twice CSS pixel size (a 100 mm page: 756 px)
+ *   index.html  the pages as reader spreads (1, 2–3, …), each image's URL
+ *               carrying a hash of its bytes, so a browser reloads only
+ *               changed pages; overflows, blank pages and pages past the
+ *               layout's count outlined in red and labelled
+ *   summary     title, pages and problems, for print_preview_index
+ * Only files whose bytes changed are rewritten (by rename, never half
+ * written); page images past the booklet's end are removed. Problems are
+ * reported to d as warnings; a booklet past its page count is drawn whole.
+ * Returns false when the booklet could not be laid out or written (errors
+ * in d). Needs what print_booklet needs: the site and its Markdown stage's
+ * results (model_page_md). Thread-safe like print_booklet. info may be NULL. */
+bool print_preview(const site *s, const booklet_spec *b, const char *dir, diag *d, booklet_info *info);
+
+/* Writes dir/index.html: the booklets of s, each with its title, page
+ * count and problems as its last print_preview left them (read from
+ * dir/NAME/summary; a booklet not drawn yet is listed as such). Returns
+ * false after reporting a write error. */
+bool print_preview_index(const site *s, const char *dir, diag *d);
 
 #endif
