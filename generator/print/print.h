@@ -85,8 +85,9 @@ int print_pdf_pages(const char *path, char *err, size_t errlen);
  * Only files whose bytes changed are rewritten (by rename, never half
  * written); page images past the booklet's end are removed. Problems are
  * reported to d as warnings; a booklet past its page count is drawn whole.
- * Returns false when the booklet could not be laid out or written (errors
- * in d). Needs what print_booklet needs: the site and its Markdown stage's
+ * Returns false when the booklet could not be laid out or written, or has
+ * a line the flow could not set (drawn and marked all the same); the
+ * errors are in d. Needs what print_booklet needs: the site and its Markdown stage's
  * results (model_page_md). Thread-safe like print_booklet. info may be NULL. */
 bool print_preview(const site *s, const booklet_spec *b, const char *dir, diag *d, booklet_info *info);
 
