@@ -72,20 +72,36 @@ static bool encode_png(cairo_surface_t *img, sbuf *out) {
   return true;
 }
 
-/* A hash of the image's pixels (FNV-1a's steps on whole pixels): the image
- * URL's version, so a browser asks for a page again exactly when it
- * changed, and the test of whether to encode it again (encoding is most of
- * a preview's time; an edit changes a page or two). */
+/* A hash of the image's pixels: the image URL's version, so a browser asks
+ * for a page again exactly when it changed, and the test of whether to
+ * encode it again (encoding is most of a preview's time; an edit changes a
+ * page or two). FNV-1a's step on words of two pixels, in four lanes so the
+ * multiplications overlap: one lane was a fifth of a pixi's whole redraw. */
 static uint64_t pixels_hash(cairo_surface_t *img) {
   int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
   int stride = cairo_image_surface_get_stride(img);
   const unsigned char *data = cairo_image_surface_get_data(img);
-  uint64_t hash = 1469598103934665603ULL ^ ((uint64_t)w << 32 | (uint64_t)h);
+  const uint64_t prime = 1099511628211ULL;
+  /* The pixel's unused top byte is whatever Cairo left there: masked, in
+   * each 32-bit pixel whatever the byte order. */
+  const uint64_t mask = 0x00ffffff00ffffffULL;
+  uint64_t l[4] = {1469598103934665603ULL, 1, 2, 3};
   for (int y = 0; y < h; y++) {
-    const uint32_t *p = (const uint32_t *)(const void *)(data + (size_t)y * stride);
-    /* The pixel's unused top byte is whatever Cairo left there: masked. */
-    for (int x = 0; x < w; x++) hash = (hash ^ (p[x] & 0xffffffu)) * 1099511628211ULL;
+    const unsigned char *p = data + (size_t)y * stride;
+    int x = 0;
+    for (; x + 8 <= w; x += 8) {
+      uint64_t v[4];
+      memcpy(v, p + (size_t)x * 4, sizeof v);
+      for (int k = 0; k < 4; k++) l[k] = (l[k] ^ (v[k] & mask)) * prime;
+    }
+    for (; x < w; x++) {
+      uint32_t v;
+      memcpy(&v, p + (size_t)x * 4, 4);
+      l[0] = (l[0] ^ (v & 0xffffffu)) * prime;
+    }
   }
+  uint64_t hash = (uint64_t)w << 32 | (uint64_t)h;
+  for (int k = 0; k < 4; k++) hash = (hash ^ l[k]) * prime;
   return hash;
 }
 
