@@ -25,6 +25,20 @@ else
   fi
 fi
 
+# 1b. Its preview under valgrind: the pages drawn onto images and encoded
+# by libpng, neither instrumented.
+if command -v valgrind >/dev/null 2>&1; then
+  valgrind -q --error-exitcode=99 --log-file="$t/valgrind-preview.log" \
+    ./klar booklets --quiet -j 1 --preview "$t/vgp" pixi-0-1-aar >"$t/vgp.out" 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ] && [ ! -s "$t/valgrind-preview.log" ] && [ -s "$t/vgp/_klar/booklets/pixi-0-1-aar/p24.png" ]; then
+    ok "a pixi's preview under valgrind: no invalid access"
+  else
+    head -n 30 "$t/valgrind-preview.log" "$t/vgp.out"
+    no "a pixi's preview under valgrind: no invalid access (exit $rc)"
+  fi
+fi
+
 # 2. All booklets on two threads with glibc's heap checking, several times.
 dbg=""
 for d in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do

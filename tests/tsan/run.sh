@@ -1,6 +1,6 @@
 #!/bin/sh
-# klar under ThreadSanitizer: `klar build -j 2` and `klar booklets -j 2` of
-# the bundled site, built with -fsanitize=thread (make build/tsan/klar).
+# klar under ThreadSanitizer: `klar build -j 2`, `klar booklets -j 2` and
+# the preview of three booklets on two threads, of the bundled site, built with -fsanitize=thread (make build/tsan/klar).
 # Each must succeed with no report in klar's code. Reports inside the
 # libraries listed in tests/tsan/suppressions (which say why each is there)
 # are counted and shown, not failed; blame.awk places every report.
@@ -76,6 +76,15 @@ else
     no "booklets -j 2 under ThreadSanitizer"
   fi
   judge booklets "booklets -j 2"
+  # The preview draws its booklets on the pool too (print_preview).
+  if run preview booklets -j 2 --preview "$t/preview" --quiet pixi-0-1-aar pixi-3-6-aar program-toerring-2027 &&
+     [ -s "$t/preview/_klar/booklets/pixi-3-6-aar/p24.png" ]; then
+    ok "booklets --preview -j 2 under ThreadSanitizer"
+  else
+    tail -n 20 "$t/preview.out"
+    no "booklets --preview -j 2 under ThreadSanitizer"
+  fi
+  judge preview "booklets --preview -j 2"
 fi
 
 echo "tsan: $pass passed, $fail failed"
