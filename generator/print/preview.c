@@ -175,7 +175,9 @@ static const char css[] =
     ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
     "table{border-collapse:collapse;background:#fff;width:100%}"
     "th,td{text-align:left;padding:.4rem .8rem;border-bottom:1px solid #ccd}"
-    "td.n{text-align:right}";
+    "td.n{text-align:right}"
+    ".name{display:block;font-size:.85rem;color:#4a5563}"
+    "@media (max-width:40rem){header,main{padding:.5rem}th,td{padding:.3rem .3rem}}";
 
 static void html_head(sbuf *h, const char *title) {
   sbuf_puts(h, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -364,8 +366,8 @@ bool print_preview_index(const site *s, const char *dir, diag *d) {
   html_head(&h, "Hæfterne – forhåndsvisning");
   sbuf_puts(&h, "<header>\n<h1>Hæfterne</h1>\n<p class=\"facts\">Siderne tegnet af den samme motor som "
                 "PDF-filerne. Siden opdateres, når I gemmer en fil.</p>\n</header>\n<main>\n");
-  sbuf_puts(&h, "<table>\n<thead><tr><th scope=\"col\">Hæfte</th><th scope=\"col\">Navn</th>"
-                "<th scope=\"col\">Sider</th><th scope=\"col\">Problemer</th></tr></thead>\n<tbody>\n");
+  sbuf_puts(&h, "<table>\n<thead><tr><th scope=\"col\">Hæfte</th><th scope=\"col\">Sider</th>"
+                "<th scope=\"col\">Problemer</th></tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < s->nbooklets; i++) {
     const booklet *bl = &s->booklets[i];
     int pages = -1, problems = 0;
@@ -376,7 +378,7 @@ bool print_preview_index(const site *s, const char *dir, diag *d) {
     if (bl->subtitle) t = arena_printf(a, "%s – %s", t, bl->subtitle);
     sbuf_printf(&h, "<tr><td><a href=\"%s/\">", bl->name);
     sbuf_put_html(&h, t, strlen(t));
-    sbuf_printf(&h, "</a></td><td><code>%s</code></td>", bl->name);
+    sbuf_printf(&h, "</a> <code class=\"name\">%s</code></td>", bl->name);
     if (pages < 0) sbuf_puts(&h, "<td colspan=\"2\">ikke tegnet endnu</td></tr>\n");
     else if (!problems) sbuf_printf(&h, "<td class=\"n\">%d</td><td>ingen</td></tr>\n", pages);
     else sbuf_printf(&h, "<td class=\"n\">%d</td><td><strong>%d</strong></td></tr>\n", pages, problems);

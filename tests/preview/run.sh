@@ -14,6 +14,9 @@
 #             warned about with the file and line
 #   reload    after an edit only the changed pages get new files and URLs;
 #             a file names the booklets that use it
+#   browser   the pages in Chromium: images load, axe-core finds no WCAG 2.1
+#             AA violation, a phone needs no sideways scrolling, the marks
+#             show (tests/preview/browser.mjs)
 # Ends with "preview: N passed, N failed".
 top=$(cd "$(dirname "$0")/../.." && pwd)
 klar=${KLAR:-$top/klar}
@@ -69,7 +72,7 @@ grep -q '<html lang="da">' "$html" && grep -q 'Ingen problemer' "$html" && ok "D
 idx=$out/_klar/booklets/index.html
 grep -q '<a href="pixi-3-6-aar/">KLAR til Læring – 3–6 år</a>' "$idx" && ok "the list links the booklet" \
   || no "the list links the booklet"
-grep -q '<code>pixi-3-6-aar</code></td><td class="n">24</td><td>ingen</td>' "$idx" && ok "the list gives pages and problems" \
+grep -q '<code class="name">pixi-3-6-aar</code></td><td class="n">24</td><td>ingen</td>' "$idx" && ok "the list gives pages and problems" \
   || no "the list gives pages and problems"
 grep -q 'ikke tegnet endnu' "$idx" && ok "booklets not drawn yet are listed as such" || no "booklets not drawn yet are listed as such"
 
@@ -110,7 +113,7 @@ figure "$pixi" 5 | grep -q 'class="page right problem".*<span class="label">Løb
 figure "$pixi" 7 | grep -q 'class="page right problem".*<span class="label">Tom side</span>' && ok "page 7 marked Tom side" \
   || no "page 7 marked Tom side: $(figure "$pixi" 7)"
 figure "$pixi" 4 | grep -q 'problem' && no "page 4 is not marked" || ok "page 4 is not marked"
-grep -q '<code>pixi-3-6-aar</code></td><td class="n">24</td><td><strong>2</strong></td>' "$idx" && ok "the list counts 2 problems" \
+grep -q '<code class="name">pixi-3-6-aar</code></td><td class="n">24</td><td><strong>2</strong></td>' "$idx" && ok "the list counts 2 problems" \
   || no "the list counts 2 problems"
 (cd "$site" && "$klar" booklets --preview "$out" content/pixi/pixi-3-6-aar.md 2>/dev/null | grep -q "drew the preview of 1 booklet") \
   && ok "a file names the one booklet that uses it" || no "a file names the one booklet that uses it"
@@ -119,6 +122,28 @@ grep -q '<code>pixi-3-6-aar</code></td><td class="n">24</td><td><strong>2</stron
 [ "$(version "$pixi" 5)" != "$v5" ] && ok "page 5 changed: a new URL" || no "page 5 changed: a new URL"
 (cd "$site" && "$klar" booklets -q --out "$t/pdf" pixi-3-6-aar) > "$t/pdf.log" 2>&1
 grep -q "warning: page 5 of booklet 'pixi-3-6-aar' runs over" "$t/pdf.log" && ok "the PDF warns the same" || no "the PDF warns the same"
+
+# In Chromium: no console errors, the images load, no WCAG 2.1 AA violation,
+# fits a phone, pages 5 and 7 outlined in red (tests/preview/browser.mjs).
+if [ -d tests/browser/node_modules/playwright-core ] && command -v node >/dev/null; then
+  node tests/preview/browser.mjs "$out/_klar/booklets" "$t" > "$t/browser.out" 2>&1
+  while IFS= read -r line; do
+    case $line in
+    "ok "*) ok "browser: ${line#ok }" ;;
+    "FAIL "*) no "browser: ${line#FAIL }" ;;
+    esac
+  done < "$t/browser.out"
+  grep -q "^preview-browser: " "$t/browser.out" || { no "browser: the checks ran"; tail -n 5 "$t/browser.out"; }
+else
+  no "browser: Chromium and the Node packages are installed (make test-deps)"
+fi
+vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
+if [ -f "$vnu" ] && command -v java >/dev/null; then
+  java -jar "$vnu" --errors-only "$idx" "$pixi/index.html" > "$t/vnu.txt" 2>&1 && ok "Nu HTML checker: no errors in the list and the booklet page" \
+    || { no "Nu HTML checker: no errors in the list and the booklet page"; head -n 10 "$t/vnu.txt"; }
+else
+  no "the Nu HTML checker is installed (make test-deps)"
+fi
 
 # ---------------------------------------------------------------- overrun
 awk 'NR == 28 { print; for (i = 1; i <= 40; i++) { print "Endnu et afsnit, som gør hæftet længere, end der er plads til i en pixi-bog på fireogtyve sider."; print "" } next } { print }' \
