@@ -242,7 +242,9 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   if (check_only) fsx_rmtree(tmpl);
   if (!ok) {
     fprintf(stderr, "klar: %d error%s; %s\n", st.errors, st.errors == 1 ? "" : "s",
-            check_only ? "fix them and check again" : "the previous site is left as it was");
+            check_only ? "fix them and check again"
+            : o.preview ? "the preview shows what could be drawn; fix them and draw again"
+                        : "the previous site is left as it was");
   } else if (!o.quiet && o.preview) {
     printf("klar: drew the preview of %d booklet%s in %.0f ms into %s/_klar/booklets/\n", st.booklets,
            st.booklets == 1 ? "" : "s", st.seconds * 1000, o.preview);
