@@ -308,7 +308,14 @@ bool print_preview(const site *s, const booklet_spec *b, const char *dir, diag *
   uint64_t *vs = NULL;
   bool ok = false;
   sbuf png = SBUF_INIT, html = SBUF_INIT;
-  if (!bk_open(&k, s, b, d) || !bk_lay_out(&k, &l)) goto done;
+  if (!bk_open(&k, s, b, d) || !bk_lay_out(&k, &l)) {
+    /* The list says so, rather than showing the last good figures; the
+     * pages of the last good preview stay for reference. */
+    const char *failed = "pages -1\nproblems 0\nfailed\n";
+    const char *bdir = fsx_join(k.a, dir, b->name);
+    if (fsx_mkdirs(bdir)) put_file(k.a, d, fsx_join(k.a, bdir, "summary"), failed, strlen(failed));
+    goto done;
+  }
   const page_vec *pages = &l.pages;
   bk_find_problems(&k, pages, &ps);
   bk_report_problems(&k, pages, &ps);
@@ -379,7 +386,9 @@ bool print_preview_index(const site *s, const char *dir, diag *d) {
     sbuf_printf(&h, "<tr><td><a href=\"%s/\">", bl->name);
     sbuf_put_html(&h, t, strlen(t));
     sbuf_printf(&h, "</a> <code class=\"name\">%s</code></td>", bl->name);
-    if (pages < 0) sbuf_puts(&h, "<td colspan=\"2\">ikke tegnet endnu</td></tr>\n");
+    if (sum && strstr(sum, "\nfailed\n"))
+      sbuf_puts(&h, "<td colspan=\"2\"><strong>kunne ikke tegnes</strong>: se fejlen i terminalen</td></tr>\n");
+    else if (pages < 0) sbuf_puts(&h, "<td colspan=\"2\">ikke tegnet endnu</td></tr>\n");
     else if (!problems) sbuf_printf(&h, "<td class=\"n\">%d</td><td>ingen</td></tr>\n", pages);
     else sbuf_printf(&h, "<td class=\"n\">%d</td><td><strong>%d</strong></td></tr>\n", pages, problems);
   }

@@ -185,6 +185,8 @@ preview tom-test
 rc=$?
 grep -Eq "^layouts/print/tom.xml:14:14: error: fit must be 'page'" "$t/log" && [ "$rc" -eq 1 ] \
   && ok "fit=\"side\": an error at the attribute" || { no "fit=\"side\": an error at the attribute (exit $rc)"; cat "$t/log"; }
+grep -q '<code class="name">tom-test</code></td><td colspan="2"><strong>kunne ikke tegnes</strong>' "$idx" \
+  && ok "... and the list says the booklet could not be drawn" || no "... and the list says the booklet could not be drawn"
 (cd "$site" && "$klar" booklets -q --preview content) > "$t/log" 2>&1
 rc=$?
 [ "$rc" -eq 2 ] && [ ! -e "$site/content/_klar" ] && ok "--preview content refused (exit 2)" || no "--preview content refused (exit $rc)"
