@@ -179,6 +179,14 @@ grep -Eq "^content/site.yaml:$line:15: warning: the texts of page 1 of booklet '
 figure "$out/_klar/booklets/lang-forside" 1 | grep -q 'Løber over' && ok "... and the cover marked Løber over" \
   || no "... and the cover marked Løber over"
 
+# Which booklets a changed file redraws: none for the site's style sheet,
+# every one for a print layout.
+all=$(grep -c '^  - name: ' "$site/content/site.yaml")
+(cd "$site" && "$klar" booklets --preview "$out" assets/css/site.css 2>/dev/null) | grep -q "drew the preview of 0 booklets" \
+  && ok "a style sheet of the site redraws no booklet" || no "a style sheet of the site redraws no booklet"
+(cd "$site" && "$klar" booklets --preview "$out" layouts/print/pixi.xml 2>/dev/null) | grep -q "drew the preview of $all booklets" \
+  && ok "a print layout redraws all $all booklets" || no "a print layout redraws all $all booklets"
+
 # ------------------------------------------------------------- mistakes
 sed 's/<content fit="page"\/>/<content fit="side"\/>/' tests/preview/tom.xml > "$site/layouts/print/tom.xml"
 preview tom-test
