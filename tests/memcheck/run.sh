@@ -10,33 +10,30 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 suite_begin memcheck
 
-# 1. One pixi booklet, hyphenated throughout, under valgrind.
+# vg NAME WHAT MADE ARGS...: `klar ARGS` under valgrind; passes when it
+# exits 0, valgrind reports nothing and the file MADE is there.
+vg() {
+  name=$1 what=$2 made=$3
+  shift 3
+  valgrind -q --error-exitcode=99 --log-file="$t/$name.log" ./klar "$@" >"$t/$name.out" 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ] && [ ! -s "$t/$name.log" ] && [ -s "$made" ]; then
+    ok "$what under valgrind: no invalid access"
+  else
+    head -n 30 "$t/$name.log" "$t/$name.out"
+    no "$what under valgrind: no invalid access (exit $rc)"
+  fi
+}
+
+# 1. One pixi booklet, hyphenated throughout, under valgrind; and its
+# preview: the pages drawn onto images and encoded by libpng, neither
+# instrumented.
 if ! command -v valgrind >/dev/null 2>&1; then
   no "valgrind is not installed (scripts/deps.sh test installs it)"
 else
-  valgrind -q --error-exitcode=99 --log-file="$t/valgrind.log" \
-    ./klar booklets --quiet -j 1 --out "$t/vg" pixi-0-1-aar >"$t/vg.out" 2>&1
-  rc=$?
-  if [ "$rc" -eq 0 ] && [ ! -s "$t/valgrind.log" ] && [ -s "$t/vg/booklets/pixi-0-1-aar.pdf" ]; then
-    ok "a pixi booklet under valgrind: no invalid access"
-  else
-    head -n 30 "$t/valgrind.log" "$t/vg.out"
-    no "a pixi booklet under valgrind: no invalid access (exit $rc)"
-  fi
-fi
-
-# 1b. Its preview under valgrind: the pages drawn onto images and encoded
-# by libpng, neither instrumented.
-if command -v valgrind >/dev/null 2>&1; then
-  valgrind -q --error-exitcode=99 --log-file="$t/valgrind-preview.log" \
-    ./klar booklets --quiet -j 1 --preview "$t/vgp" pixi-0-1-aar >"$t/vgp.out" 2>&1
-  rc=$?
-  if [ "$rc" -eq 0 ] && [ ! -s "$t/valgrind-preview.log" ] && [ -s "$t/vgp/_klar/booklets/pixi-0-1-aar/p24.png" ]; then
-    ok "a pixi's preview under valgrind: no invalid access"
-  else
-    head -n 30 "$t/valgrind-preview.log" "$t/vgp.out"
-    no "a pixi's preview under valgrind: no invalid access (exit $rc)"
-  fi
+  vg valgrind "a pixi booklet" "$t/vg/booklets/pixi-0-1-aar.pdf" booklets --quiet -j 1 --out "$t/vg" pixi-0-1-aar
+  vg valgrind-preview "a pixi's preview" "$t/vgp/_klar/booklets/pixi-0-1-aar/p24.png" \
+    booklets --quiet -j 1 --preview "$t/vgp" pixi-0-1-aar
 fi
 
 # 2. All booklets on two threads with glibc's heap checking, several times.
