@@ -45,8 +45,10 @@ typedef struct md_worker {
 static void md_one(void *sh, void *wk, size_t i) {
   md_shared *ms = sh;
   md_worker *w = wk;
-  const page *p = ms->s->all.items[i];
-  page_md *m = &ms->md[i];
+  build_page_markdown(ms->s, ms->s->all.items[i], &ms->md[i], w->scratch, w->keep, ms->d);
+}
+
+void build_page_markdown(const site *s, const page *p, page_md *m, arena *scratch, arena *keep, diag *d) {
   m->html = "";
   m->summary = "";
   /* A page whose file could not be read or whose front matter could not be
@@ -56,15 +58,15 @@ static void md_one(void *sh, void *wk, size_t i) {
   if (!sum) sum = val_get(p->fm, "description");
   if (val_as_str(sum)) m->summary = val_as_str(sum);
   if (!p->body_len) return;
-  model_link lc = {ms->s, p, w->scratch, NULL};
-  shortcode_ctx sc = {ms->s, p, w->scratch};
+  model_link lc = {s, p, scratch, NULL};
+  shortcode_ctx sc = {(site *)s, p, scratch};
   md_options o = {0};
   o.site_passes = true;
   o.unsafe = true;
   o.footnotes = true;
   o.table_style_attrs = true; /* HTML5 has no align attribute */
-  o.quote_open = ms->s->quote_open;
-  o.quote_close = ms->s->quote_close;
+  o.quote_open = s->quote_open;
+  o.quote_close = s->quote_close;
   o.resolve = model_link_resolve;
   o.resolve_ctx = &lc;
   o.shortcode = shortcode_site;
@@ -73,19 +75,19 @@ static void md_one(void *sh, void *wk, size_t i) {
   o.line_offset = p->body_line - 1;
   o.tree = p->nbooklets > 0;
   md_result r = {0};
-  md_render(p->body, p->body_len, &o, w->keep, ms->d, &r);
+  md_render(p->body, p->body_len, &o, keep, d, &r);
   m->html = r.html ? r.html : "";
   if (!val_as_str(sum) && r.summary) m->summary = r.summary;
   m->words = r.words;
   m->tree = r.tree;
   m->ntoc = r.nheadings;
-  m->toc = arena_calloc(w->keep, r.nheadings ? r.nheadings : 1, sizeof(toc_entry));
+  m->toc = arena_calloc(keep, r.nheadings ? r.nheadings : 1, sizeof(toc_entry));
   for (size_t k = 0; k < r.nheadings; k++) {
     m->toc[k].level = r.headings[k].level;
     m->toc[k].id = r.headings[k].id;
     m->toc[k].title = r.headings[k].text;
   }
-  arena_reset(w->scratch);
+  arena_reset(scratch);
 }
 
 /* Runs the Markdown stage over every page on the pool and hangs the results
@@ -221,7 +223,7 @@ static void make_out_dirs(site *s, const char *out, diag *d) {
 }
 
 /* The 404 page: rendered with layouts/404.xml from a made-up page. */
-static void render_404(site *s, layout_set *ls, layout_worker *lw, const char *out, diag *d) {
+void build_render_404(site *s, layout_set *ls, layout_worker *lw, const char *out, diag *d) {
   page p = {0};
   p.kind = PAGE_REGULAR;
   p.title = "Siden findes ikke";
@@ -342,7 +344,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
       wp[k] = &rw[k];
     }
     pool_run(jobs, s->all.n, render_one, &rs, wp);
-    render_404(s, ls, rw[0].lw, stage, d);
+    build_render_404(s, ls, rw[0].lw, stage, d);
     for (int k = 0; k < jobs; k++) {
       layout_worker_free(rw[k].lw);
       sbuf_free(&rw[k].html);

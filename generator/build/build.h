@@ -31,6 +31,22 @@ typedef struct build_stats {
  * every error is in d and the old output is as it was. */
 bool build_site(const build_options *o, diag *d, build_stats *st);
 
+/* ---- stages shared with the session (session.c), one page at a time ---- */
+struct site;
+struct page;
+struct page_md;
+struct arena;
+struct layout_set;
+struct layout_worker;
+/* Runs the Markdown stage for page p of site s into m: the body's HTML,
+ * summary, headings and (for a booklet page) the print tree, exactly as a
+ * build makes them. Results in keep; scratch is reset at the end. */
+void build_page_markdown(const struct site *s, const struct page *p, struct page_md *m,
+                         struct arena *scratch, struct arena *keep, diag *d);
+/* Renders 404.html into out with layouts/404.xml from a made-up page. */
+void build_render_404(struct site *s, struct layout_set *ls, struct layout_worker *lw, const char *out,
+                      diag *d);
+
 /* Number of online processors (at least 1). */
 int build_cores(void);
 

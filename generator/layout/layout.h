@@ -9,6 +9,7 @@
 #include "../core/diag.h"
 #include "../core/str.h"
 #include "../model/model.h"
+#include "../script/klua.h"
 
 /* Initialises libxml2 once for the process (its parser keeps global tables
  * that must be set up before threads parse: the print stage reads its
@@ -35,6 +36,15 @@ const char *layout_pick(const layout_set *ls, const page *p, diag *d);
  * site's read-only model. One per thread; not shareable. */
 layout_worker *layout_worker_new(const layout_set *ls, diag *d);
 void layout_worker_free(layout_worker *w);
+
+/* Records what later renders on w use, for the incremental rebuild of
+ * `klar serve` (build/session): file is called with the file of every
+ * layout a render goes through ("layouts/base.xml": the picked layout, the
+ * ones it extends, every partial included), read with what the render reads
+ * of other pages (klua_set_watch). Either may be NULL; both run on w's
+ * thread and must be quick. */
+typedef void (*layout_file_fn)(void *ctx, const char *file);
+void layout_worker_watch(layout_worker *w, layout_file_fn file, klua_watch_fn read, void *ctx);
 
 /* Renders page p with layout `name` into out (HTML5, starting with
  * <!DOCTYPE html>). Lua errors are reported with the layout's file:line, the

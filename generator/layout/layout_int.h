@@ -96,6 +96,8 @@ struct layout_worker {
   int *handles; /* per expression: handle, or -1 before the first use */
   int depth;
   int nest;     /* elements being rendered, one inside the other */
+  layout_file_fn watch_file; /* layout_worker_watch */
+  void *watch_ctx;
 };
 
 #endif

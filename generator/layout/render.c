@@ -80,6 +80,12 @@ layout_worker *layout_worker_new(const layout_set *ls, diag *d) {
   return w;
 }
 
+void layout_worker_watch(layout_worker *w, layout_file_fn file, klua_watch_fn read, void *ctx) {
+  w->watch_file = file;
+  w->watch_ctx = ctx;
+  klua_set_watch(w->k, read, ctx);
+}
+
 void layout_worker_free(layout_worker *w) {
   if (!w) return;
   klua_free(w->k);
@@ -264,6 +270,8 @@ static bool render_kids(rctx *c, lnode **kids, size_t n) {
 /* Renders layout l (its root layout's tree with l's chain of fills). */
 static bool render_layout(rctx *parent, layout *l) {
   if (l->bad || !l->nchain) return false;
+  if (parent->w->watch_file)
+    for (size_t i = 0; i < l->nchain; i++) parent->w->watch_file(parent->w->watch_ctx, l->chain[i]->file);
   rctx c = *parent;
   c.chain = l->chain;
   c.limit = l->nchain;

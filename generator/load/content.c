@@ -78,7 +78,7 @@ static bool check_utf8(const char *text, size_t n, const char *file, diag *d) {
   return false;
 }
 
-static page *load_page(arena *a, const char *dir, const char *display_dir, const char *rel, diag *d) {
+page *content_load_page(arena *a, const char *dir, const char *display_dir, const char *rel, diag *d) {
   page *p = arena_calloc(a, 1, sizeof *p);
   p->src = rel;
   p->file = fsx_join(a, display_dir, rel);
@@ -121,6 +121,7 @@ static page *load_page(arena *a, const char *dir, const char *display_dir, const
   p->body = body;
   p->body_len = n - (size_t)(body - text);
   p->body_line = bline;
+  p->head_len = (size_t)(body - text);
   if (yaml) {
     val *fm = yml_parse(a, yaml, ylen, p->file, 1, d);
     if (fm && fm->kind != VAL_MAP) {
@@ -142,7 +143,7 @@ typedef struct load_shared {
 
 static void load_one(void *sh, void *wk, size_t i) {
   load_shared *ls = sh;
-  ls->pages[i] = load_page(wk, ls->dir, ls->display_dir, ls->rels[i], ls->d);
+  ls->pages[i] = content_load_page(wk, ls->dir, ls->display_dir, ls->rels[i], ls->d);
 }
 
 void content_load(arena *a, const char *dir, const char *display_dir, int jobs, content *out, diag *d) {

@@ -22,6 +22,11 @@ typedef struct content {
  * arenas that die with it). */
 void content_load(arena *a, const char *dir, const char *display_dir, int jobs, content *out, diag *d);
 
+/* Reads one Markdown file of dir (rel below it, as content_load names it)
+ * into a page as content_load does (no resources: those are content_load's
+ * work). Never NULL; errors go to d and mark the page broken. In arena a.
+ * For the incremental rebuild (build/session), which reloads one file. */
+page *content_load_page(arena *a, const char *dir, const char *display_dir, const char *rel, diag *d);
 /* Splits front matter from text: fills the YAML part and the body. Returns
  * false (with a message) when a front matter block is opened but not
  * closed. Exposed for tests. */

@@ -56,6 +56,9 @@ struct page {
   const char *body;    /* Markdown after the front matter (NUL-terminated) */
   size_t body_len;
   int body_line;       /* line in `file` of the body's first line (1-based) */
+  size_t head_len;     /* bytes before the body (the front matter with its '---' lines, after a
+                        * BOM): body - head_len is the file as read, for build/session to see
+                        * whether an edit changed more than the body */
   const char **resources; size_t nresources; /* bundle files besides index.md, relative to dir */
 
   page *parent;        /* the section page (or home) this page is listed on; NULL for home */

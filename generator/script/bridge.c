@@ -77,8 +77,16 @@ static void push_val(lua_State *L, const val *v) {
   lua_pushnil(L);
 }
 
-/* A page list as a Lua sequence, cached by the list's address. */
-static void push_list(lua_State *L, const page_list *l) {
+void klua_watched(lua_State *L, const page *p, klua_read what) {
+  klua *k = get_klua(L);
+  if (k->watch) k->watch(k->watch_ctx, p, what);
+}
+
+/* A page list as a Lua sequence, cached by the list's address; owner (or
+ * NULL for a site-wide list) is told to the watcher on every use, cached
+ * or not, because each page's render is recorded on its own. */
+static void push_list(lua_State *L, const page_list *l, const page *owner) {
+  klua_watched(L, owner, KLUA_READ_LIST);
   if (cached(L, l)) return;
   lua_createtable(L, (int)l->n, 0);
   for (size_t i = 0; i < l->n; i++) {
@@ -209,6 +217,11 @@ static void push_booklets(lua_State *L, klua *k, const page *p) {
 /* Pushes field key of page p: a builtin field of docs/reference.md, else the
  * front matter field of that name, else nil. */
 void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
+  if (k->watch) {
+    bool body = !strcmp(key, "content") || !strcmp(key, "summary") || !strcmp(key, "toc") ||
+                !strcmp(key, "words");
+    k->watch(k->watch_ctx, p, body ? KLUA_READ_BODY : KLUA_READ_FIELD);
+  }
   switch (key[0]) {
   case 'b':
     if (!strcmp(key, "booklets")) { push_booklets(L, k, p); return; }
@@ -232,7 +245,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
     if (!strcmp(key, "kind")) { lua_pushstring(L, kind_name(p->kind)); return; }
     break;
   case 'p':
-    if (!strcmp(key, "pages")) { push_list(L, &p->pages); return; }
+    if (!strcmp(key, "pages")) { push_list(L, &p->pages, p); return; }
     if (!strcmp(key, "parent")) { klua_push_page(L, p->parent); return; }
     if (!strcmp(key, "permalink")) {
       klua_push_url(L, k, p->url);
@@ -244,13 +257,13 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
     if (!strcmp(key, "params")) { push_val(L, p->fm); return; }
     break;
   case 'r':
-    if (!strcmp(key, "referrers")) { push_list(L, &p->referrers); return; }
+    if (!strcmp(key, "referrers")) { push_list(L, &p->referrers, p); return; }
     break;
   case 's':
     if (!strcmp(key, "section")) { lua_pushstring(L, p->section); return; }
     if (!strcmp(key, "slug")) { lua_pushstring(L, p->slug); return; }
     if (!strcmp(key, "summary")) { lua_pushstring(L, model_page_md(k->s, p)->summary); return; }
-    if (!strcmp(key, "subsections")) { push_list(L, &p->subsections); return; }
+    if (!strcmp(key, "subsections")) { push_list(L, &p->subsections, p); return; }
     break;
   case 't':
     if (!strcmp(key, "title")) { lua_pushstring(L, p->title); return; }
@@ -375,14 +388,16 @@ static int site_index(lua_State *L) {
   if (!strcmp(key, "params")) {
     push_val(L, s->params);
   } else if (!strcmp(key, "pages")) {
-    push_list(L, &s->regular);
+    push_list(L, &s->regular, NULL);
   } else if (!strcmp(key, "sections")) {
+    klua_watched(L, NULL, KLUA_READ_LIST);
     lua_createtable(L, 0, (int)s->sections.n);
     for (size_t i = 0; i < s->sections.n; i++) {
       klua_push_page(L, s->sections.entries[i].value);
       lua_setfield(L, -2, s->sections.entries[i].key);
     }
   } else if (!strcmp(key, "taxonomies")) {
+    klua_watched(L, NULL, KLUA_READ_LIST);
     lua_createtable(L, 0, (int)s->ntaxonomies);
     for (size_t i = 0; i < s->ntaxonomies; i++) {
       const taxonomy *t = &s->taxonomies[i];
@@ -393,13 +408,16 @@ static int site_index(lua_State *L) {
       lua_setfield(L, -2, "url");
       klua_push_page(L, t->list);
       lua_setfield(L, -2, "page");
-      push_list(L, &t->terms);
+      push_list(L, &t->terms, NULL);
       lua_setfield(L, -2, "terms");
       lua_setfield(L, -2, t->name);
     }
   } else {
     return 0;
   }
+  /* Kept in the table for the next read, except while a watcher records
+   * each page's reads: a kept list would be read past it. */
+  if (k->watch && strcmp(key, "params")) return 1;
   lua_pushvalue(L, 2);
   lua_pushvalue(L, -2);
   lua_rawset(L, 1);
@@ -423,3 +441,8 @@ void klua_push_site(lua_State *L, klua *k) {
   lua_setmetatable(L, -2);
 }
 
+
+void klua_set_watch(klua *k, klua_watch_fn fn, void *ctx) {
+  k->watch = fn;
+  k->watch_ctx = ctx;
+}

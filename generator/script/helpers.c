@@ -230,6 +230,7 @@ static int h_len(lua_State *L) {
 static int h_pages_of(lua_State *L) {
   klua *k = get_klua(L);
   const char *type = luaL_checkstring(L, 1);
+  klua_watched(L, NULL, KLUA_READ_LIST);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &klua_pagesof_key);
   if (lua_getfield(L, -1, type) != LUA_TNIL) return 1;
   lua_pop(L, 1);

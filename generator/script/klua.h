@@ -63,6 +63,19 @@ bool klua_run_helpers(klua *k, const char *dir, diag *d);
  * for), and forgets the scratch memory of the previous page. */
 void klua_set_page(klua *k, const page *p);
 
+/* What a render read of a page other than through its own layout, for the
+ * incremental rebuild of `klar serve` (build/session): KLUA_READ_BODY for
+ * what the Markdown stage made of the page (content, summary, toc, words),
+ * KLUA_READ_FIELD for any other field, KLUA_READ_LIST for a page list
+ * enumerated (p is the page that owns it: a section's pages, referrers,
+ * subsections; NULL for a site-wide list: site.pages, site.sections,
+ * site.taxonomies, pages_of). */
+typedef enum { KLUA_READ_FIELD, KLUA_READ_BODY, KLUA_READ_LIST } klua_read;
+typedef void (*klua_watch_fn)(void *ctx, const page *p, klua_read what);
+/* Calls fn for every such read from now on (NULL stops it). fn runs on the
+ * state's thread, inside evaluations: it must be quick and must not raise. */
+void klua_set_watch(klua *k, klua_watch_fn fn, void *ctx);
+
 /* The last error message (Lua's message without the expression's own
  * position; errors in helper files keep theirs). Valid until the next call. */
 const char *klua_error(const klua *k);

@@ -55,6 +55,8 @@ struct klua {
   size_t sp, cap;
   int menu_ref;         /* cached site.menu of menu_page */
   const page *menu_page;
+  klua_watch_fn watch;  /* klua_set_watch: what renders read, for build/session */
+  void *watch_ctx;
 };
 
 /* The klua of a state: the allocator's user data. */
@@ -96,6 +98,8 @@ void klua_limit_patterns(lua_State *L);
 void klua_bridge_init(lua_State *L);
 /* Registry key (its address) of the pages_of cache. */
 extern char klua_pagesof_key;
+/* Tells the watcher (klua_set_watch), if any, what is being read. */
+void klua_watched(lua_State *L, const page *p, klua_read what);
 /* Pushes the page's userdata (one per page per state), or nil for NULL. */
 void klua_push_page(lua_State *L, const page *p);
 /* Returns the page of the userdata at idx, or NULL if it is not one. */

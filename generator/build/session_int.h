@@ -1,0 +1,69 @@
+/* session_int: what session.c and session_out.c share. session_out.c owns
+ * the session's output folder: the manifest (every file the folder holds,
+ * with its size and hash) and the update transaction that writes only files
+ * whose bytes changed, each by rename, and removes the files an update no
+ * longer makes. Private to generator/build/. */
+#ifndef KLAR_SESSION_INT_H
+#define KLAR_SESSION_INT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../core/arena.h"
+#include "../core/diag.h"
+#include "../core/map.h"
+
+/* The bytes of an output file, as far as the session needs to know them:
+ * two 64-bit hashes with different constants and the length. Keeping every
+ * page's last bytes instead would cost the size of the site again in memory
+ * (150 MB for the 10,000-page benchmark). */
+typedef struct out_sum {
+  size_t len;
+  uint64_t h[2];
+} out_sum;
+
+void out_sum_of(const void *data, size_t len, out_sum *s);
+bool out_sum_eq(const out_sum *a, const out_sum *b);
+
+/* The files of the output folder (relative path → out_sum*, heap; NULL for
+ * a file removed). Read-only while a pool runs, so workers may look up. */
+typedef struct out_manifest {
+  map files;
+} out_manifest;
+
+void out_manifest_free(out_manifest *m);
+/* True when rel is in the manifest with exactly these bytes. */
+bool out_manifest_same(const out_manifest *m, const char *rel, const out_sum *s);
+
+/* One update's writes. Everything an update makes goes first into a private
+ * folder beside the output (OUT.session-PID/KIND/...); out_txn_commit then
+ * moves the files whose bytes changed into the output, one rename each (the
+ * server never sees a half-written file and the folder is never missing),
+ * and removes the files the update was responsible for but no longer made.
+ * out_txn_abort throws the private folder away: the output stays as it was. */
+typedef struct out_txn {
+  const char *out;     /* the output folder */
+  const char *scratch; /* OUT.session-PID */
+  arena *a;
+  map made;            /* rel → (void*)1: every file this update made, changed or not */
+  bool all;            /* the update made the whole site: remove what it did not make */
+} out_txn;
+
+/* Begins a transaction (a and the strings live as long as the caller
+ * keeps them). Returns false with a message in d when the folder cannot be
+ * made. */
+bool out_txn_begin(out_txn *t, arena *a, const char *out, diag *d);
+/* The folder below the scratch folder to write files of one kind into
+ * ("pages", "assets", "statics", "other"); made on first use. */
+const char *out_txn_dir(out_txn *t, const char *kind);
+/* Notes that rel is part of the site this update made without writing it
+ * (a page whose bytes did not change). */
+void out_txn_keep(out_txn *t, const char *rel);
+/* Moves every changed file into the output and updates the manifest;
+ * when t->all, removes the files of the manifest the update did not make
+ * (and folders left empty). Returns the number of files written; -1 with
+ * a message in d when a rename failed (the manifest then says what is
+ * really there, and the next update writes the rest). */
+int out_txn_commit(out_txn *t, out_manifest *m, diag *d);
+void out_txn_abort(out_txn *t);
+
+#endif
