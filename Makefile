@@ -75,6 +75,12 @@ $(BUILD)/tsan/klar: $(TSAN_OBJ)
 	@echo "  LD    $@"
 	$(Q)$(CC) -O1 -g $(TSANFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# The session's driver (tests/tools/session_drive.c) under ThreadSanitizer:
+# an update renders on the pool with workers that record what they read.
+$(BUILD)/tsan/session_drive: tests/tools/session_drive.c $(filter-out $(BUILD)/tsan/generator/main.o,$(TSAN_OBJ))
+	@echo "  CC    $< (tsan)"
+	$(Q)$(CC) $(CFLAGS_ALL) -O1 -g $(TSANFLAGS) -Igenerator -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/harness.h
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
@@ -130,7 +136,7 @@ test-deps:
 
 # Every suite prints "N passed, N failed"; tests/run adds them up and ends
 # with the total line.
-test: $(KLAR_BIN) $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) $(BUILD)/tsan/klar test-deps
+test: $(KLAR_BIN) $(UNIT_BIN) $(UNIT_SAN) $(TOOL_BIN) $(BUILD)/tsan/klar $(BUILD)/tsan/session_drive test-deps
 	@sh tests/run
 
 regen-golden: $(KLAR_BIN)

@@ -51,20 +51,30 @@
 #include "../model/model.h"
 #include "../site/site.h"
 #include <errno.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* What one page's last render used. */
+/* A page whose Markdown results a render read, and which of them (the
+ * KLUA_READ_CONTENT... bits). */
+typedef struct body_read {
+  uint32_t page;
+  uint32_t what;
+} body_read;
+
 typedef struct page_deps {
-  uint32_t *body;   /* pages whose Markdown results it read */
+  body_read *body;  /* pages whose Markdown results it read */
   uint32_t *fields; /* pages whose other fields it read */
   size_t nbody, nfields;
   const char **files; /* layout files, interned in the session */
   size_t nfiles;
   bool lists;       /* it enumerated a page list */
   bool done;        /* rendered (false for a page skipped or failed) */
+  bool written;     /* its bytes changed and wait in out_page_tmp */
+  out_sum sum;      /* of its bytes */
 } page_deps;
 
 /* One good build: the model and what was made of it. */
@@ -92,6 +102,16 @@ static double now_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* KLAR_SESSION_TRACE=1 prints the time of each step of an update to
+ * stderr, for tuning (bench/session.sh). */
+static void trace(const char *what, double *t) {
+  static int on = -1;
+  if (on < 0) on = getenv("KLAR_SESSION_TRACE") != NULL;
+  double n = now_seconds();
+  if (on) fprintf(stderr, "session: %-12s %7.1f ms\n", what, (n - *t) * 1000);
+  *t = n;
 }
 
 static void deps_clear(page_deps *d) {
@@ -167,7 +187,7 @@ typedef struct render_job {
   const uint32_t *todo; /* page indices */
   page_deps *deps;      /* per todo entry: what its render used */
   const out_manifest *files;
-  const char *dir;      /* the transaction's pages folder */
+  const char *out;      /* the output folder */
   diag *d;
   atomic_int failed;
 } render_job;
@@ -179,8 +199,9 @@ typedef struct render_wk {
   arena *scratch;
   const site *s;
   uint32_t *seen;  /* per page of s->all: stamp of the last page that recorded it (x2: body, fields) */
+  uint32_t *slot;  /* per page of s->all: its entry in body, when seen[2 * i] is the stamp */
   uint32_t stamp;
-  VEC(uint32_t) body;
+  VEC(body_read) body;
   VEC(uint32_t) fields;
   VEC(const char *) files;
   bool lists;
@@ -202,11 +223,21 @@ static void watch_read(void *ctx, const page *p, klua_read what) {
   /* Only pages of the site are recorded: the made-up 404 page is no
    * other page's source. */
   if (!p || p->index >= w->s->all.n || w->s->all.items[p->index] != p) return;
-  uint32_t *seen = &w->seen[2 * p->index + (what == KLUA_READ_BODY ? 0 : 1)];
-  if (*seen == w->stamp) return;
+  if (what == KLUA_READ_FIELD) {
+    uint32_t *seen = &w->seen[2 * p->index + 1];
+    if (*seen == w->stamp) return;
+    *seen = w->stamp;
+    vec_push(&w->fields, (uint32_t)p->index);
+    return;
+  }
+  uint32_t *seen = &w->seen[2 * p->index];
+  if (*seen == w->stamp) {
+    w->body.items[w->slot[p->index]].what |= what;
+    return;
+  }
   *seen = w->stamp;
-  if (what == KLUA_READ_BODY) vec_push(&w->body, (uint32_t)p->index);
-  else vec_push(&w->fields, (uint32_t)p->index);
+  w->slot[p->index] = (uint32_t)w->body.n;
+  vec_push(&w->body, ((body_read){(uint32_t)p->index, what}));
 }
 
 static uint32_t *vec_copy_u32(const uint32_t *items, size_t n) {
@@ -232,7 +263,8 @@ static void render_page(void *sh, void *wk, size_t t) {
     atomic_store(&j->failed, 1);
     return;
   }
-  dp->body = vec_copy_u32(w->body.items, w->body.n);
+  dp->body = xmalloc((w->body.n ? w->body.n : 1) * sizeof *dp->body);
+  if (w->body.n) memcpy(dp->body, w->body.items, w->body.n * sizeof *dp->body);
   dp->nbody = w->body.n;
   dp->fields = vec_copy_u32(w->fields.items, w->fields.n);
   dp->nfields = w->fields.n;
@@ -241,12 +273,13 @@ static void render_page(void *sh, void *wk, size_t t) {
   dp->nfiles = w->files.n;
   dp->lists = w->lists;
   dp->done = true;
-  out_sum sum;
-  out_sum_of(w->html.data, w->html.len, &sum);
-  if (out_manifest_same(j->files, p->out, &sum)) return;
-  if (!fsx_write(fsx_join(w->scratch, j->dir, p->out), w->html.data, w->html.len)) {
-    diag_error(j->d, p->file, 0, 0, "cannot write %s in the session's folder: %s", p->out, strerror(errno));
+  out_sum_of(w->html.data, w->html.len, &dp->sum);
+  if (out_manifest_same(j->files, p->out, &dp->sum)) return;
+  if (!fsx_write(out_page_tmp(w->scratch, j->out, p->out), w->html.data, w->html.len)) {
+    diag_error(j->d, p->file, 0, 0, "cannot write %s in the output folder: %s", p->out, strerror(errno));
     atomic_store(&j->failed, 1);
+  } else {
+    dp->written = true;
   }
   arena_reset(w->scratch);
 }
@@ -259,9 +292,9 @@ static bool render_pages(build_session *bs, gen *g, layout_set *ls, const uint32
                          page_deps *deps, out_txn *t, diag *d) {
   int jobs = bs->jobs;
   if ((size_t)jobs > n) jobs = n ? (int)n : 1;
-  render_job j = {.g = g, .ls = ls, .todo = todo, .deps = deps, .files = &bs->files,
-                  .dir = out_txn_dir(t, "pages"), .d = d};
+  render_job j = {.g = g, .ls = ls, .todo = todo, .deps = deps, .files = &bs->files, .out = bs->out, .d = d};
   atomic_init(&j.failed, 0);
+  double t0 = now_seconds();
   render_wk *w = xcalloc((size_t)jobs, sizeof *w);
   void **wp = xcalloc((size_t)jobs, sizeof *wp);
   for (int k = 0; k < jobs; k++) {
@@ -269,10 +302,13 @@ static bool render_pages(build_session *bs, gen *g, layout_set *ls, const uint32
     w[k].scratch = arena_new();
     w[k].s = g->s;
     w[k].seen = xcalloc(2 * (g->s->all.n ? g->s->all.n : 1), sizeof *w[k].seen);
+    w[k].slot = xcalloc(g->s->all.n ? g->s->all.n : 1, sizeof *w[k].slot);
     layout_worker_watch(w[k].lw, watch_file, watch_read, &w[k]);
     wp[k] = &w[k];
   }
+  trace("workers", &t0);
   pool_run(jobs, n, render_page, &j, wp);
+  trace("pool", &t0);
   /* The 404 page reads what it likes of the site, so it is made on every
    * update; without recording (it is no page of the site). */
   layout_worker_watch(w[0].lw, NULL, NULL, NULL);
@@ -282,6 +318,7 @@ static bool render_pages(build_session *bs, gen *g, layout_set *ls, const uint32
     sbuf_free(&w[k].html);
     arena_free(w[k].scratch);
     free(w[k].seen);
+    free(w[k].slot);
     vec_free(&w[k].body);
     vec_free(&w[k].fields);
     vec_free(&w[k].files);
@@ -289,7 +326,7 @@ static bool render_pages(build_session *bs, gen *g, layout_set *ls, const uint32
   free(w);
   free(wp);
   for (size_t i = 0; i < n; i++)
-    if (deps[i].done) out_txn_keep(t, g->s->all.items[todo[i]]->out);
+    if (deps[i].done) out_txn_page(t, g->s->all.items[todo[i]]->out, &deps[i].sum, deps[i].written);
   return !atomic_load(&j.failed);
 }
 
@@ -392,7 +429,27 @@ typedef struct body_edit {
   size_t body_len, head_len;
   int body_line;
   page_md md;
+  uint32_t changed; /* KLUA_READ_CONTENT... bits: which Markdown results differ */
 } body_edit;
+
+static bool str_same(const char *a, const char *b) {
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Which of the Markdown results a reader can see (klua_read bits) differ
+ * between a and b. */
+static uint32_t md_changed(const page_md *a, const page_md *b) {
+  uint32_t c = 0;
+  if (!str_same(a->html, b->html)) c |= KLUA_READ_CONTENT;
+  if (!str_same(a->summary, b->summary)) c |= KLUA_READ_SUMMARY;
+  if (a->words != b->words) c |= KLUA_READ_WORDS;
+  bool toc = a->ntoc == b->ntoc;
+  for (size_t i = 0; toc && i < a->ntoc; i++)
+    toc = a->toc[i].level == b->toc[i].level && str_same(a->toc[i].id, b->toc[i].id) &&
+          str_same(a->toc[i].title, b->toc[i].title);
+  if (!toc) c |= KLUA_READ_TOC;
+  return c;
+}
 
 /* The body way (see the top of the file) for the edited pages e[0..n-1],
  * already checked to have the front matter they had. */
@@ -400,40 +457,53 @@ static bool update_bodies(build_session *bs, body_edit *e, size_t n, diag *d, se
   gen *g = bs->g;
   site *s = g->s;
   int before = diag_errors(d);
+  double t0 = now_seconds();
   arena *scratch = arena_new();
   /* Swap the new bodies in, keeping the old ones to put back. */
   for (size_t i = 0; i < n; i++) {
     page *p = e[i].p;
-    body_edit old = {p, p->body, p->body_len, p->head_len, p->body_line, g->md[p->index]};
+    body_edit old = {p, p->body, p->body_len, p->head_len, p->body_line, g->md[p->index], 0};
     p->body = e[i].body;
     p->body_len = e[i].body_len;
     p->head_len = e[i].head_len;
     p->body_line = e[i].body_line;
     build_page_markdown(s, p, &g->md[p->index], scratch, g->a, d);
+    old.changed = md_changed(&old.md, &g->md[p->index]);
     e[i] = old;
   }
   arena_free(scratch);
-  /* The pages to render: the edited ones and their readers. */
+  trace("markdown", &t0);
+  /* The pages to render: the edited ones, and the pages that read one of
+   * their Markdown results that changed (a list showing summaries from
+   * the front matter need not render again for a new paragraph). */
   bool *want = xcalloc(s->all.n ? s->all.n : 1, sizeof *want);
-  for (size_t i = 0; i < n; i++) want[e[i].p->index] = true;
+  uint32_t *changed = xcalloc(s->all.n ? s->all.n : 1, sizeof *changed);
+  bool feed = false;
+  for (size_t i = 0; i < n; i++) {
+    want[e[i].p->index] = true;
+    changed[e[i].p->index] |= e[i].changed;
+    feed = feed || (e[i].changed & (KLUA_READ_CONTENT | KLUA_READ_SUMMARY));
+  }
   for (size_t k = 0; k < s->all.n; k++) {
     const page_deps *dp = &g->deps[k];
     for (size_t b = 0; b < dp->nbody && !want[k]; b++)
-      for (size_t i = 0; i < n; i++)
-        if (dp->body[b] == e[i].p->index) want[k] = true;
+      if (changed[dp->body[b].page] & dp->body[b].what) want[k] = true;
   }
+  free(changed);
   uint32_t *todo = xmalloc((s->all.n ? s->all.n : 1) * sizeof *todo);
   size_t nt = 0;
   for (size_t k = 0; k < s->all.n; k++)
     if (want[k]) todo[nt++] = (uint32_t)k;
   free(want);
+  trace("readers", &t0);
   page_deps *deps = xcalloc(nt ? nt : 1, sizeof *deps);
   out_txn t;
   bool ok = diag_errors(d) == before && out_txn_begin(&t, g->a, bs->out, d);
   if (ok) {
     ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
     /* The feed shows the pages' summaries and content. */
-    site_feed(s, out_txn_dir(&t, "other"), d);
+    if (feed) site_feed(s, out_txn_dir(&t, "other"), d);
+    trace("feed", &t0);
     ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
   } else {
     deps_free_all(deps, nt);
@@ -464,8 +534,10 @@ static bool update_layouts(build_session *bs, const char *const *changed, size_t
   gen *g = bs->g;
   site *s = g->s;
   int before = diag_errors(d);
+  double t0 = now_seconds();
   arena *la = arena_new();
   layout_set *ls = layout_load(la, s, d);
+  trace("layouts", &t0);
   if (diag_errors(d) > before) {
     arena_free(la);
     return false;
@@ -484,11 +556,13 @@ static bool update_layouts(build_session *bs, const char *const *changed, size_t
   bool ok = out_txn_begin(&t, g->a, bs->out, d);
   if (ok) {
     ok = render_pages(bs, g, ls, todo, nt, deps, &t, d);
+    trace("render", &t0);
     ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
   } else {
     deps_free_all(deps, nt);
     free(todo);
   }
+  trace("commit", &t0);
   if (!ok) {
     arena_free(la);
     return false;
@@ -547,7 +621,7 @@ static bool update(build_session *bs, const char *const *changed, size_t n, diag
       full = true; /* the front matter changed */
       break;
     }
-    edits[nedits++] = (body_edit){p, np->body, np->body_len, np->head_len, np->body_line, {0}};
+    edits[nedits++] = (body_edit){p, np->body, np->body_len, np->head_len, np->body_line, {0}, 0};
   }
   if (ok && full) ok = update_full(bs, d, r);
   else if (ok) {

@@ -40,12 +40,20 @@ bool out_manifest_same(const out_manifest *m, const char *rel, const out_sum *s)
  * server never sees a half-written file and the folder is never missing),
  * and removes the files the update was responsible for but no longer made.
  * out_txn_abort throws the private folder away: the output stays as it was. */
+typedef struct out_page {
+  const char *rel;     /* below the output */
+  out_sum sum;
+  bool written;        /* changed: its bytes wait in out_page_tmp(rel) */
+} out_page;
+
 typedef struct out_txn {
   const char *out;     /* the output folder */
   const char *scratch; /* OUT.session-PID */
   arena *a;
   map made;            /* rel → (void*)1: every file this update made, changed or not */
   bool all;            /* the update made the whole site: remove what it did not make */
+  out_page *pages;     /* out_txn_page */
+  size_t npages, cappages;
 } out_txn;
 
 /* Begins a transaction (a and the strings live as long as the caller
@@ -55,9 +63,14 @@ bool out_txn_begin(out_txn *t, arena *a, const char *out, diag *d);
 /* The folder below the scratch folder to write files of one kind into
  * ("pages", "assets", "statics", "other"); made on first use. */
 const char *out_txn_dir(out_txn *t, const char *kind);
-/* Notes that rel is part of the site this update made without writing it
- * (a page whose bytes did not change). */
-void out_txn_keep(out_txn *t, const char *rel);
+/* Pages are many, so they skip the private folder and its second reading:
+ * a render worker that finds a page's bytes changed (out_manifest_same)
+ * writes them to out_page_tmp(rel), a hidden name beside the page's place
+ * in the output (no server serves it), and the page is then told to the
+ * transaction with its sum; the commit renames it into place. A worker
+ * may call out_page_tmp (memory from a, its own arena). */
+const char *out_page_tmp(arena *a, const char *out, const char *rel);
+void out_txn_page(out_txn *t, const char *rel, const out_sum *s, bool written);
 /* Moves every changed file into the output and updates the manifest;
  * when t->all, removes the files of the manifest the update did not make
  * (and folders left empty). Returns the number of files written; -1 with

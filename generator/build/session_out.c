@@ -96,8 +96,23 @@ const char *out_txn_dir(out_txn *t, const char *kind) {
   return dir;
 }
 
-void out_txn_keep(out_txn *t, const char *rel) {
+static void txn_made(out_txn *t, const char *rel) {
   map_set(&t->made, rel, (void *)1);
+}
+
+const char *out_page_tmp(arena *a, const char *out, const char *rel) {
+  const char *base = fsx_basename(rel);
+  char *dir = fsx_dirname(a, rel);
+  return arena_printf(a, "%s/%s%s.%s.session-%ld", out, dir, *dir ? "/" : "", base, (long)getpid());
+}
+
+void out_txn_page(out_txn *t, const char *rel, const out_sum *s, bool written) {
+  if (t->npages == t->cappages) {
+    t->cappages = t->cappages ? 2 * t->cappages : 64;
+    t->pages = xrealloc(t->pages, t->cappages * sizeof *t->pages);
+  }
+  t->pages[t->npages++] = (out_page){rel, *s, written};
+  txn_made(t, rel);
 }
 
 typedef struct commit_ctx {
@@ -118,12 +133,35 @@ static void prune_dirs(arena *a, const char *out, const char *rel) {
   }
 }
 
+/* Renames from to rel in the output and notes its sum. */
+static void move_in(commit_ctx *c, const char *from, const char *rel, const out_sum *s) {
+  out_txn *t = c->t;
+  const char *to = fsx_join(t->a, t->out, rel);
+  if (rename(from, to) != 0) {
+    /* A file of the old site where the new one needs a folder (or the
+     * other way round) goes first; then once more. */
+    char *dir = fsx_dirname(t->a, to);
+    if (!fsx_is_dir(dir)) {
+      unlink(dir);
+      fsx_mkdirs(dir);
+    }
+    if (fsx_is_dir(to)) fsx_rmtree(to);
+    if (rename(from, to) != 0) {
+      diag_error(c->d, to, 0, 0, "cannot move the updated file into the output folder: %s", strerror(errno));
+      c->failed = true;
+      return;
+    }
+  }
+  manifest_put(c->m, rel, s);
+  c->written++;
+}
+
 static void commit_one(const char *rel, void *ctx) {
   commit_ctx *c = ctx;
   out_txn *t = c->t;
   const char *from = fsx_join(t->a, c->dir, rel);
   rel = arena_strdup(t->a, rel);
-  out_txn_keep(t, rel);
+  txn_made(t, rel);
   size_t len;
   char *data = fsx_read_heap(from, &len);
   if (!data) {
@@ -135,30 +173,22 @@ static void commit_one(const char *rel, void *ctx) {
   out_sum_of(data, len, &s);
   free(data);
   if (out_manifest_same(c->m, rel, &s)) return;
-  const char *to = fsx_join(t->a, t->out, rel);
-  char *dir = fsx_dirname(t->a, to);
-  /* A file of the old site where the new one needs a folder (or the other
-   * way round) goes first. */
-  if (!fsx_is_dir(dir)) {
-    unlink(dir);
-    fsx_mkdirs(dir);
-  }
-  if (fsx_is_dir(to)) fsx_rmtree(to);
-  if (rename(from, to) != 0) {
-    diag_error(c->d, to, 0, 0, "cannot move the updated file into the output folder: %s", strerror(errno));
-    c->failed = true;
-    return;
-  }
-  manifest_put(c->m, rel, &s);
-  c->written++;
+  move_in(c, from, rel, &s);
 }
 
 int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
   commit_ctx c = {t, m, NULL, d, 0, false};
-  static const char *kinds[] = {"assets", "statics", "pages", "other"};
+  static const char *kinds[] = {"assets", "statics", "other"};
   for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
     c.dir = fsx_join(t->a, t->scratch, kinds[k]);
     if (fsx_is_dir(c.dir)) fsx_walk(c.dir, commit_one, &c);
+  }
+  for (size_t i = 0; i < t->npages; i++) {
+    out_page *pg = &t->pages[i];
+    if (pg->written) {
+      move_in(&c, out_page_tmp(t->a, t->out, pg->rel), pg->rel, &pg->sum);
+      pg->written = false;
+    }
   }
   if (t->all) {
     for (size_t i = 0; i < m->files.n; i++) {
@@ -179,6 +209,14 @@ int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
 }
 
 void out_txn_abort(out_txn *t) {
+  for (size_t i = 0; i < t->npages; i++)
+    if (t->pages[i].written) {
+      unlink(out_page_tmp(t->a, t->out, t->pages[i].rel));
+      prune_dirs(t->a, t->out, t->pages[i].rel); /* a new page's folders */
+    }
+  free(t->pages);
+  t->pages = NULL;
+  t->npages = t->cappages = 0;
   if (t->scratch) fsx_rmtree(t->scratch);
   t->scratch = NULL;
   map_free(&t->made);

@@ -218,9 +218,12 @@ static void push_booklets(lua_State *L, klua *k, const page *p) {
  * front matter field of that name, else nil. */
 void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
   if (k->watch) {
-    bool body = !strcmp(key, "content") || !strcmp(key, "summary") || !strcmp(key, "toc") ||
-                !strcmp(key, "words");
-    k->watch(k->watch_ctx, p, body ? KLUA_READ_BODY : KLUA_READ_FIELD);
+    klua_read what = !strcmp(key, "content")   ? KLUA_READ_CONTENT
+                     : !strcmp(key, "summary") ? KLUA_READ_SUMMARY
+                     : !strcmp(key, "toc")     ? KLUA_READ_TOC
+                     : !strcmp(key, "words")   ? KLUA_READ_WORDS
+                                               : KLUA_READ_FIELD;
+    k->watch(k->watch_ctx, p, what);
   }
   switch (key[0]) {
   case 'b':

@@ -63,14 +63,22 @@ bool klua_run_helpers(klua *k, const char *dir, diag *d);
  * for), and forgets the scratch memory of the previous page. */
 void klua_set_page(klua *k, const page *p);
 
-/* What a render read of a page other than through its own layout, for the
- * incremental rebuild of `klar serve` (build/session): KLUA_READ_BODY for
- * what the Markdown stage made of the page (content, summary, toc, words),
- * KLUA_READ_FIELD for any other field, KLUA_READ_LIST for a page list
- * enumerated (p is the page that owns it: a section's pages, referrers,
- * subsections; NULL for a site-wide list: site.pages, site.sections,
- * site.taxonomies, pages_of). */
-typedef enum { KLUA_READ_FIELD, KLUA_READ_BODY, KLUA_READ_LIST } klua_read;
+/* What a render read of a page, for the incremental rebuild of `klar
+ * serve` (build/session): one of the Markdown stage's results of the page
+ * (KLUA_READ_CONTENT, _SUMMARY, _TOC, _WORDS: the fields content, summary,
+ * toc, words; bits, so that a reader can keep a set of them), any other
+ * field (KLUA_READ_FIELD), or a page list enumerated (KLUA_READ_LIST; p is
+ * the page that owns it: a section's pages, referrers, subsections; NULL
+ * for a site-wide list: site.pages, site.sections, site.taxonomies,
+ * pages_of). */
+typedef enum {
+  KLUA_READ_CONTENT = 1,
+  KLUA_READ_SUMMARY = 2,
+  KLUA_READ_TOC = 4,
+  KLUA_READ_WORDS = 8,
+  KLUA_READ_FIELD = 16,
+  KLUA_READ_LIST = 32
+} klua_read;
 typedef void (*klua_watch_fn)(void *ctx, const page *p, klua_read what);
 /* Calls fn for every such read from now on (NULL stops it). fn runs on the
  * state's thread, inside evaluations: it must be quick and must not raise. */

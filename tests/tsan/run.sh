@@ -85,6 +85,28 @@ else
     no "booklets --preview -j 2 under ThreadSanitizer"
   fi
   judge preview "booklets --preview -j 2"
+  # The session of klar serve: updates render on the pool while each
+  # worker records what its pages read (generator/build/session.c).
+  sbin=${KLAR_TSAN_SESSION:-$BUILD/tsan/session_drive}
+  if [ -x "$sbin" ]; then
+    mkdir -p "$t/ssite"
+    cp -r content layouts assets "$t/ssite/"
+    printf '%s\n' "\$ echo Redigeret. >> $t/ssite/content/temaer/robusthed.md" \
+      'update content/temaer/robusthed.md' \
+      "\$ sed -i 's|<h3>|<h3 class=\"x\">|' $t/ssite/layouts/partials/offer-item.xml" \
+      'update layouts/partials/offer-item.xml' 'update' > "$t/session.script"
+    if G_SLICE=always-malloc TSAN_OPTIONS="log_path=$t/session.log history_size=7 exitcode=0" \
+         "$sbin" -j 2 "$t/ssite" "$t/sout" < "$t/session.script" > "$t/session.out" 2>&1 &&
+       [ "$(grep -c ': ok ' "$t/session.out")" -eq 4 ]; then
+      ok "session updates -j 2 under ThreadSanitizer"
+    else
+      tail -n 20 "$t/session.out"
+      no "session updates -j 2 under ThreadSanitizer"
+    fi
+    judge session "session updates -j 2"
+  else
+    no "$sbin is missing: make $sbin"
+  fi
 fi
 
 echo "tsan: $pass passed, $fail failed"
