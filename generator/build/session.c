@@ -17,21 +17,34 @@
  *    sees of it can have changed but its Markdown results (URL, type,
  *    section, order, draft, terms, title, references all come from the
  *    front matter or the file's name), so: Markdown again for that page,
- *    render it and the pages recorded as reading its Markdown results,
- *    and the 404 page and the feed, which may show it.
+ *    render it and the pages recorded as reading those of its Markdown
+ *    results that changed (a list showing summaries from the front matter
+ *    does not render again for a new paragraph), the 404 page, and the
+ *    feed when the page's content or summary changed.
  *  - layouts: files below layouts/ but i18n.yaml. The layout set is loaded
  *    again and the pages recorded as going through a changed layout file
  *    render again; a layout file added or removed (it may change which
  *    layout a page picks) or a Lua helper changed renders every page.
- *  - full: anything else (front matter, a page added or removed, site.yaml,
- *    i18n.yaml, assets, other files below content/, or n == 0): the model,
+ *  - front matter: content/X.md edited in its front matter. The model is
+ *    built again from the sources (reading every file: the model's checks
+ *    and references are whole-site work); when its structure is the old
+ *    one's (same pages, URLs, outputs, types, sections, titles, dates,
+ *    weights, drafts, lists, terms, referrers, menu, aliases: see
+ *    same_structure), the old Markdown results stay but the edited pages',
+ *    and the pages rendered are the edited ones, the recorded readers of
+ *    their fields and the readers of their Markdown results that changed;
+ *    sitemap, feed, robots and aliases are made again. Otherwise it goes
+ *    on as the full way from the new model.
+ *  - full: anything else (a page added or removed, site.yaml, i18n.yaml,
+ *    assets, other files below content/, or n == 0): the model,
  *    Markdown and every page again, as `klar build --no-booklets` does. The
  *    output still gets only the files whose bytes changed, and loses the
  *    files the site no longer has.
  *
- * Every way ends the same: the files go to a private folder, and only when
- * the update reported no error are the changed ones renamed into the
- * output (session_out.c). A failed update changes neither the output nor
+ * Every way ends the same: the files whose bytes changed are written under
+ * other names (pages beside their place, hidden; the rest in a private
+ * folder beside the output), and only when the update reported no error
+ * are they renamed into place (session_out.c). A failed update changes neither the output nor
  * the state (a body edit's page is put back as it was), and its changed
  * files are kept for the next update, so fixing the file mends it.
  *
@@ -369,22 +382,38 @@ static bool finish(build_session *bs, gen *g, out_txn *t, bool ok, int before, u
 
 /* --------------------------------------------------------- full build */
 
+/* The files of the output besides pages, assets and statics. */
+static void write_others(site *s, out_txn *t, diag *d) {
+  const char *other = out_txn_dir(t, "other");
+  site_sitemap(s, other, d);
+  site_feed(s, other, d);
+  site_robots(s, other, d);
+  site_aliases(s, other, d);
+}
+
 /* Builds everything anew into a new generation; on success it replaces
  * the old one and the output gets the changed files. */
-static bool update_full(build_session *bs, diag *d, session_result *r) {
-  int before = diag_errors(d);
-  r->full = true;
+/* A new generation with the model of the sources as they are now; NULL
+ * when there is nothing to read (errors in d). */
+static gen *gen_model(build_session *bs, diag *d) {
   gen *g = xcalloc(1, sizeof *g);
   g->a = arena_new();
   g->md_arena = arena_new();
   g->la = arena_new();
-  out_txn t;
-  bool ok = false;
   g->s = model_build(g->a, bs->root, bs->o.drafts, bs->jobs, d);
   if (!g->s) {
     gen_free(g);
-    return false;
+    return NULL;
   }
+  return g;
+}
+
+/* The full way from generation g (its model built, nothing else), which
+ * it takes over: on success it replaces the session's, else it is freed. */
+static bool full_from(build_session *bs, gen *g, int before, diag *d, session_result *r) {
+  r->full = true;
+  out_txn t;
+  bool ok = false;
   if (!out_txn_begin(&t, g->a, bs->out, d)) {
     gen_free(g);
     return false;
@@ -403,12 +432,8 @@ static bool update_full(build_session *bs, diag *d, session_result *r) {
   for (size_t i = 0; i < s->all.n; i++) todo[i] = (uint32_t)i;
   page_deps *deps = xcalloc(s->all.n ? s->all.n : 1, sizeof *deps);
   ok = render_pages(bs, g, g->ls, todo, s->all.n, deps, &t, d);
-  const char *other = out_txn_dir(&t, "other");
   site_statics(s, out_txn_dir(&t, "statics"), d);
-  site_sitemap(s, other, d);
-  site_feed(s, other, d);
-  site_robots(s, other, d);
-  site_aliases(s, other, d);
+  write_others(s, &t, d);
   if (!finish(bs, g, &t, ok, before, todo, s->all.n, deps, d, r)) goto fail_done;
   gen_free(bs->g);
   bs->g = g;
@@ -419,6 +444,14 @@ fail:
 fail_done:
   gen_free(g);
   return false;
+}
+
+static bool update_full(build_session *bs, diag *d, session_result *r) {
+  int before = diag_errors(d);
+  double t0 = now_seconds();
+  gen *g = gen_model(bs, d);
+  trace("model", &t0);
+  return g && full_from(bs, g, before, d, r);
 }
 
 /* ---------------------------------------------------------- body edits */
@@ -467,7 +500,7 @@ static bool update_bodies(build_session *bs, body_edit *e, size_t n, diag *d, se
     p->body_len = e[i].body_len;
     p->head_len = e[i].head_len;
     p->body_line = e[i].body_line;
-    build_page_markdown(s, p, &g->md[p->index], scratch, g->a, d);
+    build_page_markdown(s, p, &g->md[p->index], scratch, g->md_arena, d);
     old.changed = md_changed(&old.md, &g->md[p->index]);
     e[i] = old;
   }
@@ -574,6 +607,162 @@ static bool update_layouts(build_session *bs, const char *const *changed, size_t
   return true;
 }
 
+/* -------------------------------------------------------- front matter */
+
+/* True when two front matter values are the same, positions aside. */
+static bool val_same(const val *a, const val *b) {
+  if (!a || !b) return a == b;
+  if (a->kind != b->kind) return false;
+  switch (a->kind) {
+  case VAL_NULL: return true;
+  case VAL_BOOL: return a->u.b == b->u.b;
+  case VAL_NUM: return a->u.num == b->u.num;
+  case VAL_STR: return a->u.str.len == b->u.str.len && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+  case VAL_REF: return str_same(a->u.ref.s, b->u.ref.s);
+  case VAL_LIST:
+    if (a->u.list.n != b->u.list.n) return false;
+    for (size_t i = 0; i < a->u.list.n; i++)
+      if (!val_same(a->u.list.items[i], b->u.list.items[i])) return false;
+    return true;
+  case VAL_MAP:
+    if (a->u.map.n != b->u.map.n) return false;
+    for (size_t i = 0; i < a->u.map.n; i++)
+      if (strcmp(a->u.map.keys[i], b->u.map.keys[i]) || !val_same(a->u.map.vals[i], b->u.map.vals[i]))
+        return false;
+    return true;
+  }
+  return false;
+}
+
+static size_t index_of(const page *p) {
+  return p ? p->index : (size_t)-1;
+}
+
+static bool list_same(const page_list *a, const page_list *b) {
+  if (a->n != b->n) return false;
+  for (size_t i = 0; i < a->n; i++)
+    if (a->items[i]->index != b->items[i]->index) return false;
+  return true;
+}
+
+/* The structure of the site: what every page shows of the others besides
+ * their fields, and what makes files. Two models with the same structure
+ * differ only in the front matter values of some pages, which their
+ * readers read through the bridge (recorded) or which only the page itself
+ * uses. Title, date and weight count as structure: lists are sorted by
+ * them, and C helpers (sort) read them without the bridge. */
+static bool same_structure(const site *a, const site *b) {
+  if (a->all.n != b->all.n || a->regular.n != b->regular.n || a->statics.n != b->statics.n ||
+      a->ntaxonomies != b->ntaxonomies || a->nmenu != b->nmenu || a->nbooklets != b->nbooklets ||
+      !str_same(a->build_date, b->build_date))
+    return false;
+  for (size_t i = 0; i < a->all.n; i++) {
+    const page *x = a->all.items[i], *y = b->all.items[i];
+    if (x->kind != y->kind || !str_same(x->src, y->src) || !str_same(x->url, y->url) ||
+        !str_same(x->out, y->out) || !str_same(x->type, y->type) || !str_same(x->section, y->section) ||
+        !str_same(x->title, y->title) || !str_same(x->date, y->date) || x->days != y->days ||
+        x->weight != y->weight || x->draft != y->draft || x->broken != y->broken ||
+        x->nbooklets != y->nbooklets || index_of(x->parent) != index_of(y->parent) ||
+        !str_same(x->term, y->term) || !str_same(x->taxonomy, y->taxonomy) ||
+        !list_same(&x->pages, &y->pages) || !list_same(&x->subsections, &y->subsections) ||
+        !list_same(&x->referrers, &y->referrers) ||
+        !val_same(val_get(x->fm, "aliases"), val_get(y->fm, "aliases")))
+      return false;
+  }
+  if (!list_same(&a->regular, &b->regular)) return false;
+  for (size_t i = 0; i < a->ntaxonomies; i++)
+    if (index_of(a->taxonomies[i].list) != index_of(b->taxonomies[i].list) ||
+        !list_same(&a->taxonomies[i].terms, &b->taxonomies[i].terms))
+      return false;
+  for (size_t i = 0; i < a->nmenu; i++)
+    if (!str_same(a->menu[i].title, b->menu[i].title) || !str_same(a->menu[i].url, b->menu[i].url) ||
+        index_of(a->menu[i].page) != index_of(b->menu[i].page))
+      return false;
+  return true;
+}
+
+/* The front matter way (see the top of the file): the model is built again
+ * from the sources; when its structure is the old one's, the old Markdown
+ * results stay (but the edited pages'), and the pages to render are the
+ * edited ones, the readers of their fields and the readers of their
+ * Markdown results that changed. Otherwise the full way goes on from the
+ * new model. */
+static bool update_fields(build_session *bs, const char *const *srcs, size_t n, diag *d, session_result *r) {
+  int before = diag_errors(d);
+  double t0 = now_seconds();
+  gen *old = bs->g;
+  gen *g = gen_model(bs, d);
+  trace("model", &t0);
+  if (!g) return false;
+  if (diag_errors(d) > before) {
+    gen_free(g);
+    return false;
+  }
+  if (!same_structure(old->s, g->s)) return full_from(bs, g, before, d, r);
+  site *s = g->s;
+  size_t np = s->all.n;
+  site_assets(s, NULL, d); /* the URLs only: the assets did not change */
+  g->ls = layout_load(g->la, s, d);
+  g->md = arena_calloc(g->a, np ? np : 1, sizeof *g->md);
+  if (np) memcpy(g->md, old->md, np * sizeof *g->md);
+  /* A summary from the front matter points into the old model, which goes:
+   * take the new model's (the same text; chosen as build_page_markdown
+   * chooses it). */
+  for (size_t k = 0; k < np; k++) {
+    const page *p = s->all.items[k];
+    val *sum = val_get(p->fm, "summary");
+    if (!sum) sum = val_get(p->fm, "description");
+    if (!p->broken && val_as_str(sum)) g->md[k].summary = val_as_str(sum);
+  }
+  s->md = g->md;
+  g->deps = old->deps; /* borrowed until the update succeeds */
+  uint32_t *changed = xcalloc(np ? np : 1, sizeof *changed);
+  arena *scratch = arena_new();
+  for (size_t i = 0; i < n; i++) {
+    page *p = map_get(&s->by_src, srcs[i]);
+    if (!p) continue;
+    build_page_markdown(s, p, &g->md[p->index], scratch, g->md_arena, d);
+    changed[p->index] = KLUA_READ_FIELD | md_changed(&old->md[p->index], &g->md[p->index]);
+  }
+  arena_free(scratch);
+  uint32_t *todo = xmalloc((np ? np : 1) * sizeof *todo);
+  size_t nt = 0;
+  for (size_t k = 0; k < np; k++) {
+    const page_deps *dp = &g->deps[k];
+    bool want = changed[k] != 0 || !dp->done;
+    for (size_t b = 0; b < dp->nbody && !want; b++) want = changed[dp->body[b].page] & dp->body[b].what;
+    for (size_t f = 0; f < dp->nfields && !want; f++) want = changed[dp->fields[f]] != 0;
+    if (want) todo[nt++] = (uint32_t)k;
+  }
+  free(changed);
+  trace("readers", &t0);
+  page_deps *deps = xcalloc(nt ? nt : 1, sizeof *deps);
+  out_txn t;
+  bool ok = diag_errors(d) == before && out_txn_begin(&t, g->a, bs->out, d);
+  if (ok) {
+    ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
+    write_others(s, &t, d);
+    ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
+  } else {
+    deps_free_all(deps, nt);
+    free(todo);
+  }
+  trace("render", &t0);
+  if (!ok) {
+    g->deps = NULL;
+    gen_free(g);
+    return false;
+  }
+  /* The old Markdown results live on in the new generation. */
+  arena_defer(g->md_arena, (void (*)(void *))arena_free, old->md_arena);
+  old->md_arena = NULL;
+  old->deps = NULL;
+  gen_free(old);
+  bs->g = g;
+  r->rebuilt = (int)nt;
+  return true;
+}
+
 /* --------------------------------------------------------- the updates */
 
 /* True when some page's last render went through layout file f. */
@@ -588,8 +777,9 @@ static bool layout_known(const gen *g, const char *f) {
 static bool update(build_session *bs, const char *const *changed, size_t n, diag *d, session_result *r) {
   gen *g = bs->g;
   if (!g || n == 0) return update_full(bs, d, r);
-  bool layouts = false, all_layouts = false;
+  bool layouts = false, all_layouts = false, fields = false;
   body_edit *edits = xcalloc(n, sizeof *edits);
+  const char **srcs = xcalloc(n, sizeof *srcs);
   size_t nedits = 0;
   bool ok = true, full = false;
   for (size_t i = 0; i < n && !full; i++) {
@@ -617,24 +807,25 @@ static bool update(build_session *bs, const char *const *changed, size_t n, diag
       ok = false;
       break;
     }
-    if (np->head_len != p->head_len || memcmp(np->body - np->head_len, p->body - p->head_len, p->head_len)) {
-      full = true; /* the front matter changed */
-      break;
-    }
+    srcs[nedits] = f + 8;
+    if (np->head_len != p->head_len || memcmp(np->body - np->head_len, p->body - p->head_len, p->head_len))
+      fields = true; /* the front matter changed */
     edits[nedits++] = (body_edit){p, np->body, np->body_len, np->head_len, np->body_line, {0}, 0};
   }
   if (ok && full) ok = update_full(bs, d, r);
   else if (ok) {
-    /* Layouts first: the bodies then render with the new set. */
+    /* Layouts first: the pages then render with the new set. */
     if (layouts) ok = update_layouts(bs, changed, n, all_layouts, d, r);
     session_result rb = {0};
     if (ok && nedits) {
-      ok = update_bodies(bs, edits, nedits, d, &rb);
+      ok = fields ? update_fields(bs, srcs, nedits, d, &rb) : update_bodies(bs, edits, nedits, d, &rb);
       r->rebuilt += rb.rebuilt;
       r->written += rb.written;
+      r->full = rb.full;
     }
   }
   free(edits);
+  free(srcs);
   return ok;
 }
 

@@ -96,6 +96,21 @@ prefix_body() {
   echo '$ sh same.sh layout-and-body'
   echo 'update'
   echo '$ sh same.sh everything'
+  # Front matter that changes no structure: the page and the readers of
+  # its fields render again, the model is not rendered whole.
+  echo "\$ sed -i 's/^duration: 45\$/duration: 60/' site/content/tilbud/den-foerste-tid-i-dagplejen.md"
+  echo 'update content/tilbud/den-foerste-tid-i-dagplejen.md'
+  echo '$ sh same.sh front-matter-field'
+  echo "\$ sed -i 's/^summary: At kunne/summary: Om at kunne/' site/content/temaer/robusthed.md"
+  echo 'update content/temaer/robusthed.md'
+  echo '$ sh same.sh front-matter-summary'
+  echo '$ sh keep.sh'
+  echo "\$ cp site/content/tilbud/den-foerste-tid-i-dagplejen.md good-offer.md && sed -i '/^duration: 60\$/a varighed: 5' site/content/tilbud/den-foerste-tid-i-dagplejen.md"
+  echo 'update content/tilbud/den-foerste-tid-i-dagplejen.md'
+  echo '$ sh unchanged.sh schema-error-keeps-output'
+  echo '$ cp good-offer.md site/content/tilbud/den-foerste-tid-i-dagplejen.md'
+  echo 'update content/tilbud/den-foerste-tid-i-dagplejen.md'
+  echo '$ sh same.sh schema-error-fixed'
 } > script
 
 "$drive" site out < script > drive.out 2> drive.err
@@ -103,7 +118,8 @@ cat drive.out
 
 for label in open body summary-read-by-another-page title new-page removed-page layout partial lua-helper asset \
              broken-front-matter-keeps-output fixed-front-matter broken-body-keeps-output fixed-body \
-             layout-and-body everything; do
+             layout-and-body everything front-matter-field front-matter-summary schema-error-keeps-output \
+             schema-error-fixed; do
   if grep -qx "SAME $label" drive.out; then ok "$label"; else no "$label"; fi
 done
 
@@ -135,6 +151,9 @@ if ls out/css/site.*.css | grep -q .; then ok "the asset is there"; else no "the
 check 10 failed 0 "broken front matter fails"
 check 12 failed 0 "a broken body fails"
 check 14 ok 0 "layout and body together"
+check 16 ok 0 "a front matter field renders its page and its readers" 60
+check 17 ok 0 "a front matter summary renders its page and its readers" 60
+check 18 failed 0 "a schema error fails"
 if grep -q "tilgaengelighed.md:[0-9]*:[0-9]*: error" drive.err; then ok "errors name file:line:col"; else no "errors name file:line:col"; fi
 if ls -a . | grep -q 'out.session-'; then no "no private folder left behind"; else ok "no private folder left behind"; fi
 echo "session: $pass passed, $fail failed"
