@@ -1,7 +1,8 @@
 #!/bin/sh
 # Times the incremental rebuild of `klar serve` (generator/build/session.c):
 # on a copy of a site, opens a session and makes 20 edits of one Markdown
-# body and 20 of the base layout, printing the median time of the update
+# body, 20 of the same page's summary in its front matter and 20 of the
+# base layout, printing the median time of the update
 # (from the build_session_update call to its return; the server and the
 # browser come on top, measured with klar serve).
 #
@@ -36,3 +37,8 @@ grep -q '@@' "$tmp/site/layouts/base.xml" || { echo "no <footer> in layouts/base
 echo "site: $site ($(find "$tmp/site/content" -name '*.md' | wc -l) Markdown files), $EDITS edits each"
 "$drive" --time "$tmp/site" "$tmp/out" "$page" "$EDITS" || exit 1
 "$drive" --time "$tmp/site" "$tmp/out" layouts/base.xml "$EDITS" || exit 1
+# The front matter edit: the page's summary (its lists show it) gets "@@".
+if grep -q '^summary: ' "$tmp/site/$page"; then
+  sed -i 's/^summary: "\{0,1\}/&@@ /' "$tmp/site/$page"
+  "$drive" --time "$tmp/site" "$tmp/out" "$page" "$EDITS" || exit 1
+fi

@@ -30,7 +30,7 @@
  *    and references are whole-site work); when its structure is the old
  *    one's (same pages, URLs, outputs, types, sections, titles, dates,
  *    weights, drafts, lists, terms, referrers, menu, aliases: see
- *    same_structure), the old Markdown results stay but the edited pages',
+ *    model_same_structure), the old Markdown results stay but the edited pages',
  *    and the pages rendered are the edited ones, the recorded readers of
  *    their fields and the readers of their Markdown results that changed;
  *    sitemap, feed, robots and aliases are made again. Otherwise it goes
@@ -609,78 +609,6 @@ static bool update_layouts(build_session *bs, const char *const *changed, size_t
 
 /* -------------------------------------------------------- front matter */
 
-/* True when two front matter values are the same, positions aside. */
-static bool val_same(const val *a, const val *b) {
-  if (!a || !b) return a == b;
-  if (a->kind != b->kind) return false;
-  switch (a->kind) {
-  case VAL_NULL: return true;
-  case VAL_BOOL: return a->u.b == b->u.b;
-  case VAL_NUM: return a->u.num == b->u.num;
-  case VAL_STR: return a->u.str.len == b->u.str.len && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
-  case VAL_REF: return str_same(a->u.ref.s, b->u.ref.s);
-  case VAL_LIST:
-    if (a->u.list.n != b->u.list.n) return false;
-    for (size_t i = 0; i < a->u.list.n; i++)
-      if (!val_same(a->u.list.items[i], b->u.list.items[i])) return false;
-    return true;
-  case VAL_MAP:
-    if (a->u.map.n != b->u.map.n) return false;
-    for (size_t i = 0; i < a->u.map.n; i++)
-      if (strcmp(a->u.map.keys[i], b->u.map.keys[i]) || !val_same(a->u.map.vals[i], b->u.map.vals[i]))
-        return false;
-    return true;
-  }
-  return false;
-}
-
-static size_t index_of(const page *p) {
-  return p ? p->index : (size_t)-1;
-}
-
-static bool list_same(const page_list *a, const page_list *b) {
-  if (a->n != b->n) return false;
-  for (size_t i = 0; i < a->n; i++)
-    if (a->items[i]->index != b->items[i]->index) return false;
-  return true;
-}
-
-/* The structure of the site: what every page shows of the others besides
- * their fields, and what makes files. Two models with the same structure
- * differ only in the front matter values of some pages, which their
- * readers read through the bridge (recorded) or which only the page itself
- * uses. Title, date and weight count as structure: lists are sorted by
- * them, and C helpers (sort) read them without the bridge. */
-static bool same_structure(const site *a, const site *b) {
-  if (a->all.n != b->all.n || a->regular.n != b->regular.n || a->statics.n != b->statics.n ||
-      a->ntaxonomies != b->ntaxonomies || a->nmenu != b->nmenu || a->nbooklets != b->nbooklets ||
-      !str_same(a->build_date, b->build_date))
-    return false;
-  for (size_t i = 0; i < a->all.n; i++) {
-    const page *x = a->all.items[i], *y = b->all.items[i];
-    if (x->kind != y->kind || !str_same(x->src, y->src) || !str_same(x->url, y->url) ||
-        !str_same(x->out, y->out) || !str_same(x->type, y->type) || !str_same(x->section, y->section) ||
-        !str_same(x->title, y->title) || !str_same(x->date, y->date) || x->days != y->days ||
-        x->weight != y->weight || x->draft != y->draft || x->broken != y->broken ||
-        x->nbooklets != y->nbooklets || index_of(x->parent) != index_of(y->parent) ||
-        !str_same(x->term, y->term) || !str_same(x->taxonomy, y->taxonomy) ||
-        !list_same(&x->pages, &y->pages) || !list_same(&x->subsections, &y->subsections) ||
-        !list_same(&x->referrers, &y->referrers) ||
-        !val_same(val_get(x->fm, "aliases"), val_get(y->fm, "aliases")))
-      return false;
-  }
-  if (!list_same(&a->regular, &b->regular)) return false;
-  for (size_t i = 0; i < a->ntaxonomies; i++)
-    if (index_of(a->taxonomies[i].list) != index_of(b->taxonomies[i].list) ||
-        !list_same(&a->taxonomies[i].terms, &b->taxonomies[i].terms))
-      return false;
-  for (size_t i = 0; i < a->nmenu; i++)
-    if (!str_same(a->menu[i].title, b->menu[i].title) || !str_same(a->menu[i].url, b->menu[i].url) ||
-        index_of(a->menu[i].page) != index_of(b->menu[i].page))
-      return false;
-  return true;
-}
-
 /* The front matter way (see the top of the file): the model is built again
  * from the sources; when its structure is the old one's, the old Markdown
  * results stay (but the edited pages'), and the pages to render are the
@@ -698,7 +626,7 @@ static bool update_fields(build_session *bs, const char *const *srcs, size_t n, 
     gen_free(g);
     return false;
   }
-  if (!same_structure(old->s, g->s)) return full_from(bs, g, before, d, r);
+  if (!model_same_structure(old->s, g->s)) return full_from(bs, g, before, d, r);
   site *s = g->s;
   size_t np = s->all.n;
   site_assets(s, NULL, d); /* the URLs only: the assets did not change */

@@ -1,4 +1,6 @@
 /* session: a build that stays in memory between edits, for `klar serve`.
+ * Not thread-safe: one thread opens, updates and closes a session (an
+ * update uses the thread pool inside).
  * The session builds the whole site once into its output folder (a private
  * folder of the server's, never the published public/), then, told which
  * source files changed, rebuilds only what depends on them and rewrites
@@ -22,7 +24,20 @@ typedef struct session_result {
 
 /* Builds the site into o->out (which must be set). Errors go to d; the
  * session is returned even then (an update may mend them). NULL only when
- * there is nothing to build at all (no content folder). */
+ * there is nothing to build at all (no content folder), or when o->out is
+ * a non-empty folder klar did not make (reported in d).
+ *
+ * The output folder is best on tmpfs (/dev/shm, $XDG_RUNTIME_DIR): each
+ * changed file is put in place by rename(2), and ext4 writes a file
+ * renamed over another to disk at once (its auto_da_alloc): on this
+ * machine's disk a layout edit of the bundled site took 668 ms against
+ * 83 ms on /dev/shm, a body edit 11.6 ms against 7.7 ms (medians, one
+ * run each, on a shared machine).
+ *
+ * The session makes no booklets: pages carry no booklet links, as with
+ * `klar build --no-booklets`, whose output the session's matches byte for
+ * byte (tests/session). How an update decides what to rebuild is told at
+ * the top of session.c. */
 build_session *build_session_open(const build_options *o, diag *d, session_result *r);
 
 /* Brings the output up to date after the files in changed (paths relative

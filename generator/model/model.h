@@ -210,6 +210,16 @@ page *model_resolve_link(const site *s, const page *from, const char *target, ar
  * page `from` ("../bilag/x.pdf" from "om" → "bilag/x.pdf"), or NULL when it
  * climbs out of content/. In arena a. */
 char *model_resolve_path(const page *from, const char *target, arena *a);
+/* True when models a and b (of one site, built at two times) have the same
+ * structure: what every page shows of the others besides their front
+ * matter values, and what makes files: the same pages in the same order,
+ * with the same URLs, outputs, kinds, types, sections, titles, dates,
+ * weights, drafts, parents, lists (pages, subsections, referrers, terms),
+ * menu, statics, booklets, build date and aliases. Title, date and weight
+ * count as structure because lists are sorted by them and C helpers (sort)
+ * read them directly. Two such models differ only in front matter values,
+ * which a page's readers read through the Lua bridge. */
+bool model_same_structure(const site *a, const site *b);
 /* Returns the type schema of a name or NULL. */
 const type_schema *model_type(const site *s, const char *name);
 /* Returns the pages of a content type, in site order (an empty list for an
