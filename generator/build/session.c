@@ -712,6 +712,8 @@ static bool update(build_session *bs, const char *const *changed, size_t n, diag
   bool ok = true, full = false;
   for (size_t i = 0; i < n && !full; i++) {
     const char *f = changed[i];
+    /* Hidden files (an editor's swap file) are no part of any build. */
+    if (f[0] == '.' || strstr(f, "/.")) continue;
     if (str_starts(f, "layouts/") && strcmp(f, "layouts/i18n.yaml")) {
       layouts = true;
       /* A new or removed layout may change which layout a page picks; a

@@ -111,6 +111,10 @@ prefix_body() {
   echo '$ cp good-offer.md site/content/tilbud/den-foerste-tid-i-dagplejen.md'
   echo 'update content/tilbud/den-foerste-tid-i-dagplejen.md'
   echo '$ sh same.sh schema-error-fixed'
+  # An editor's hidden swap file is no part of the site.
+  echo '$ echo x > site/content/temaer/.robusthed.md.swp'
+  echo 'update content/temaer/.robusthed.md.swp'
+  echo '$ rm site/content/temaer/.robusthed.md.swp'
 } > script
 
 "$drive" site out < script > drive.out 2> drive.err
@@ -154,6 +158,7 @@ check 14 ok 0 "layout and body together"
 check 16 ok 0 "a front matter field renders its page and its readers" 60
 check 17 ok 0 "a front matter summary renders its page and its readers" 60
 check 18 failed 0 "a schema error fails"
+check 20 ok 0 "a hidden file changes nothing" 0
 if grep -q "tilgaengelighed.md:[0-9]*:[0-9]*: error" drive.err; then ok "errors name file:line:col"; else no "errors name file:line:col"; fi
 if ls -a . | grep -q 'out.session-'; then no "no private folder left behind"; else ok "no private folder left behind"; fi
 echo "session: $pass passed, $fail failed"
