@@ -39,6 +39,6 @@ echo "site: $site ($(find "$tmp/site/content" -name '*.md' | wc -l) Markdown fil
 "$drive" --time "$tmp/site" "$tmp/out" layouts/base.xml "$EDITS" || exit 1
 # The front matter edit: the page's summary (its lists show it) gets "@@".
 if grep -q '^summary: ' "$tmp/site/$page"; then
-  sed -i 's/^summary: "\{0,1\}/&@@ /' "$tmp/site/$page"
+  sed -i 's/^\(summary: .*\)"$/\1 @@"/; t; s/^summary: .*/& @@/' "$tmp/site/$page"
   "$drive" --time "$tmp/site" "$tmp/out" "$page" "$EDITS" || exit 1
 fi
