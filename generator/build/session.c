@@ -732,7 +732,8 @@ static bool update(build_session *bs, const char *const *changed, size_t n, diag
       break;
     }
     int before = diag_errors(d);
-    page *np = content_load_page(g->a, g->s->content_dir, "content", f + 8, d);
+    /* Named as model_build names it, so messages name it the same way. */
+    page *np = content_load_page(g->a, g->s->content_dir, g->s->content_dir, f + 8, d);
     if (diag_errors(d) > before || np->broken) {
       ok = false;
       break;
@@ -832,11 +833,8 @@ build_session *build_session_open(const build_options *o, diag *d, session_resul
     }
     fsx_walk(bs->out, seed_one, bs);
   }
-  if (!fsx_mkdirs(bs->out) || !fsx_mark_output(bs->out)) {
-    diag_error(d, bs->out, 0, 0, "cannot create the folder: %s", strerror(errno));
-    build_session_close(bs);
-    return NULL;
-  }
+  /* The folder itself is made by the first good update (session_out.c):
+   * until then there is none, as after a failed first build. */
   r->ok = update_full(bs, d, r);
   if (!r->ok) {
     arena *a = arena_new();

@@ -52,6 +52,7 @@ typedef struct out_txn {
   arena *a;
   map made;            /* rel → (void*)1: every file this update made, changed or not */
   bool all;            /* the update made the whole site: remove what it did not make */
+  bool created;        /* the output folder was not there at the start */
   out_page *pages;     /* out_txn_page */
   size_t npages, cappages;
 } out_txn;
@@ -71,12 +72,16 @@ const char *out_txn_dir(out_txn *t, const char *kind);
  * may call out_page_tmp (memory from a, its own arena). */
 const char *out_page_tmp(arena *a, const char *out, const char *rel);
 void out_txn_page(out_txn *t, const char *rel, const out_sum *s, bool written);
-/* Moves every changed file into the output and updates the manifest;
+/* Makes the output folder, marked as klar's (fsx_mark_output), if it is not
+ * there: a session's folder exists from its first good update on. Moves
+ * every changed file into the output and updates the manifest;
  * when t->all, removes the files of the manifest the update did not make
  * (and folders left empty). Returns the number of files written; -1 with
  * a message in d when a rename failed (the manifest then says what is
  * really there, and the next update writes the rest). */
 int out_txn_commit(out_txn *t, out_manifest *m, diag *d);
+/* Throws the update away; an output folder that was not there at the
+ * start is not there after it either. */
 void out_txn_abort(out_txn *t);
 
 #endif

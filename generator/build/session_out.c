@@ -80,10 +80,11 @@ bool out_txn_begin(out_txn *t, arena *a, const char *out, diag *d) {
   memset(t, 0, sizeof *t);
   t->a = a;
   t->out = out;
+  t->created = !fsx_is_dir(out);
   t->scratch = arena_printf(a, "%s.session-%ld", out, (long)getpid());
   /* What a killed update left. */
   if (fsx_is_dir(t->scratch)) fsx_rmtree(t->scratch);
-  if (!fsx_mkdirs(t->scratch)) {
+  if (!fsx_mkdirs(t->scratch) || (t->created && !fsx_mkdirs(out))) {
     diag_error(d, t->scratch, 0, 0, "cannot create the folder to build the update in: %s", strerror(errno));
     return false;
   }
@@ -178,6 +179,11 @@ static void commit_one(const char *rel, void *ctx) {
 
 int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
   commit_ctx c = {t, m, NULL, d, 0, false};
+  if (!fsx_is_output(t->out) && !fsx_mark_output(t->out)) {
+    diag_error(d, t->out, 0, 0, "cannot write the marker of klar's output into the folder: %s", strerror(errno));
+    out_txn_abort(t);
+    return -1;
+  }
   static const char *kinds[] = {"assets", "statics", "other"};
   for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
     c.dir = fsx_join(t->a, t->scratch, kinds[k]);
@@ -204,6 +210,7 @@ int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
       prune_dirs(t->a, t->out, rel);
     }
   }
+  t->created = false; /* it holds the site now */
   out_txn_abort(t);
   return c.failed ? -1 : c.written;
 }
@@ -220,4 +227,6 @@ void out_txn_abort(out_txn *t) {
   if (t->scratch) fsx_rmtree(t->scratch);
   t->scratch = NULL;
   map_free(&t->made);
+  if (t->created) rmdir(t->out); /* empty again: the update's folders went with it */
+  t->created = false;
 }
