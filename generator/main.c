@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/fsx.h"
+#include "core/msg.h"
 #include "layout/layout.h"
 #include "md/md.h"
 #include "serve/serve.h"
@@ -98,10 +99,12 @@ static const char *usage_check =
     "\n"
     "options: the same as 'klar build' (--root, --jobs, --drafts, --quiet).\n";
 
+/* fmt is English, translated through msg like diag's messages. */
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
   fprintf(stderr, "klar %s: ", cmd);
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\nRun 'klar %s --help' for the options.\n", cmd);
+  fprintf(stderr, msg_tr(fmt), arg);
+  fputc('\n', stderr);
+  fprintf(stderr, msg_tr("Run 'klar %s --help' for the options.\n"), cmd);
   return EXIT_USAGE;
 }
 
@@ -241,13 +244,15 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   diag_print(d, stderr);
   if (check_only) fsx_rmtree(tmpl);
   if (!ok) {
-    fprintf(stderr, "klar: %d error%s; %s\n", st.errors, st.errors == 1 ? "" : "s",
-            check_only ? "fix them and check again"
-            : o.preview ? "the preview shows what could be drawn; fix them and draw again"
-                        : "the previous site is left as it was");
+    /* Each line whole in msg_tr, so the messages suite sees it has Danish. */
+    fprintf(stderr, st.errors == 1 ? msg_tr("klar: %d error; %s\n") : msg_tr("klar: %d errors; %s\n"), st.errors,
+            check_only  ? msg_tr("fix them and check again")
+            : o.preview ? msg_tr("the preview shows what could be drawn; fix them and draw again")
+                        : msg_tr("the previous site is left as it was"));
   } else if (!o.quiet && o.preview) {
-    printf("klar: drew the preview of %d booklet%s in %.0f ms into %s/_klar/booklets/\n", st.booklets,
-           st.booklets == 1 ? "" : "s", st.seconds * 1000, o.preview);
+    printf(st.booklets == 1 ? msg_tr("klar: drew the preview of %d booklet in %.0f ms into %s/_klar/booklets/\n")
+                            : msg_tr("klar: drew the preview of %d booklets in %.0f ms into %s/_klar/booklets/\n"),
+           st.booklets, st.seconds * 1000, o.preview);
   } else if (!o.quiet && booklets) {
     printf("klar: made %d booklet%s in %.0f ms\n", st.booklets, st.booklets == 1 ? "" : "s", st.seconds * 1000);
   } else if (!o.quiet) {
@@ -267,6 +272,8 @@ int main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
+  /* The language of messages, fixed before any thread reports one. */
+  msg_set_lang(msg_lang_from_env());
   /* cmark-gfm's extension registry is process-global: fill it before any
    * thread starts. */
   md_init();
@@ -290,6 +297,6 @@ int main(int argc, char **argv) {
     else fputs(usage_main, stdout);
     return EXIT_OK;
   }
-  fprintf(stderr, "klar: unknown command '%s'\n\n%s", cmd, usage_main);
+  fprintf(stderr, msg_tr("klar: unknown command '%s'\n\n%s"), cmd, usage_main);
   return EXIT_USAGE;
 }

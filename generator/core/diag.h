@@ -2,7 +2,13 @@
  * file, line and column the user wrote, and go on, so that one build reports
  * every error at once. The collected messages are printed gcc-style,
  *   content/temaer/robusthed.md:12:5: error: broken link to 'x.md'
+ *     - [Robusthed](findes-ikke.md)
+ *       ^
  * sorted by file and position so output is the same whatever the thread count.
+ * Under each message about a line of a .md, .yaml, .xml or .lua file, the
+ * printout shows that line read from the file (at print time, each file once)
+ * with a caret under the column. Messages are recorded in the language msg
+ * chose (English or Danish): call sites pass the English format.
  * Thread-safe. */
 #ifndef KLAR_DIAG_H
 #define KLAR_DIAG_H
@@ -17,16 +23,15 @@ typedef struct diag diag;
 diag *diag_new(void);
 void diag_free(diag *d);
 /* Records a message. file may be NULL (a message about the whole build);
- * line and col are 1-based, 0 when unknown. The strings are copied. */
+ * line and col are 1-based, 0 when unknown; col counts characters. fmt must
+ * be an English string literal: it is the key of its Danish translation
+ * (core/msg_da.c). The strings are copied. */
 void diag_report(diag *d, diag_level level, const char *file, int line, int col,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 #define diag_error(d, file, line, col, ...) \
   diag_report(d, DIAG_ERROR, file, line, col, __VA_ARGS__)
 #define diag_warning(d, file, line, col, ...) \
   diag_report(d, DIAG_WARNING, file, line, col, __VA_ARGS__)
-/* Attaches a source line shown under the last message, with a caret under its
- * column (like gcc). */
-void diag_source(diag *d, const char *line_text);
 int diag_errors(const diag *d);
 int diag_warnings(const diag *d);
 /* Returns the number of errors recorded so far at file (compared as
@@ -38,13 +43,13 @@ void diag_print(diag *d, FILE *out);
 char *diag_text(diag *d);
 
 /* One collected message as diag_each shows it; the strings belong to d and
- * live until the callback returns. source is NULL when none was attached. */
+ * live until the callback returns. Its source line is in the file (diag
+ * reads it there when it prints; so can the caller). */
 typedef struct diag_item {
   diag_level level;
   const char *file; /* NULL for a message about the whole build */
   int line, col;    /* 0 when unknown */
   const char *text;
-  const char *source;
 } diag_item;
 /* Calls fn for every message in the order diag_print prints them (sorted),
  * without forgetting them: for a caller that shows the messages elsewhere

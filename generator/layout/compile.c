@@ -33,20 +33,6 @@ typedef struct xml_errs {
   int count;
 } xml_errs;
 
-/* Returns the text of line `line` (1-based) of src, in arena a. */
-static char *source_line(arena *a, const char *src, int line) {
-  const char *p = src;
-  for (int i = 1; i < line && p; i++) {
-    p = strchr(p, '\n');
-    if (p) p++;
-  }
-  if (!p) return NULL;
-  const char *e = strchr(p, '\n');
-  size_t n = e ? (size_t)(e - p) : strlen(p);
-  if (n && p[n - 1] == '\r') n--;
-  return arena_strndup(a, p, n);
-}
-
 static void on_xml_error(void *ctx, xmlErrorPtr e) {
   xml_errs *x = ctx;
   if (e->level < XML_ERR_ERROR) return;
@@ -59,11 +45,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr e) {
   const char *hint = "";
   if (strstr(msg, "Entity '") && strstr(msg, "not defined"))
     hint = " (XML knows only &amp; &lt; &gt; &quot; &apos;: write the character itself or &#NNN;)";
+  /* diag shows the source line and a caret itself. */
   diag_error(x->d, x->file, e->line, e->int2, "XML: %s%s", msg, hint);
-  arena *a = arena_new();
-  char *text = source_line(a, x->src, e->line);
-  if (text) diag_source(x->d, text);
-  arena_free(a);
 }
 
 /* ---- loading: compile the tree -------------------------------------------- */
