@@ -5,6 +5,7 @@
 #include "../core/fsx.h"
 #include "../core/pool.h"
 #include "../core/str.h"
+#include "../core/suggest.h"
 #include "../layout/layout.h"
 #include "../md/md.h"
 #include "../model/model.h"
@@ -155,6 +156,18 @@ typedef struct booklet_shared {
   booklet **todo;
 } booklet_shared;
 
+/* A booklet named on the command line that site.yaml does not declare,
+ * with the declared name it most likely meant. */
+static void report_unknown_booklet(site *s, const char *name, diag *d) {
+  const char **names = arena_alloc(s->arena, (s->nbooklets + 1) * sizeof *names);
+  for (size_t i = 0; i < s->nbooklets; i++) names[i] = s->booklets[i].name;
+  const char *near = suggest_closest(name, names, s->nbooklets);
+  if (near)
+    diag_error(d, NULL, 0, 0, "there is no booklet named '%s' in content/site.yaml; did you mean '%s'?", name, near);
+  else
+    diag_error(d, NULL, 0, 0, "there is no booklet named '%s' in content/site.yaml", name);
+}
+
 static void booklet_one(void *sh, void *wk, size_t i) {
   booklet_shared *bs = sh;
   booklet *k = bs->todo[i];
@@ -187,7 +200,7 @@ static int make_booklets(site *s, const char *out, const build_options *o, int j
   for (int j = 0; j < o->nnames; j++) {
     bool known = false;
     for (size_t i = 0; i < s->nbooklets && !known; i++) known = !strcmp(o->names[j], s->booklets[i].name);
-    if (!known) diag_error(d, NULL, 0, 0, "there is no booklet named '%s' in content/site.yaml", o->names[j]);
+    if (!known) report_unknown_booklet(s, o->names[j], d);
   }
   booklet_shared bs = {s, fsx_join(s->arena, out, "booklets"), d, todo};
   void **wp = xcalloc((size_t)jobs, sizeof(void *));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "html5.h"
+#include "../core/suggest.h"
 
 /* ---- lookup ---------------------------------------------------------------- */
 
@@ -19,6 +20,26 @@ static const layout *find(const layout_set *ls, sbuf *name, const char *stem, co
   return map_get(&ls->by_name, sbuf_str(name));
 }
 
+/* Appends to out the layout name (without .xml) closest to the unknown
+ * stem; returns false when none is close. Runs on the render workers, so it
+ * allocates on the heap, not in the shared arena. */
+static bool closest_layout(const layout_set *ls, const char *stem, sbuf *out) {
+  size_t n = ls->by_name.n;
+  char **names = xcalloc(n + 1, sizeof *names);
+  for (size_t i = 0; i < n; i++) {
+    const char *k = ls->by_name.entries[i].key;
+    size_t len = strlen(k);
+    names[i] = str_ends(k, ".xml") ? strndup(k, len - 4) : strdup(k);
+  }
+  char *want = str_ends(stem, ".xml") ? strndup(stem, strlen(stem) - 4) : strdup(stem);
+  const char *near = suggest_closest(want, (const char *const *)names, n);
+  if (near) sbuf_puts(out, near);
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
+  free(want);
+  return near != NULL;
+}
+
 const char *layout_pick(const layout_set *ls, const page *p, diag *d) {
   const char *file = p->file ? p->file : p->url;
   const val *lv = val_get(p->fm, "layout");
@@ -27,10 +48,15 @@ const char *layout_pick(const layout_set *ls, const page *p, diag *d) {
   const char *picked = NULL;
   if (chosen) {
     const layout *l = find(ls, &name, chosen, str_ends(chosen, ".xml") ? "" : ".xml");
+    sbuf near = SBUF_INIT;
     if (l) picked = l->name;
+    else if (closest_layout(ls, chosen, &near))
+      diag_error(d, file, lv->line, lv->col, "layout '%s' not found: there is no layouts/%s; did you mean '%s'?",
+                 chosen, sbuf_str(&name), sbuf_str(&near));
     else
       diag_error(d, file, lv->line, lv->col, "layout '%s' not found: there is no layouts/%s", chosen,
                  sbuf_str(&name));
+    sbuf_free(&near);
     sbuf_free(&name);
     return picked;
   }

@@ -114,7 +114,7 @@ page *content_load_page(arena *a, const char *dir, const char *display_dir, cons
   size_t ylen;
   int bline;
   if (!content_split(text, n, &yaml, &ylen, &body, &bline)) {
-    diag_error(d, p->file, 1, 1, "the front matter opened by '---' is never closed by a line '---'");
+    diag_error(d, p->file, 1, 1, "the front matter opened by '---' is never closed: add a line with only '---' after its last field");
     p->broken = true;
     return p;
   }

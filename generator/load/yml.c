@@ -1,5 +1,6 @@
 /* yml: libyaml's event parser folded into a val tree. */
 #include "yml.h"
+#include "yml_advice.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@ typedef struct ymlp {
   arena *a;
   const char *file;
   int line_offset;
+  const char *src;
+  size_t n;
   diag *d;
   bool failed;
   int depth;
@@ -24,6 +27,12 @@ static int line_of(ymlp *y, yaml_mark_t m) { return (int)m.line + 1 + y->line_of
 static int col_of(yaml_mark_t m) { return (int)m.column + 1; }
 
 static void parse_error(ymlp *y) {
+  yml_failure f = {y->p.problem, y->p.context, (int)y->p.problem_mark.line, (int)y->p.problem_mark.column,
+                   (int)y->p.context_mark.line, (int)y->p.context_mark.column};
+  if (yml_advise(y->d, y->file, y->line_offset, y->src, y->n, &f)) {
+    y->failed = true;
+    return;
+  }
   const char *what = y->p.problem ? y->p.problem : "malformed YAML";
   yaml_mark_t m = y->p.problem_mark;
   /* With a context ("while scanning a quoted scalar"), its mark is where the
@@ -117,8 +126,10 @@ static val *mapping(ymlp *y, yaml_event_t *start) {
     const char *key = arena_strndup(y->a, (const char *)ev.data.scalar.value, ev.data.scalar.length);
     int kline = line_of(y, ev.start_mark), kcol = col_of(ev.start_mark);
     yaml_event_delete(&ev);
-    if (val_get(m, key)) {
-      diag_error(y->d, y->file, kline, kcol, "YAML: the key '%s' is given twice", key);
+    const val *first = val_get(m, key);
+    if (first) {
+      diag_error(y->d, y->file, kline, kcol, "'%s' is given twice (first on line %d); keep one of them", key,
+                 first->line);
       y->failed = true;
     }
     if (!next(y, &ev)) return NULL;
@@ -133,6 +144,8 @@ static val *node(ymlp *y, yaml_event_t *ev) {
   switch (ev->type) {
   case YAML_SCALAR_EVENT:
     if (ev->data.scalar.anchor) goto anchors;
+    /* A tag ("!vigtig Robusthed") would silently drop its word. */
+    if (ev->data.scalar.tag && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) goto tags;
     return scalar(y, ev);
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: {
@@ -159,13 +172,19 @@ static val *node(ymlp *y, yaml_event_t *ev) {
   }
 anchors:
   diag_error(y->d, y->file, line_of(y, ev->start_mark), col_of(ev->start_mark),
-             "YAML anchors and aliases (& and *) are not supported; write the value out");
+             "a value cannot start with '&' or '*' in YAML (they mark anchors and aliases, which klar does not "
+             "support): put the value in quotes, or write it out");
+  y->failed = true;
+  return NULL;
+tags:
+  diag_error(y->d, y->file, line_of(y, ev->start_mark), col_of(ev->start_mark),
+             "a value cannot start with '!' in YAML (it marks a tag): put the value in quotes");
   y->failed = true;
   return NULL;
 }
 
 val *yml_parse(arena *a, const char *src, size_t n, const char *file, int line_offset, diag *d) {
-  ymlp y = {.a = a, .file = file, .line_offset = line_offset, .d = d};
+  ymlp y = {.a = a, .file = file, .line_offset = line_offset, .src = src, .n = n, .d = d};
   if (!yaml_parser_initialize(&y.p)) klar_oom();
   yaml_parser_set_input_string(&y.p, (const unsigned char *)src, n);
   yaml_parser_set_encoding(&y.p, YAML_UTF8_ENCODING);

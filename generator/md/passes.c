@@ -65,8 +65,11 @@ static void resolve_link(walk *w, cmark_node *node) {
   } else if (w->d) {
     int line = cmark_node_get_start_line(node);
     int col = md_char_column(w->src, w->n, line, cmark_node_get_start_column(node));
-    diag_error(w->d, o->file, line + o->line_offset, col, "broken %s to '%s'",
-               image ? "image link" : "link", url);
+    /* Two whole sentences, not a word put into one, so each translates. */
+    if (image)
+      diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'", url);
+    else
+      diag_error(w->d, o->file, line + o->line_offset, col, "broken link to '%s'", url);
     w->ok = false;
   }
   sbuf_free(&out);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "../core/scheme.h"
+#include "../core/suggest.h"
 
 /* ------------------------------------------------------------ references */
 
@@ -47,6 +48,18 @@ static page *find_ref(builder *b, page *from, const char *target) {
   return rel ? map_get(&b->s->by_src, rel) : NULL;
 }
 
+/* The existing page the reference target most likely meant, as its path
+ * below content/; NULL when none is close. */
+static const char *closest_page(builder *b, page *from, const char *target) {
+  char *rel = normalize(b->a, from->dir, target);
+  const map *m = &b->s->by_src;
+  const char **paths = arena_alloc(b->a, (m->n + 1) * sizeof *paths);
+  for (size_t i = 0; i < m->n; i++) paths[i] = m->entries[i].key;
+  const char *near = suggest_closest(target, paths, m->n);
+  if (!near && rel) near = suggest_closest(rel, paths, m->n);
+  return near;
+}
+
 static void add_referrer(builder *b, page *target, page *from) {
   page_list *l = &target->referrers;
   if (l->n && l->items[l->n - 1] == from) return;
@@ -76,9 +89,14 @@ void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field
   if (v->kind != VAL_REF) return;
   page *t = find_ref(b, p, v->u.ref.s);
   if (!t) {
-    diag_error(b->d, p->file, v->line, v->col,
-               "'%s' names '%s', but there is no such page (write the path of a .md file below content/)",
-               field, v->u.ref.s);
+    const char *near = closest_page(b, p, v->u.ref.s);
+    if (near)
+      diag_error(b->d, p->file, v->line, v->col, "'%s' names '%s', but there is no such page; did you mean '%s'?",
+                 field, v->u.ref.s, near);
+    else
+      diag_error(b->d, p->file, v->line, v->col,
+                 "'%s' names '%s', but there is no such page (write the path of a .md file below content/)",
+                 field, v->u.ref.s);
     return;
   }
   if (to && strcmp(t->type, to) != 0) {

@@ -2,6 +2,7 @@
  * page's front matter against them. */
 #include "builder.h"
 #include "../core/dk.h"
+#include "../core/suggest.h"
 #include <string.h>
 
 /* Front matter fields every page may carry, whatever its type. */
@@ -258,8 +259,13 @@ static bool check_scalar(builder *b, page *p, const char *name, const char *kind
         if (i) sbuf_puts(&allowed, ", ");
         sbuf_puts(&allowed, f->values[i]);
       }
-      diag_error(b->d, p->file, v->line, v->col, "'%s' is '%s', which is not one of: %s", name, s ? s : "?",
-                 sbuf_str(&allowed));
+      const char *near = s ? suggest_closest(s, (const char *const *)f->values, f->nvalues) : NULL;
+      if (near)
+        diag_error(b->d, p->file, v->line, v->col, "'%s' is '%s', which is not one of: %s; did you mean '%s'?", name,
+                   s, sbuf_str(&allowed), near);
+      else
+        diag_error(b->d, p->file, v->line, v->col, "'%s' is '%s', which is not one of: %s", name, s ? s : "?",
+                   sbuf_str(&allowed));
       sbuf_free(&allowed);
       return false;
     }
@@ -313,7 +319,14 @@ static void check_fields(builder *b, page *p, const field_schema *fs, size_t n, 
   for (size_t i = 0; i < m->u.map.n; i++) {
     bool known = false;
     for (size_t j = 0; j < n && !known; j++) known = !strcmp(fs[j].name, m->u.map.keys[i]);
-    if (!known)
+    if (known) continue;
+    const char **names = arena_alloc(b->a, (n + 1) * sizeof *names);
+    for (size_t j = 0; j < n; j++) names[j] = fs[j].name;
+    const char *near = suggest_closest(m->u.map.keys[i], names, n);
+    if (near)
+      diag_error(b->d, p->file, m->u.map.vals[i]->line, m->u.map.vals[i]->col,
+                 "unknown field '%s' in an item of '%s': did you mean '%s'?", m->u.map.keys[i], what, near);
+    else
       diag_error(b->d, p->file, m->u.map.vals[i]->line, m->u.map.vals[i]->col,
                  "unknown field '%s' in an item of '%s'", m->u.map.keys[i], what);
   }
@@ -358,12 +371,33 @@ void mb_check_common(builder *b, page *p) {
     diag_error(b->d, p->file, layout->line, layout->col, "'layout' must be a layout name like 'matrix', without '/'");
 }
 
+/* The field a page of type t most likely meant by the unknown key k: its
+ * type's fields, the taxonomies and the fields every page has. */
+static const char *closest_field(builder *b, const type_schema *t, const char *k) {
+  size_t ncommon = 0;
+  while (common_fields[ncommon]) ncommon++;
+  size_t n = 0, cap = t->nfields + b->s->ntaxonomies + ncommon;
+  const char **names = arena_alloc(b->a, (cap + 1) * sizeof *names);
+  for (size_t j = 0; j < t->nfields; j++) names[n++] = t->fields[j].name;
+  for (size_t j = 0; j < b->s->ntaxonomies; j++) names[n++] = b->s->taxonomies[j].name;
+  for (size_t j = 0; j < ncommon; j++) names[n++] = common_fields[j];
+  return suggest_closest(k, names, n);
+}
+
 void mb_check_page_fields(builder *b, page *p) {
   const type_schema *t = model_type(b->s, p->type);
   if (!t && p->kind == PAGE_REGULAR && strcmp(p->type, "page") != 0 && b->s->ntypes) {
     val *tv = val_get(p->fm, "type");
-    diag_error(b->d, p->file, tv ? tv->line : 1, tv ? tv->col : 1,
-               "unknown content type '%s' (declare it under 'types' in content/site.yaml)", p->type);
+    const char **names = arena_alloc(b->a, (b->s->ntypes + 1) * sizeof *names);
+    for (size_t j = 0; j < b->s->ntypes; j++) names[j] = b->s->types[j].name;
+    const char *near = suggest_closest(p->type, names, b->s->ntypes);
+    if (near)
+      diag_error(b->d, p->file, tv ? tv->line : 1, tv ? tv->col : 1,
+                 "unknown content type '%s': did you mean '%s'? (the types are declared under 'types' in content/site.yaml)",
+                 p->type, near);
+    else
+      diag_error(b->d, p->file, tv ? tv->line : 1, tv ? tv->col : 1,
+                 "unknown content type '%s' (declare it under 'types' in content/site.yaml)", p->type);
     return;
   }
   if (!t) return;
@@ -386,8 +420,13 @@ void mb_check_page_fields(builder *b, page *p) {
     for (size_t j = 0; j < b->s->ntaxonomies && !known; j++) known = !strcmp(b->s->taxonomies[j].name, k);
     if (!known) {
       val *v = p->fm->u.map.vals[i];
-      diag_error(b->d, p->file, v->line, v->col,
-                 "unknown field '%s' for a page of type '%s' (a typo? declare it in content/site.yaml)", k, t->name);
+      const char *near = closest_field(b, t, k);
+      if (near)
+        diag_error(b->d, p->file, v->line, v->col, "unknown field '%s' for a page of type '%s': did you mean '%s'?", k,
+                   t->name, near);
+      else
+        diag_error(b->d, p->file, v->line, v->col,
+                   "unknown field '%s' for a page of type '%s' (a typo? declare it in content/site.yaml)", k, t->name);
     }
   }
 }
