@@ -1,4 +1,5 @@
 /* scheme: the URL schemes content may not use, read as a browser does. */
+#include "msg.h"
 #include "scheme.h"
 #include <stdbool.h>
 #include <string.h>
@@ -94,8 +95,10 @@ const char *scheme_unsafe_attr(const char *v, size_t n) {
 }
 
 const char *scheme_advice(const char *scheme) {
+  /* Half of a message: translated here, as diag translates only the
+   * format it is given. */
   if (scheme && scheme[0] == 'd')
-    return "it can hide a script or a whole page; put the file beside the page and link to it by "
-           "name instead";
-  return "it runs a script in the reader's browser; link to a page or an https:// address instead";
+    return msg_tr("it can hide a script or a whole page; put the file beside the page and link to it by "
+                  "name instead");
+  return msg_tr("it runs a script in the reader's browser; link to a page or an https:// address instead");
 }

@@ -23,6 +23,7 @@
 #include "../core/xmlpos.h"
 #include "../load/yml.h"
 #include "html5.h"
+#include "../core/msg.h"
 
 /* ---- loading: libxml2 errors ---------------------------------------------- */
 
@@ -92,7 +93,7 @@ static bool is_k(xmlNsPtr ns) { return ns && ns->href && !strcmp((const char *)n
 
 static void vlerror(loader *ld, const char *attr, int line, const char *fmt, va_list ap) {
   char msg[1024];
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, msg_tr(fmt), ap); /* the English format is the key of its Danish */
   int col;
   place(ld, attr, &line, &col);
   diag_error(ld->d, ld->l->file, line, col, "%s", msg);

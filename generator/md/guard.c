@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "md_int.h"
+#include "../core/msg.h"
 
 /* ===================================================================== */
 /* The pathological-input guard                                           */
@@ -377,7 +378,7 @@ bool md_guard_check(const md_options *o, const char *src, size_t n, diag *d) {
   if (guard_scan(&g, src, n)) return true;
   if (d) {
     char what[160];
-    snprintf(what, sizeof what, g.why, g.value);
+    snprintf(what, sizeof what, msg_tr(g.why), g.value);
     int col = md_char_column(src, n, (int)g.line, (int)(g.col ? g.col : 1));
     diag_error(d, o->file, (int)g.line + o->line_offset, col,
                "%s; klar refuses it so the build cannot hang", what);

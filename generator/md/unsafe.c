@@ -11,6 +11,7 @@
 #include <strings.h>
 #include "../core/scheme.h"
 #include "md_int.h"
+#include "../core/msg.h"
 
 /* cmark-gfm gives an autolink (<javascript:x>) the column where its line's
  * inlines end; the link's own column is where "<URL>" is written. Returns
@@ -38,9 +39,13 @@ void md_check_link(walk *w, cmark_node *node) {
   if (w->d) {
     int line = cmark_node_get_start_line(node);
     int col = md_char_column(w->src, w->n, line, autolink_column(w, node, line, url));
-    diag_error(w->d, w->o->file, line + w->o->line_offset, col,
-               "%s a %s URL is not allowed in content: %s", image ? "an image from" : "a link to", scheme,
-               scheme_advice(scheme));
+    /* Two whole sentences, not a word put into one, so each translates. */
+    if (image)
+      diag_error(w->d, w->o->file, line + w->o->line_offset, col,
+                 "an image from a %s URL is not allowed in content: %s", scheme, scheme_advice(scheme));
+    else
+      diag_error(w->d, w->o->file, line + w->o->line_offset, col,
+                 "a link to a %s URL is not allowed in content: %s", scheme, scheme_advice(scheme));
   }
   w->ok = false;
   cmark_node_set_url(node, "");
@@ -129,8 +134,8 @@ static size_t check_tag(walk *w, cmark_node *node, const char *s, size_t n, size
     if (nlen > 2 && !strncasecmp(an, "on", 2)) {
       char msg[256];
       snprintf(msg, sizeof msg,
-               "raw HTML may not have event-handler attributes like '%s' (they run a script in the "
-               "reader's browser); remove it",
+               msg_tr("raw HTML may not have event-handler attributes like '%s' (they run a script in the "
+                      "reader's browser); remove it"),
                an);
       report(w, node, s, name, msg);
       *bad = true;
@@ -145,9 +150,8 @@ static size_t check_tag(walk *w, cmark_node *node, const char *s, size_t n, size
         const char *scheme = scheme_unsafe_attr(s + p, e - p);
         if (!scheme) continue;
         char msg[320];
-        snprintf(msg, sizeof msg,
-                 "%s in raw HTML is a %s URL, which is not allowed in content: %s", an, scheme,
-                 scheme_advice(scheme));
+        snprintf(msg, sizeof msg, msg_tr("%s in raw HTML is a %s URL, which is not allowed in content: %s"), an,
+                 scheme, scheme_advice(scheme));
         report(w, node, s, val, msg);
         *bad = true;
         break;
@@ -193,8 +197,8 @@ void md_check_html(walk *w, cmark_node *node) {
        * gave the first div an onclick this check never saw. */
       if (i > n) {
         report(w, node, s, tag,
-               "raw HTML has a tag that is not closed before the HTML ends (a quote or the "
-               "'>' is missing, or a blank line cuts the tag); close it on the same lines");
+               msg_tr("raw HTML has a tag that is not closed before the HTML ends (a quote or the "
+                      "'>' is missing, or a blank line cuts the tag); close it on the same lines"));
         bad = true;
       }
     } else {

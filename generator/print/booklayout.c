@@ -16,6 +16,7 @@
 #include "../core/fsx.h"
 #include "../core/xmlpos.h"
 #include "../core/vec.h"
+#include "../core/msg.h"
 
 #define NS "urn:klar:print"
 
@@ -66,7 +67,7 @@ static void where(rd *r, xmlNode *n, const char *attr, int *line, int *col) {
  * two strings. */
 static void aerr(rd *r, xmlNode *n, const char *attr, const char *fmt, const char *x, const char *y) {
   char buf[512];
-  snprintf(buf, sizeof buf, fmt, x ? x : "", y ? y : "");
+  snprintf(buf, sizeof buf, msg_tr(fmt), x ? x : "", y ? y : ""); /* the English format is the key of its Danish */
   int line, col;
   where(r, n, attr, &line, &col);
   diag_error(r->d, r->file, line, col, "%s", buf);
@@ -137,7 +138,7 @@ static void num_attr(rd *r, xmlNode *n, const char *name, double *out, double lo
   double x = strtod(v, &end);
   if (end == v || *end || errno || !isfinite(x) || x < lo || x > hi) {
     char msg[160];
-    snprintf(msg, sizeof msg, "%g and %g", lo, hi);
+    snprintf(msg, sizeof msg, msg_tr("%g and %g"), lo, hi);
     int line, col;
     where(r, n, name, &line, &col);
     diag_error(r->d, r->file, line, col,
@@ -519,7 +520,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       strcmp((const char *)root->ns->href, NS) != 0) {
     int line = 1, col = 0;
     if (root) where(&r, root, NULL, &line, &col);
-    diag_error(d, file, line, col, "a print layout's root must be <print xmlns=\"" NS "\">");
+    diag_error(d, file, line, col, "a print layout's root must be <print xmlns=\"%s\">", NS);
     xmlFreeDoc(doc);
     return NULL;
   }
@@ -552,7 +553,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
   for (xmlNode *c = root->children; c; c = c->next) {
     if (!is_el(c)) continue;
     if (!c->ns || strcmp((const char *)c->ns->href, NS) != 0) {
-      err(&r, c, "element <%s> is not in the namespace " NS "%s", name_of(c), NULL);
+      err(&r, c, "element <%s> is not in the namespace %s", name_of(c), NS);
       continue;
     }
     const char *en = name_of(c);

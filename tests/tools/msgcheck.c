@@ -105,8 +105,14 @@ static int passed, failed;
 static void check_file(const char *path, bool list) {
   char *src = slurp(path);
   if (!src) { fprintf(stderr, "msgcheck: cannot read %s\n", path); failed++; return; }
+  /* Each function that takes a message format, and the arguments before
+   * it: diag's, the wrappers of the layout and print-layout readers (which
+   * translate through msg_tr), and msg_tr itself for pieces and for the
+   * lines main prints. */
   static const struct { const char *name; int skip; } fns[] = {
-      {"diag_error", 4}, {"diag_warning", 4}, {"diag_report", 5}};
+      {"diag_error", 4}, {"diag_warning", 4}, {"diag_report", 5}, {"lerror", 2},
+      {"aerror", 3},     {"aerr", 3},         {"err", 2},         {"msg_tr", 0},  {"usage_error", 1}};
+  enum { NFNS = sizeof fns / sizeof fns[0] };
   int line = 1;
   const char *s = src;
   while (*s) {
@@ -121,7 +127,7 @@ static void check_file(const char *path, bool list) {
     /* Macro definitions and the prototype are not calls. */
     if (*s == '#') { while (*s && *s != '\n') { if (*s == '\\' && s[1] == '\n') line++, s++; s++; } continue; }
     int f = -1;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NFNS; i++) {
       size_t n = strlen(fns[i].name);
       if (!strncmp(s, fns[i].name, n) && (s == src || !ident_char(s[-1])) && !ident_char(s[n])) {
         f = i;
@@ -148,6 +154,14 @@ static void check_file(const char *path, bool list) {
     }
     fmt[len] = 0;
     s = t;
+    /* A literal joined with a macro ("... xmlns=\"" NS "\"") is no key
+     * that msg can find: the call must pass the macro as an argument. */
+    if (*t != ',' && *t != ')') {
+      printf("%s:%d: the format \"%s...\" is joined with a macro; pass it as an argument (%%s)\n", path, call_line,
+             fmt);
+      failed++;
+      continue;
+    }
     if (list) { printf("%s\n", fmt); continue; }
     const char *da = msg_danish(fmt);
     if (!da) {
