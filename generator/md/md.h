@@ -33,7 +33,9 @@ bool md_pin_extensions(void);
 /* The link resolver: given a link or image destination as written in the
  * Markdown, writes the URL to use into out and returns true; returns false
  * (and reports nothing itself) when the target is broken: md then reports
- * "broken link to 'x'" at the link's position. Destinations that are
+ * "broken link to 'x'" at the link's position, with "did you mean 'y'?"
+ * when the resolver wrote a likely meant destination y into out before
+ * returning false (leave out empty for none). Destinations that are
  * absolute URLs (scheme:, //, /, #, mailto:) are not passed to it. */
 typedef bool (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
 

@@ -66,8 +66,13 @@ static void resolve_link(walk *w, cmark_node *node) {
     int line = cmark_node_get_start_line(node);
     int col = md_char_column(w->src, w->n, line, cmark_node_get_start_column(node));
     /* Two whole sentences, not a word put into one, so each translates. */
-    if (image)
+    const char *near = out.len ? sbuf_str(&out) : NULL;
+    if (image && near)
+      diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'; did you mean '%s'?", url, near);
+    else if (image)
       diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'", url);
+    else if (near)
+      diag_error(w->d, o->file, line + o->line_offset, col, "broken link to '%s'; did you mean '%s'?", url, near);
     else
       diag_error(w->d, o->file, line + o->line_offset, col, "broken link to '%s'", url);
     w->ok = false;

@@ -170,6 +170,62 @@ static void put_url(const site *s, sbuf *out, const char *path) {
   sbuf_puts(out, path[0] == '/' ? path + 1 : path);
 }
 
+/* Appends the path from folder dir (below content/, "" at the top) to path
+ * (below content/) as an editor writes a link: from "om" to
+ * "temaer/robusthed.md" is "../temaer/robusthed.md". */
+static void put_relative(sbuf *out, const char *dir, const char *path) {
+  /* Skip the folders both share, whole names only. */
+  size_t dpos = 0, common = 0;
+  while (dir[dpos]) {
+    const char *ds = strchr(dir + dpos, '/');
+    size_t dl = ds ? (size_t)(ds - (dir + dpos)) : strlen(dir + dpos);
+    const char *ps = strchr(path + common, '/');
+    if (!ps || (size_t)(ps - (path + common)) != dl || strncmp(dir + dpos, path + common, dl)) break;
+    common += dl + 1;
+    dpos += ds ? dl + 1 : dl;
+  }
+  /* Up one for each folder of dir left. */
+  for (const char *r = dir + dpos; *r;) {
+    sbuf_puts(out, "../");
+    const char *slash = strchr(r, '/');
+    if (!slash) break;
+    r = slash + 1;
+  }
+  sbuf_puts(out, path + common);
+}
+
+/* On a broken link, writes into out the destination the editor most likely
+ * meant: the existing page (or, for an image, file) whose link from this
+ * page is closest to what was written. Works on the worker's own heap
+ * memory: links resolve in parallel. */
+static void suggest_link(const model_link *l, bool is_image, const char *dest, sbuf *out) {
+  size_t n = strcspn(dest, "#?");
+  char *written = strndup(dest, n);
+  /* A link to a file that is not a page ("plan.pdf") looks among the
+   * site's files, as an image does. */
+  const char *base = strrchr(written, '/') ? strrchr(written, '/') + 1 : written;
+  bool file = is_image || (strchr(base, '.') && !str_ends(written, ".md"));
+  const map *m = file ? &l->s->statics : &l->s->by_src;
+  const char *dir = l->from && l->from->dir ? l->from->dir : "";
+  char **cands = xcalloc(m->n, sizeof *cands);
+  sbuf rel = SBUF_INIT;
+  for (size_t i = 0; i < m->n; i++) {
+    sbuf_clear(&rel);
+    put_relative(&rel, dir, m->entries[i].key);
+    cands[i] = xstrdup(sbuf_str(&rel));
+  }
+  const char *near = suggest_closest(written, (const char *const *)cands, m->n);
+  sbuf_clear(out);
+  if (near) {
+    sbuf_puts(out, near);
+    sbuf_puts(out, dest + n); /* the #anchor as written */
+  }
+  for (size_t i = 0; i < m->n; i++) free(cands[i]);
+  free(cands);
+  free(written);
+  sbuf_free(&rel);
+}
+
 bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
   model_link *l = ctx;
   const char *frag = strchr(dest, '#');
@@ -189,6 +245,7 @@ bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
     return true;
   }
   if (!l->broken) l->broken = arena_strdup(l->a, dest);
+  suggest_link(l, is_image, dest, out);
   return false;
 }
 
