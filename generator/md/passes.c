@@ -70,11 +70,17 @@ static void resolve_link(walk *w, cmark_node *node) {
     if (image && near)
       diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'; did you mean '%s'?", url, near);
     else if (image)
-      diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'", url);
+      diag_error(w->d, o->file, line + o->line_offset, col,
+                 "broken image link to '%s': there is no such file (put the image beside the page, or write "
+                 "its path from this page)",
+                 url);
     else if (near)
       diag_error(w->d, o->file, line + o->line_offset, col, "broken link to '%s'; did you mean '%s'?", url, near);
     else
-      diag_error(w->d, o->file, line + o->line_offset, col, "broken link to '%s'", url);
+      diag_error(w->d, o->file, line + o->line_offset, col,
+                 "broken link to '%s': there is no such page or file (link to a page by the path of its .md file "
+                 "from this page, like ../temaer/robusthed.md)",
+                 url);
     w->ok = false;
   }
   sbuf_free(&out);

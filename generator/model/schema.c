@@ -406,7 +406,9 @@ void mb_check_page_fields(builder *b, page *p) {
     val *v = val_get(p->fm, f->name);
     if (!v || v->kind == VAL_NULL) {
       if (f->required)
-        diag_error(b->d, p->file, 1, 1, "the field '%s' is required for a page of type '%s'", f->name, t->name);
+        diag_error(b->d, p->file, 1, 1,
+                   "the field '%s' is required for a page of type '%s': add a line '%s: ...' to its front matter",
+                   f->name, t->name, f->name);
       continue;
     }
     check_field(b, p, f, v);

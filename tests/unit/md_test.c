@@ -100,8 +100,10 @@ TEST(broken_link_position) {
   char *msgs = NULL;
   /* body line 3, after "  Æøå " (the column counts characters, not bytes) */
   CHECK(!render("Første afsnit.\n\nÆøå ser [her](mangler.md) og\n![x](væk.png)\n", &o, &r, &msgs));
-  CHECK_STR(msgs, "content/side.md:7:9: error: broken link to 'mangler.md'\n"
-                  "content/side.md:8:1: error: broken image link to 'væk.png'\n");
+  CHECK_STR(msgs, "content/side.md:7:9: error: broken link to 'mangler.md': there is no such page or file (link to a "
+                  "page by the path of its .md file from this page, like ../temaer/robusthed.md)\n"
+                  "content/side.md:8:1: error: broken image link to 'væk.png': there is no such file (put the image "
+                  "beside the page, or write its path from this page)\n");
   CHECK(strstr(r.html, "<a href=\"mangler.md\">her</a>") != NULL); /* still rendered */
   free(msgs);
 }

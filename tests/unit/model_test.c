@@ -166,7 +166,7 @@ TEST(schema_errors) {
                "            ^\n");
   free(t);
   t = model_errors(types, "---\ntitle: X\n---\n");
-  CHECK_STR(t, "content/s/side.md:1:1: error: the field 'themes' is required for a page of type 'offer'\n"
+  CHECK_STR(t, "content/s/side.md:1:1: error: the field 'themes' is required for a page of type 'offer': add a line 'themes: ...' to its front matter\n"
                "  ---\n"
                "  ^\n");
   free(t);

@@ -59,7 +59,7 @@ TEST(language_follows_posix_order) {
 
 TEST(translation_and_labels) {
   msg_set_lang(MSG_DA);
-  CHECK_STR(msg_tr("broken link to '%s'"), "linket til '%s' virker ikke: siden findes ikke");
+  CHECK_STR(msg_tr("broken link to '%s'; did you mean '%s'?"), "linket til '%s' virker ikke: siden findes ikke; mente du '%s'?");
   CHECK_STR(msg_tr("no such format in the table"), "no such format in the table");
   diag *d = diag_new();
   diag_error(d, NULL, 0, 0, "there is no booklet named '%s' in content/site.yaml", "x");
@@ -70,7 +70,7 @@ TEST(translation_and_labels) {
   free(t);
   diag_free(d);
   msg_set_lang(MSG_EN);
-  CHECK_STR(msg_tr("broken link to '%s'"), "broken link to '%s'");
+  CHECK_STR(msg_tr("broken link to '%s'; did you mean '%s'?"), "broken link to '%s'; did you mean '%s'?");
 }
 
 /* Writes text to a file in the current folder. */
