@@ -22,6 +22,8 @@ typedef struct val val;
 struct val {
   val_kind kind;
   int line, col;            /* 1-based position in the source file */
+  int key_line, key_col;    /* a mapping's value: where its key is written (a
+                             * message about the key points there); else 0 */
   union {
     bool b;
     double num;

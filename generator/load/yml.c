@@ -136,6 +136,8 @@ static val *mapping(ymlp *y, yaml_event_t *start) {
     val *v = node(y, &ev);
     yaml_event_delete(&ev);
     if (!v) return NULL;
+    v->key_line = kline;
+    v->key_col = kcol;
     val_map_put(y->a, m, key, v);
   }
 }

@@ -323,12 +323,13 @@ static void check_fields(builder *b, page *p, const field_schema *fs, size_t n, 
     const char **names = arena_alloc(b->a, (n + 1) * sizeof *names);
     for (size_t j = 0; j < n; j++) names[j] = fs[j].name;
     const char *near = suggest_closest(m->u.map.keys[i], names, n);
+    const val *kv = m->u.map.vals[i];
+    int line = kv->key_line ? kv->key_line : kv->line, col = kv->key_line ? kv->key_col : kv->col;
     if (near)
-      diag_error(b->d, p->file, m->u.map.vals[i]->line, m->u.map.vals[i]->col,
-                 "unknown field '%s' in an item of '%s': did you mean '%s'?", m->u.map.keys[i], what, near);
+      diag_error(b->d, p->file, line, col, "unknown field '%s' in an item of '%s': did you mean '%s'?",
+                 m->u.map.keys[i], what, near);
     else
-      diag_error(b->d, p->file, m->u.map.vals[i]->line, m->u.map.vals[i]->col,
-                 "unknown field '%s' in an item of '%s'", m->u.map.keys[i], what);
+      diag_error(b->d, p->file, line, col, "unknown field '%s' in an item of '%s'", m->u.map.keys[i], what);
   }
 }
 
@@ -421,13 +422,15 @@ void mb_check_page_fields(builder *b, page *p) {
     for (size_t j = 0; j < t->nfields && !known; j++) known = !strcmp(t->fields[j].name, k);
     for (size_t j = 0; j < b->s->ntaxonomies && !known; j++) known = !strcmp(b->s->taxonomies[j].name, k);
     if (!known) {
+      /* The caret goes under the misspelt name, not its value. */
       val *v = p->fm->u.map.vals[i];
+      int line = v->key_line ? v->key_line : v->line, col = v->key_line ? v->key_col : v->col;
       const char *near = closest_field(b, t, k);
       if (near)
-        diag_error(b->d, p->file, v->line, v->col, "unknown field '%s' for a page of type '%s': did you mean '%s'?", k,
+        diag_error(b->d, p->file, line, col, "unknown field '%s' for a page of type '%s': did you mean '%s'?", k,
                    t->name, near);
       else
-        diag_error(b->d, p->file, v->line, v->col,
+        diag_error(b->d, p->file, line, col,
                    "unknown field '%s' for a page of type '%s' (a typo? declare it in content/site.yaml)", k, t->name);
     }
   }

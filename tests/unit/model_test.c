@@ -161,9 +161,10 @@ static const char *types =
 
 TEST(schema_errors) {
   char *t = model_errors(types, "---\ntitle: X\nthemes: [tema.md]\nvarighed: 45\n---\n");
-  CHECK_STR(t, "content/s/side.md:4:11: error: unknown field 'varighed' for a page of type 'offer' (a typo? declare it in content/site.yaml)\n"
+  /* At the misspelt name, not its value. */
+  CHECK_STR(t, "content/s/side.md:4:1: error: unknown field 'varighed' for a page of type 'offer' (a typo? declare it in content/site.yaml)\n"
                "  varighed: 45\n"
-               "            ^\n");
+               "  ^\n");
   free(t);
   t = model_errors(types, "---\ntitle: X\n---\n");
   CHECK_STR(t, "content/s/side.md:1:1: error: the field 'themes' is required for a page of type 'offer': add a line 'themes: ...' to its front matter\n"
