@@ -77,7 +77,7 @@ const char *const msg_table_da[][2] = {
     {"this line is indented more than the line above: start each field at the beginning of the line (only the items of a list are indented under their field)",
      "linjen er rykket længere ind end linjen ovenover: begynd hvert felt helt ude til venstre (kun punkterne i en liste rykkes ind under deres felt)"},
     {"'%s' is given twice (first on line %d); keep one of them",
-     "'%s' står der to gange (første gang i linje %d); behold den ene"},
+     "'%s' står der to gange (første gang i linje %d); behold kun den ene"},
     {"YAML: %s",
      "YAML: %s"},
     {"YAML: %s %s (it starts here; the problem shows at line %d)",
