@@ -173,14 +173,14 @@ static int check_out(const char *cmd, const build_options *o) {
   char *rroot = fsx_resolve(a, o->root);
   int rc = -1;
   if (!rout || !rroot) {
-    fprintf(stderr, "klar %s: cannot resolve the output folder '%s': %s\n", cmd, out, strerror(errno));
+    fprintf(stderr, msg_tr("klar %s: cannot resolve the output folder '%s': %s\n"), cmd, out, strerror(errno));
     rc = EXIT_USAGE;
     goto done;
   }
   if (fsx_within(rroot, rout)) {
     fprintf(stderr,
-            "klar %s: refusing to write into '%s': it holds the site's sources (%s), and klar replaces\n"
-            "its output folder whole. Write the site into a folder of its own, like the default %s.\n",
+            msg_tr("klar %s: refusing to write into '%s': it holds the site's sources (%s), and klar replaces\n"
+                   "its output folder whole. Write the site into a folder of its own, like the default %s.\n"),
             cmd, out, rroot, fsx_join(a, o->root, "public"));
     rc = EXIT_USAGE;
     goto done;
@@ -190,9 +190,9 @@ static int check_out(const char *cmd, const build_options *o) {
     char *src = fsx_resolve(a, fsx_join(a, o->root, sources[i]));
     if (src && fsx_within(rout, src)) {
       fprintf(stderr,
-              "klar %s: refusing to write into '%s': it lies inside the site's %s/ folder, and klar replaces\n"
-              "its output folder whole. Write the site into a folder outside content/, layouts/ and assets/,\n"
-              "like the default %s.\n",
+              msg_tr("klar %s: refusing to write into '%s': it lies inside the site's %s/ folder, and klar replaces\n"
+                     "its output folder whole. Write the site into a folder outside content/, layouts/ and assets/,\n"
+                     "like the default %s.\n"),
               cmd, out, sources[i], fsx_join(a, o->root, "public"));
       rc = EXIT_USAGE;
       goto done;
@@ -200,14 +200,14 @@ static int check_out(const char *cmd, const build_options *o) {
   }
   struct stat st;
   if (stat(rout, &st) == 0 && !S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "klar %s: refusing to write into '%s': it is a file, not a folder.\n", cmd, out);
+    fprintf(stderr, msg_tr("klar %s: refusing to write into '%s': it is a file, not a folder.\n"), cmd, out);
     rc = EXIT_USAGE;
   } else if (stat(rout, &st) == 0 && !fsx_is_empty_dir(rout) && !fsx_is_output(rout)) {
     fprintf(stderr,
-            "klar %s: refusing to write into '%s': the folder has files in it and was not made by klar\n"
-            "(it has no %s file), and klar replaces its output folder whole. Choose a new or empty folder.\n"
-            "If it is the output of an older klar (before klar marked its folders), remove it once\n"
-            "(rm -r '%s') and build again.\n",
+            msg_tr("klar %s: refusing to write into '%s': the folder has files in it and was not made by klar\n"
+                   "(it has no %s file), and klar replaces its output folder whole. Choose a new or empty folder.\n"
+                   "If it is the output of an older klar (before klar marked its folders), remove it once\n"
+                   "(rm -r '%s') and build again.\n"),
             cmd, out, FSX_MARKER, out);
     rc = EXIT_USAGE;
   }
@@ -254,11 +254,16 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
                             : msg_tr("klar: drew the preview of %d booklets in %.0f ms into %s/_klar/booklets/\n"),
            st.booklets, st.seconds * 1000, o.preview);
   } else if (!o.quiet && booklets) {
-    printf("klar: made %d booklet%s in %.0f ms\n", st.booklets, st.booklets == 1 ? "" : "s", st.seconds * 1000);
+    printf(st.booklets == 1 ? msg_tr("klar: made %d booklet in %.0f ms\n") : msg_tr("klar: made %d booklets in %.0f ms\n"),
+           st.booklets, st.seconds * 1000);
   } else if (!o.quiet) {
-    printf("klar: %s %d pages (%d files) and %d booklets in %.0f ms%s\n", check_only ? "checked" : "built",
-           st.pages, st.files, st.booklets, st.seconds * 1000, st.warnings ? ", with warnings" : "");
-    if (st.kept) printf("klar: kept the %d booklet%s of the previous build\n", st.kept, st.kept == 1 ? "" : "s");
+    printf(check_only ? msg_tr("klar: checked %d pages (%d files) and %d booklets in %.0f ms%s\n")
+                      : msg_tr("klar: built %d pages (%d files) and %d booklets in %.0f ms%s\n"),
+           st.pages, st.files, st.booklets, st.seconds * 1000, st.warnings ? msg_tr(", with warnings") : "");
+    if (st.kept)
+      printf(st.kept == 1 ? msg_tr("klar: kept the %d booklet of the previous build\n")
+                          : msg_tr("klar: kept the %d booklets of the previous build\n"),
+             st.kept);
   }
   diag_free(d);
   return ok ? EXIT_OK : EXIT_INPUT;

@@ -74,6 +74,10 @@ if [ "$(cat "$out/summary-da")" = "klar: 1 fejl; ret dem, og tjek igen" ]; then 
 env -u LC_ALL -u LC_MESSAGES LANG=da_DK.UTF-8 "$klar" build --bogus > /dev/null 2> "$out/usage-da"
 if grep -q "^klar build: ukendt valgmulighed '--bogus'$" "$out/usage-da"; then ok usage-da; else no "usage-da: $(cat "$out/usage-da")"; fi
 
+rm -rf "$out/clean" && cp -r "$top/tests/fixture" "$out/clean"
+(cd "$out/clean" && env -u LC_ALL -u LC_MESSAGES LANG=da_DK.UTF-8 "$klar" check -j 1 > "$out/clean-da" 2>&1)
+if grep -q "^klar: tjekkede [0-9]* sider ([0-9]* filer) og 0 hæfter på [0-9]* ms$" "$out/clean-da"; then ok clean-da; else no "clean-da: $(cat "$out/clean-da")"; fi
+
 # Every message has both languages.
 if [ -x "$BUILD/tools/msgcheck" ]; then
   "$BUILD/tools/msgcheck" $(find generator -name '*.[ch]' | sort) > "$out/msgcheck.out"
