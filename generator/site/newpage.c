@@ -5,6 +5,7 @@
  * what to change. */
 #include "newpage.h"
 #include "../core/fsx.h"
+#include "../core/suggest.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -63,44 +64,17 @@ void newpage_known(const site *s, sbuf *out) {
   sbuf_printf(out, "  %-12s %s\n", NEWPAGE_PLAIN, "Side (a plain page)");
 }
 
-/* The number of single-character edits (insert, delete, replace, swap of
- * neighbours) between a and b, counted in bytes. A small stand-in for the
- * shared "did you mean" helper, which was not in the tree when klar new was
- * written; the names compared here are short. */
-static size_t distance(const char *a, const char *b) {
-  size_t n = strlen(a), m = strlen(b);
-  if (n > 64 || m > 64) return 1000;
-  size_t d[65][65];
-  for (size_t i = 0; i <= n; i++) d[i][0] = i;
-  for (size_t j = 0; j <= m; j++) d[0][j] = j;
-  for (size_t i = 1; i <= n; i++)
-    for (size_t j = 1; j <= m; j++) {
-      char x = a[i - 1], y = b[j - 1];
-      if (x >= 'A' && x <= 'Z') x += 32;
-      if (y >= 'A' && y <= 'Z') y += 32;
-      size_t v = d[i - 1][j - 1] + (x != y);
-      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-        v = d[i - 2][j - 2] + 1;
-      d[i][j] = v;
-    }
-  return d[n][m];
-}
-
 const char *newpage_suggest(const site *s, const char *word) {
-  size_t len = strlen(word), limit = len <= 4 ? 1 : len <= 8 ? 2 : 3, best = limit + 1;
-  const char *found = NULL;
+  /* Each type by its name, its title and its section folder, in that
+   * order: the shared helper gives ties to the earlier one. */
+  const char **names = xcalloc(3 * s->ntypes + 1, sizeof *names);
   for (size_t i = 0; i < s->ntypes; i++) {
-    const char *names[3] = {s->types[i].name, s->types[i].title, section_of(s, s->types[i].name)};
-    for (int j = 0; j < 3; j++) {
-      size_t dd = names[j] ? distance(word, names[j]) : 1000;
-      if (dd < best) {
-        best = dd;
-        found = names[j];
-      }
-    }
+    names[3 * i] = s->types[i].name;
+    names[3 * i + 1] = s->types[i].title;
+    names[3 * i + 2] = section_of(s, s->types[i].name);
   }
+  const char *found = suggest_closest(word, names, 3 * s->ntypes);
+  free(names);
   return found;
 }
 
