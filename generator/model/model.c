@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../core/msg.h"
 
 /* ----------------------------------------------------------------- build */
 
@@ -177,7 +178,7 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
       diag_error(d, p->file, v ? v->line : 0, v ? v->col : 0,
                  "this page gets the URL %s and writes %s, which %s%s%s writes already; give one of them "
                  "another 'slug' or 'url'",
-                 p->url, p->out, other->src ? "the page " : "the generated list page ", other->file,
+                 p->url, p->out, other->src ? msg_tr("the page ") : msg_tr("the generated list page "), other->file,
                  ov ? arena_printf(a, ":%d", ov->line) : "");
     } else {
       map_set(&outs, p->out, p);
