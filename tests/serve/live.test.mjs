@@ -56,7 +56,7 @@ try {
   ok('a breaking edit shows the overlay');
   const text = await dialog.innerText();
   check(/content\/temaer\/robusthed\.md:2:\d+/.test(text), 'the overlay names file, line and column', text.slice(0, 200));
-  check(/YAML/.test(text) && /\^/.test(text) && /title: "/.test(text), 'the overlay shows the message, the source line and a caret',
+  check(/never closed/.test(text) && /\^/.test(text) && /title: "/.test(text), 'the overlay shows the message, the source line and a caret',
     text.slice(0, 300));
   check(await page.evaluate(() => window.klarOld === true), 'the page was not reloaded (the last good version stays)');
   check((await page.locator('main').innerText()).includes('Den genindlæste sætning'), 'the last good text is underneath');

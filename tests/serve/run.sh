@@ -146,14 +146,14 @@ sed '2s/^title: /title: "/' "$t/good.md" > "$t/bad.md"
 # An editor's atomic save: write beside, rename over.
 cp "$t/bad.md" "$site/content/temaer/.robusthed.md.tmp" && mv "$site/content/temaer/.robusthed.md.tmp" "$page"
 if wait_for "$t/events.txt" 'event: errors' 60; then ok "a breaking edit sends an errors event"; else no "no errors event"; fi
-grep 'event: errors' -A1 "$t/events.txt" | grep -q '"file":"content/temaer/robusthed.md","line":2,"col":[0-9]*,"text":"YAML' \
+grep 'event: errors' -A1 "$t/events.txt" | grep -q '"file":"content/temaer/robusthed.md","line":2,"col":[0-9]*,"text":"the quote' \
   && ok "the errors event has file, line, column and text" || no "errors event: $(grep -A1 'event: errors' "$t/events.txt")"
 grep 'event: errors' -A1 "$t/events.txt" | grep -q '{"n":2,"text":"title: \\"Robusthed"}' \
   && ok "the errors event has the source line, JSON-escaped" || no "no escaped source line in the errors event"
 grep 'event: errors' -A1 "$t/events.txt" | sed -n 's/^data: //p' | node -e '
 let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => { JSON.parse(s); });' \
   && ok "the errors event is valid JSON" || no "the errors event is not valid JSON"
-grep -q 'content/temaer/robusthed.md:2:[0-9]*: error: YAML' "$t/err.txt" && ok "the terminal shows the same error" || no "terminal: $(tail -n 3 "$t/err.txt")"
+grep -q 'content/temaer/robusthed.md:2:[0-9]*: error: the quote' "$t/err.txt" && ok "the terminal shows the same error" || no "terminal: $(tail -n 3 "$t/err.txt")"
 get /temaer/robusthed/ > /dev/null
 grep -q 'En ny sætning fra testen' "$t/body" && ok "the last good page is still served" || no "the last good page is gone"
 curl -sN --max-time 2 "${url}_klar/events" > "$t/late.txt" 2>/dev/null
