@@ -40,13 +40,19 @@ static const char *usage_serve =
     "When an edit breaks the build, the page shows the errors over the last\n"
     "good version until the file is fixed. public/ is never touched.\n"
     "\n"
+    "It makes no PDFs (the served pages have no \"Hent som PDF\" links): the\n"
+    "booklets are drawn as pages instead, at /_klar/booklets/, once the site\n"
+    "is served and again after each edit of a file they use, with any page\n"
+    "that runs over, is empty or is one too many marked. `klar build` makes\n"
+    "the PDFs.\n"
+    "\n"
     "options:\n"
     "  -r, --root DIR   the site's folder (default: the current folder)\n"
     "  -b, --bind ADDR  the address to listen on (default: 127.0.0.1, only\n"
     "                   this machine; 0.0.0.0 shows the preview to others)\n"
     "  -p, --port N     the port (default: 1313; 0 picks a free one)\n"
     "  -D, --drafts     include pages whose front matter says draft: true\n"
-    "  -B, --no-booklets  skip the booklets (PDF), for quicker updates\n"
+    "  -B, --no-booklets  do not draw the booklets' preview either\n"
     "  -j, --jobs N     build on N threads (default: the number of cores)\n"
     "  -h, --help       show this text\n"
     "\n"
@@ -54,6 +60,8 @@ static const char *usage_serve =
 
 typedef struct server {
   build_options o;
+  const char *preview; /* the booklet preview's folder, beside the site's */
+  bool booklets;       /* draw the booklet preview (not -B) */
   const char *bind;
   int port;
   int wake[2];         /* written to when the server should stop */
@@ -100,7 +108,7 @@ static int parse_args(server *s, int argc, char **argv) {
     } else if (!strcmp(a, "-D") || !strcmp(a, "--drafts")) {
       s->o.drafts = true;
     } else if (!strcmp(a, "-B") || !strcmp(a, "--no-booklets")) {
-      s->o.no_booklets = true;
+      s->booklets = false;
     } else if (!strcmp(name, "-r") || !strcmp(name, "--root")) {
       s->o.root = v;
     } else if (!strcmp(name, "-b") || !strcmp(name, "--bind")) {
@@ -157,6 +165,13 @@ static void report(server *s, diag *d, const session_result *r, char **paths, si
   sbuf_free(&text);
 }
 
+/* Whether content/site.yaml, where booklets are declared, is among paths. */
+static bool names_site_yaml(char **paths, size_t n) {
+  for (size_t i = 0; i < n && n != (size_t)-1; i++)
+    if (!strcmp(paths[i], "content/site.yaml")) return true;
+  return false;
+}
+
 static double now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -182,16 +197,25 @@ static void *worker(void *arg) {
   report(s, d, &r, NULL, 0, 0);
   if (atomic_load(&s->stopping)) goto out;
   char err[256];
-  h = serve_http_start(s->bind, s->port, s->o.out, err, sizeof err);
+  bool drawing = serve_booklets_begin(s->preview, s->booklets) && s->booklets;
+  serve_live_set_booklets(drawing);
+  h = serve_http_start(s->bind, s->port, s->o.out, s->preview, err, sizeof err);
   if (!h) {
     fprintf(stderr, "klar serve: %s\n", err);
     s->rc = 1;
     goto out;
   }
   bool v6 = strchr(s->bind, ':') != NULL;
-  printf("klar: serving the preview at http://%s%s%s:%d/ (Ctrl-C stops)\n", v6 ? "[" : "",
-         !strcmp(s->bind, "localhost") ? "127.0.0.1" : s->bind, v6 ? "]" : "", serve_http_port(h));
+  char base[300];
+  snprintf(base, sizeof base, "http://%s%s%s:%d/", v6 ? "[" : "", !strcmp(s->bind, "localhost") ? "127.0.0.1" : s->bind,
+           v6 ? "]" : "", serve_http_port(h));
+  printf("klar: serving the preview at %s (Ctrl-C stops)\n", base);
+  if (drawing) printf("klar: the booklets' pages at %s_klar/booklets/\n", base);
   fflush(stdout);
+  /* The booklets are drawn once the site is served (a few seconds for the
+   * bundled site's fourteen), so the first page does not wait for them.
+   * A site without booklets is drawn again only when site.yaml changes. */
+  bool has_booklets = drawing && r.ok && serve_booklets_draw(&s->o, s->preview, NULL, 0) > 0;
   while (!atomic_load(&s->stopping)) {
     struct pollfd p[2] = {{w ? serve_watch_fd(w) : -1, POLLIN, 0}, {s->wake[0], POLLIN, 0}};
     if (poll(p, 2, -1) < 0) continue;
@@ -212,6 +236,8 @@ static void *worker(void *arg) {
     d = diag_new();
     build_session_update(bs, all ? NULL : (const char *const *)paths, all ? 0 : n, d, &r);
     report(s, d, &r, paths, n, waited);
+    if (drawing && r.ok && !atomic_load(&s->stopping) && (has_booklets || all || names_site_yaml(paths, n)))
+      has_booklets = serve_booklets_draw(&s->o, s->preview, paths, n) > 0 || has_booklets;
     serve_watch_paths_free(paths, n);
   }
 out:
@@ -226,7 +252,8 @@ out:
 }
 
 int cmd_serve(int argc, char **argv) {
-  server s = {.o = {.root = ".", .quiet = true}, .bind = "127.0.0.1", .port = 1313};
+  /* The server's build makes no PDFs: the booklet preview shows them. */
+  server s = {.o = {.root = ".", .quiet = true, .no_booklets = true}, .bind = "127.0.0.1", .port = 1313, .booklets = true};
   int rc = parse_args(&s, argc, argv);
   if (rc >= 0) return rc;
   if (!fsx_is_dir(s.o.root)) {
@@ -234,7 +261,8 @@ int cmd_serve(int argc, char **argv) {
     return 1;
   }
   /* The private folder: the site is built into DIR/site (and staged beside
-   * it), never into the published public/. */
+   * it), never into the published public/; the booklet preview into
+   * DIR/preview, beside it, since the site's folder is swapped whole. */
   const char *tmp = getenv("TMPDIR");
   char dir[4096];
   snprintf(dir, sizeof dir, "%s/klar-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -245,6 +273,7 @@ int cmd_serve(int argc, char **argv) {
   }
   arena *a = arena_new();
   s.o.out = fsx_join(a, dir, "site");
+  s.preview = fsx_join(a, dir, "preview");
   if (pipe2(s.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
     perror("klar serve");
     fsx_rmtree(dir);

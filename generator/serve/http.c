@@ -25,6 +25,7 @@
 struct serve_http {
   struct MHD_Daemon *daemon;
   char *dir;
+  char *preview; /* the booklet preview's folder, or NULL */
   int port;
 };
 
@@ -168,13 +169,24 @@ static bool swapped(const char *dir, int fd) {
 
 /* ------------------------------------------------------------ responses */
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, struct MHD_Response *r, const char *type) {
+/* How long a response may be kept: not at all, except an image of the
+ * booklet preview asked for by its version (p05.png?v=HASH, the hash of
+ * its pixels), whose bytes never change; so a spread page that reloads
+ * after an edit fetches only the pages whose pixels changed. */
+static const char no_store[] = "no-store", immutable[] = "max-age=31536000, immutable";
+
+static enum MHD_Result reply_cached(struct MHD_Connection *c, unsigned code, struct MHD_Response *r, const char *type,
+                                    const char *cache) {
   MHD_add_response_header(r, "Content-Type", type);
-  MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "Cache-Control", cache);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   enum MHD_Result ok = MHD_queue_response(c, code, r);
   MHD_destroy_response(r);
   return ok;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, struct MHD_Response *r, const char *type) {
+  return reply_cached(c, code, r, type, no_store);
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned code, const char *text) {
@@ -218,9 +230,10 @@ static char *read_fd(int fd, size_t *len) {
   return buf;
 }
 
-/* Sends the open regular file fd (taken) named name. */
+/* Sends the open regular file fd (taken) named name, to be kept as cache
+ * says (no_store, immutable). */
 static enum MHD_Result send_file(struct MHD_Connection *c, unsigned code, int fd, const char *name,
-                                 unsigned long build) {
+                                 unsigned long build, const char *cache) {
   const char *type = serve_content_type(name);
   if (!strncmp(type, "text/html", 9)) {
     size_t n;
@@ -238,7 +251,7 @@ static enum MHD_Result send_file(struct MHD_Connection *c, unsigned code, int fd
     close(fd);
     return MHD_NO;
   }
-  return reply(c, code, r, type);
+  return reply_cached(c, code, r, type, cache);
 }
 
 static const char not_built[] =
@@ -253,7 +266,7 @@ static const char not_built[] =
 static enum MHD_Result send_404(struct MHD_Connection *c, int root, unsigned long build) {
   int fd = root >= 0 ? open_beneath(root, "404.html", O_RDONLY) : -1;
   if (fd < 0) return send_text(c, 404, "404: no such page\n");
-  return send_file(c, 404, fd, "404.html", build);
+  return send_file(c, 404, fd, "404.html", build, no_store);
 }
 
 /* The Location of a folder asked for without its slash: the clean path,
@@ -275,10 +288,16 @@ static enum MHD_Result send_redirect(struct MHD_Connection *c, const char *rel) 
   return reply(c, MHD_HTTP_MOVED_PERMANENTLY, r, "text/plain; charset=utf-8");
 }
 
-/* Serves rel (a clean path, serve_path_clean) from the folder dir. */
-static enum MHD_Result serve_file(struct MHD_Connection *c, const char *dir, const char *rel) {
+/* Serves rel (a clean path, serve_path_clean) from the folder dir: the
+ * site's, or with preview the booklet preview's, whose pages carry the
+ * preview's number instead of the build's (live.js compares it). */
+static enum MHD_Result serve_file(struct MHD_Connection *c, const char *dir, const char *rel, bool preview) {
   /* The build number before the file: the page is at least that new. */
-  unsigned long build = serve_live_build();
+  unsigned long build = preview ? serve_live_drawn() : serve_live_build();
+  const char *cache = preview && MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "v") &&
+                              !strcmp(serve_content_type(rel), "image/png")
+                          ? immutable
+                          : no_store;
   for (int attempt = 0;; attempt++) {
     int root = open_root(dir);
     if (root < 0) return send_html(c, 503, xstrdup(not_built), strlen(not_built), build);
@@ -327,7 +346,7 @@ static enum MHD_Result serve_file(struct MHD_Connection *c, const char *dir, con
       return ok;
     }
     close(root);
-    return send_file(c, 200, fd, name, build);
+    return send_file(c, 200, fd, name, build, cache);
   }
 }
 
@@ -365,8 +384,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     MHD_add_response_header(r, "Allow", "GET, HEAD");
     return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, r, "text/plain; charset=utf-8");
   }
-  /* klar serve's own two names; the rest of /_klar/ (the booklet preview)
-   * comes from the folder like any file. */
+  /* klar serve's own two names; /_klar/booklets/ (the booklet preview)
+   * comes from the preview's folder, beside the site's. */
   if (!strcmp(url, "/_klar/events")) return send_events(c);
   if (!strcmp(url, "/_klar/live.js")) {
     struct MHD_Response *r =
@@ -382,7 +401,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (root >= 0) close(root);
     return ok;
   }
-  return serve_file(c, h->dir, rel);
+  if (!strncmp(rel, "_klar/", 6)) {
+    bool booklets = !strcmp(rel, "_klar/booklets") || !strncmp(rel, "_klar/booklets/", 15);
+    if (booklets && h->preview) return serve_file(c, h->preview, rel, true);
+    int root = open_root(h->dir);
+    enum MHD_Result ok = send_404(c, root, serve_live_build());
+    if (root >= 0) close(root);
+    return ok;
+  }
+  return serve_file(c, h->dir, rel, false);
 }
 
 /* libmicrohttpd would decode the path before klar sees it, turning "%2f"
@@ -394,7 +421,8 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s) {
   return strlen(s);
 }
 
-serve_http *serve_http_start(const char *bind, int port, const char *dir, char *err, size_t cap) {
+serve_http *serve_http_start(const char *bind, int port, const char *dir, const char *preview, char *err,
+                             size_t cap) {
   struct sockaddr_storage sa;
   memset(&sa, 0, sizeof sa);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ITC;
@@ -414,6 +442,7 @@ serve_http *serve_http_start(const char *bind, int port, const char *dir, char *
   }
   serve_http *h = xcalloc(1, sizeof *h);
   h->dir = xstrdup(dir);
+  h->preview = preview ? xstrdup(preview) : NULL;
   errno = 0;
   h->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, h,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -425,6 +454,7 @@ serve_http *serve_http_start(const char *bind, int port, const char *dir, char *
     snprintf(err, cap, "cannot listen on %s port %d: %s", bind, port,
              errno == EADDRINUSE || errno == 0 ? "the port is in use (choose another with --port)" : strerror(errno));
     free(h->dir);
+    free(h->preview);
     free(h);
     return NULL;
   }
@@ -440,5 +470,6 @@ void serve_http_stop(serve_http *h) {
   serve_live_stop();
   MHD_stop_daemon(h->daemon);
   free(h->dir);
+  free(h->preview);
   free(h);
 }

@@ -18,6 +18,8 @@ static unsigned long live_seq;   /* events sent so far */
 static unsigned long live_good;  /* number of the last good build */
 static char *live_event;         /* the last event, as sent */
 static char *live_errors;        /* JSON array while the build is failing */
+static unsigned long live_drawn; /* number of the last booklet preview drawn */
+static bool live_booklets;       /* the server draws the booklet preview */
 static bool live_stopped;
 
 void serve_live_init(void) {
@@ -48,6 +50,34 @@ static void publish(const char *name, char *data) {
   live_seq++;
   pthread_cond_broadcast(&live_cond);
   pthread_mutex_unlock(&live_lock);
+}
+
+unsigned long serve_live_drawn(void) {
+  pthread_mutex_lock(&live_lock);
+  unsigned long n = live_drawn;
+  pthread_mutex_unlock(&live_lock);
+  return n;
+}
+
+void serve_live_set_booklets(bool on) {
+  pthread_mutex_lock(&live_lock);
+  live_booklets = on;
+  pthread_mutex_unlock(&live_lock);
+}
+
+/* The preview's errors replace the state's: a preview is drawn only after
+ * a good build (which cleared the build's errors), so what is left to show
+ * is the preview's own. */
+void serve_live_drawn_ok(const char *fields, const char *errors_json) {
+  pthread_mutex_lock(&live_lock);
+  unsigned long n = ++live_drawn;
+  free(live_errors);
+  live_errors = errors_json ? xstrdup(errors_json) : NULL;
+  pthread_mutex_unlock(&live_lock);
+  sbuf b = SBUF_INIT;
+  sbuf_printf(&b, "{\"drawn\":%lu,\"errors\":%s%s%s}", n, errors_json ? errors_json : "null", *fields ? "," : "",
+              fields);
+  publish("booklets", sbuf_take(&b));
 }
 
 void serve_live_ok(const char *fields) {
@@ -106,8 +136,8 @@ static void set_pending(live_client *c, char *text) {
  * opens while the build is failing shows the errors at once). */
 static char *hello(void) {
   sbuf b = SBUF_INIT;
-  sbuf_printf(&b, "retry: 1000\nevent: hello\ndata: {\"build\":%lu,\"errors\":%s}\n\n", live_good,
-              live_errors ? live_errors : "null");
+  sbuf_printf(&b, "retry: 1000\nevent: hello\ndata: {\"build\":%lu,\"errors\":%s,\"drawn\":%lu,\"booklets\":%s}\n\n",
+              live_good, live_errors ? live_errors : "null", live_drawn, live_booklets ? "true" : "false");
   return sbuf_take(&b);
 }
 

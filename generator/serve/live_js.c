@@ -1,7 +1,10 @@
 /* live_js: the script klar serve adds to every HTML page it serves (never
  * to the files it builds): it follows /_klar/events, reloads the page when
  * a build succeeds, keeping the scroll position, and shows the build's
- * errors over the page until the next good build. The overlay is an
+ * errors over the page until the next good build. The pages of the
+ * booklet preview (/_klar/booklets/) follow the preview's drawings instead
+ * of the site's builds; the site's pages get a small "Hæfter" link to it.
+ * The overlay is an
  * alertdialog in a shadow root, so the site's CSS cannot reach it, built
  * with textContent only, so nothing in a message can become markup. */
 #include "serve_int.h"
@@ -11,7 +14,9 @@ const char serve_live_js[] =
 "(() => {\n"
 "  'use strict';\n"
 "  const me = document.currentScript;\n"
+"  // On the booklet preview's pages the number is the preview's, not the build's.\n"
 "  const built = Number(me && me.dataset.build) || 0;\n"
+"  const preview = location.pathname.startsWith('/_klar/booklets/');\n"
 "  const key = 'klar-scroll:' + location.pathname + location.search;\n"
 "  try {\n"
 "    const saved = JSON.parse(sessionStorage.getItem(key) || 'null');\n"
@@ -121,15 +126,41 @@ const char serve_live_js[] =
 "    close.focus();\n"
 "  }\n"
 "\n"
+"  // The way to the booklet preview, on the served pages only (this script\n"
+"  // is never in the built files); in a shadow root like the overlay.\n"
+"  let linked = false;\n"
+"  function link() {\n"
+"    if (linked) return;\n"
+"    linked = true;\n"
+"    const h = el('div');\n"
+"    h.id = 'klar-booklets';\n"
+"    const root = h.attachShadow({ mode: 'open' });\n"
+"    const a = el('a', '', 'Hæfter');\n"
+"    a.href = '/_klar/booklets/';\n"
+"    a.title = 'Hæfternes sider, som de trykkes (klar serve)';\n"
+"    root.append(el('style', '', `:host { all: initial; } a { position: fixed; right: .5rem; bottom: .5rem;\n"
+"      z-index: 2147483646; font: 700 14px/1 system-ui, sans-serif; color: #fff; background: #1a1a1a;\n"
+"      padding: .5rem .75rem; border-radius: 4px; text-decoration: none; opacity: .85; }\n"
+"      a:hover, a:focus-visible { opacity: 1; outline: 3px solid #1d4ed8; outline-offset: 2px; }`), a);\n"
+"    (document.body || document.documentElement).append(h);\n"
+"  }\n"
+"\n"
 "  if (!window.EventSource) return;\n"
 "  const events = new EventSource('/_klar/events');\n"
 "  events.addEventListener('hello', (e) => {\n"
 "    const m = JSON.parse(e.data);\n"
-"    if (m.build > built) reload();\n"
+"    if ((preview ? m.drawn : m.build) > built) reload();\n"
 "    else if (m.errors) show(m.errors);\n"
 "    else hide();\n"
+"    if (m.booklets && !preview) link();\n"
 "  });\n"
-"  events.addEventListener('reload', reload);\n"
+"  // A build reloads the site's pages; the preview's wait for its drawing.\n"
+"  events.addEventListener('reload', () => { if (!preview) reload(); else hide(); });\n"
+"  events.addEventListener('booklets', (e) => {\n"
+"    const m = JSON.parse(e.data);\n"
+"    if (preview) reload();\n"
+"    else if (m.errors) show(m.errors);\n"
+"  });\n"
 "  events.addEventListener('errors', (e) => show(JSON.parse(e.data).errors));\n"
 "  window.klarLive = { built, events };\n"
 "})();\n";

@@ -27,6 +27,17 @@ void serve_live_ok(const char *fields);
  * JSON array, serve_errors_json) and keeps it for pages that connect later,
  * until the next good build. */
 void serve_live_errors(const char *errors_json);
+/* The number of the last booklet preview drawn (0: none yet). The pages
+ * of the preview are served with it, as the site's with the build's. */
+unsigned long serve_live_drawn(void);
+/* Whether the server draws the booklet preview (the pages then show a
+ * link to it). Told once, before serving. */
+void serve_live_set_booklets(bool on);
+/* A booklet preview drawn: bumps its number and sends every page a
+ * "booklets" event (the preview's pages reload, the site's do not).
+ * errors_json: the preview's errors (a JSON array, kept for pages that
+ * connect later, as serve_live_errors) or NULL. fields as serve_live_ok. */
+void serve_live_drawn_ok(const char *fields, const char *errors_json);
 /* Ends every event stream: their readers return -1 from now on. */
 void serve_live_stop(void);
 
@@ -67,13 +78,32 @@ const char *serve_content_type(const char *name);
 char *serve_inject(const char *html, size_t n, unsigned long build, size_t *len);
 
 typedef struct serve_http serve_http;
-/* Starts serving the folder dir on bind:port (port 0: any free one).
- * Returns NULL, with a message in err (cap bytes), when it cannot listen. */
-serve_http *serve_http_start(const char *bind, int port, const char *dir, char *err, size_t cap);
+/* Starts serving the folder dir on bind:port (port 0: any free one), and
+ * /_klar/booklets/ from the folder preview (which holds _klar/booklets/;
+ * NULL: none, a 404). Returns NULL, with a message in err (cap bytes),
+ * when it cannot listen. */
+serve_http *serve_http_start(const char *bind, int port, const char *dir, const char *preview, char *err,
+                             size_t cap);
 /* The port it listens on; its address as a URL ("http://127.0.0.1:1313/"). */
 int serve_http_port(const serve_http *h);
 /* Stops: ends the event streams, closes every connection, frees h. */
 void serve_http_stop(serve_http *h);
+
+/* ------------------------------------------------------------ booklets.c */
+
+/* Makes the booklet preview's folder dir (served at /_klar/booklets/ from
+ * dir/_klar/booklets/) with a page that says the booklets are being drawn
+ * (on) or are not drawn by this server (-B). False, with a message on
+ * stderr, when it cannot be written. */
+bool serve_booklets_begin(const char *dir, bool on);
+/* Draws into dir the preview of the booklets that use any of paths (n of
+ * them, relative to the site's folder; every booklet when n is 0 or
+ * (size_t)-1), built from the sources with site_o's options. Prints what
+ * it drew and its warnings, and when it drew anything (or failed) sends
+ * the pages a "booklets" event, with the errors for the overlay. Returns
+ * the number of booklets drawn. */
+struct build_options;
+int serve_booklets_draw(const struct build_options *site_o, const char *dir, char **paths, size_t n);
 
 /* ------------------------------------------------------------ watch.c */
 
