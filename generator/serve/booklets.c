@@ -65,14 +65,15 @@ int serve_booklets_draw(const build_options *site_o, const char *dir, char **pat
   diag *d = diag_new();
   build_stats st;
   build_site(&o, d, &st);
+  /* The overlay's JSON before the terminal's lines: printing empties d. */
+  char *errors = diag_errors(d) ? serve_errors_json(d, site_o->root) : NULL;
   diag_print(d, stderr); /* overflow, blank pages, too many pages; errors */
-  if (st.booklets || diag_errors(d)) {
+  if (st.booklets || errors) {
     sbuf text = SBUF_INIT, json = SBUF_INIT;
     name_changed(&text, paths, n);
     printf("klar: drew the preview of %d booklet%s%s in %.0f ms (%d warning%s)\n", st.booklets,
            st.booklets == 1 ? "" : "s", sbuf_str(&text), st.seconds * 1000, st.warnings, st.warnings == 1 ? "" : "s");
     fflush(stdout);
-    char *errors = diag_errors(d) ? serve_errors_json(d, site_o->root) : NULL;
     if (errors) {
       int count = diag_errors(d);
       fprintf(stderr, "klar: %d error%s in the booklet preview; it shows what could be drawn\n", count,
@@ -80,10 +81,10 @@ int serve_booklets_draw(const build_options *site_o, const char *dir, char **pat
     }
     sbuf_printf(&json, "\"ms\":%.1f,\"booklets\":%d", st.seconds * 1000, st.booklets);
     serve_live_drawn_ok(sbuf_str(&json), errors);
-    free(errors);
     sbuf_free(&text);
     sbuf_free(&json);
   }
+  free(errors);
   diag_free(d);
   return st.booklets;
 }

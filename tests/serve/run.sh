@@ -3,7 +3,8 @@
 # types, the site's 404, folders, traversal of every spelling, the event
 # stream with an edit, a breaking edit and its fix, the private folder's
 # files byte-identical to `klar build`, a short load under edits, and a
-# clean stop on SIGINT. Then the browser part (tests/serve/live.test.mjs).
+# clean stop on SIGINT. Then the browser part (tests/serve/live.test.mjs),
+# and the booklet preview (tests/serve/booklets.sh).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 suite_begin serve abs
@@ -75,7 +76,9 @@ expect "a missing file" /css/nope.css "404 $html"
 expect "a folder without its slash" /temaer "301 text/plain; charset=utf-8"
 grep -qi '^location: /temaer/' "$t/head" && ok "redirects /temaer to /temaer/" || no "no Location /temaer/: $(cat "$t/head")"
 expect "the output's marker is hidden" /.klar-output "404 $html"
-expect "the booklet preview's folder is the folder's" /_klar/booklets/ "404 $html"
+expect "with -B, the booklet preview" /_klar/booklets/ "200 $html"
+grep -q 'Hæfterne tegnes ikke' "$t/body" && ok "says the booklets are not drawn (-B)" || no "-B booklets page: $(head -c 300 "$t/body")"
+[ -z "$(ls "$priv/preview/_klar/booklets" | grep -v index.html)" ] && ok "and -B draws none" || no "-B drew booklets"
 
 # Traversal: nothing outside the served folder, however spelled.
 echo "KLAR-SECRET-7f3" > "$t/tmp/secret.txt"
@@ -246,6 +249,9 @@ kill -INT $pid
 wait $pid
 [ $? -eq 0 ] && ok "stops cleanly" || no "exit status after the fix"
 kill $sse 2>/dev/null
+
+# The booklet preview, with a server that draws it.
+. tests/serve/booklets.sh
 
 echo "serve: $pass passed, $fail failed"
 [ $fail -eq 0 ]
