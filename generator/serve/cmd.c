@@ -215,7 +215,11 @@ static void *worker(void *arg) {
   /* The booklets are drawn once the site is served (a few seconds for the
    * bundled site's fourteen), so the first page does not wait for them.
    * A site without booklets is drawn again only when site.yaml changes. */
-  bool has_booklets = drawing && r.ok && serve_booklets_draw(&s->o, s->preview, NULL, 0) > 0;
+  bool has_booklets = false, drawn_all = false;
+  if (drawing && r.ok) {
+    has_booklets = serve_booklets_draw(&s->o, s->preview, NULL, 0) > 0;
+    drawn_all = true;
+  }
   while (!atomic_load(&s->stopping)) {
     struct pollfd p[2] = {{w ? serve_watch_fd(w) : -1, POLLIN, 0}, {s->wake[0], POLLIN, 0}};
     if (poll(p, 2, -1) < 0) continue;
@@ -236,8 +240,13 @@ static void *worker(void *arg) {
     d = diag_new();
     build_session_update(bs, all ? NULL : (const char *const *)paths, all ? 0 : n, d, &r);
     report(s, d, &r, paths, n, waited);
-    if (drawing && r.ok && !atomic_load(&s->stopping) && (has_booklets || all || names_site_yaml(paths, n)))
+    /* After a first build that failed, the first good one draws them all. */
+    if (drawing && r.ok && !atomic_load(&s->stopping) && !drawn_all) {
+      has_booklets = serve_booklets_draw(&s->o, s->preview, NULL, 0) > 0;
+      drawn_all = true;
+    } else if (drawing && r.ok && !atomic_load(&s->stopping) && (has_booklets || all || names_site_yaml(paths, n))) {
       has_booklets = serve_booklets_draw(&s->o, s->preview, paths, n) > 0 || has_booklets;
+    }
     serve_watch_paths_free(paths, n);
   }
 out:

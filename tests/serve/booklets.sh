@@ -152,3 +152,21 @@ wait $pid
 [ $? -eq 0 ] && ok "the server with booklets stops cleanly" || no "exit status of the server with booklets"
 [ ! -e "$priv" ] && ok "its preview folder is removed with the site's" || no "left: $(ls "$priv")"
 kill $bsse 2>/dev/null
+
+# A site that does not build at the start: the first good build draws them all.
+sed '2s/^title: /title: "/' "$t/pixi.orig" > "$pixi_md"
+TMPDIR=$t/tmp ./klar serve --root "$bsite" --port 0 -j 2 > "$t/bout2.txt" 2> "$t/berr2.txt" &
+pid=$!
+wait_for "$t/bout2.txt" 'serving the preview at' 60
+url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$t/bout2.txt" | head -n 1)
+curl -sN "${url}_klar/events" > "$t/bevents2.txt" 2>/dev/null &
+bsse=$!
+wait_for "$t/bevents2.txt" 'event: hello' 10
+cp "$t/pixi.orig" "$pixi_md"
+wait_for "$t/bevents2.txt" 'event: booklets' 120 && ok "after a failed first build, the fix draws the booklets" \
+  || no "no drawing after the fix: $(cat "$t/bout2.txt")"
+get /_klar/booklets/ > /dev/null
+[ "$(grep -o '<code class="name">[^<]*</code>' "$t/body" | wc -l)" -eq "$nbook" ] && ok "and lists them all" || no "list after the fix"
+kill -INT $pid
+wait $pid
+kill $bsse 2>/dev/null
