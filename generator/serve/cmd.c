@@ -271,13 +271,13 @@ int cmd_serve(int argc, char **argv) {
   }
   /* The private folder: the site is built into DIR/site (and staged beside
    * it), never into the published public/; the booklet preview into
-   * DIR/preview, beside it, since the site's folder is swapped whole. */
-  const char *tmp = getenv("TMPDIR");
+   * DIR/preview, beside it, since the site's folder is swapped whole. The
+   * folder is in memory where it can be (privdir.c says why). */
+  const char *tmp = serve_private_base();
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/klar-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  snprintf(dir, sizeof dir, "%s/klar-serve-XXXXXX", tmp);
   if (!mkdtemp(dir)) {
-    fprintf(stderr, "klar serve: cannot make a private folder in %s: %s\n", tmp && *tmp ? tmp : "/tmp",
-            strerror(errno));
+    fprintf(stderr, "klar serve: cannot make a private folder in %s: %s\n", tmp, strerror(errno));
     return 1;
   }
   arena *a = arena_new();

@@ -124,4 +124,16 @@ size_t serve_watch_burst(serve_watch *w, int stop_fd, int quiet_ms, int max_ms, 
 void serve_watch_paths_free(char **paths, size_t n);
 void serve_watch_free(serve_watch *w);
 
+/* ---------------------------------------------------------- privdir.c */
+
+/* The folder to make the server's private folder in: the first of dirs
+ * (n of them; NULL or "" entries are skipped) that is a folder we may
+ * write in and is in memory (tmpfs), else the first we may write in, else
+ * NULL. For tests; serve_private_base is what the server uses. */
+const char *serve_pick_base(const char *const *dirs, size_t n);
+/* serve_pick_base of $XDG_RUNTIME_DIR, /dev/shm, $TMPDIR and /tmp, in that
+ * order; "/tmp" when none will do (making the folder then fails with the
+ * reason). Not heap memory: the environment's or a literal. */
+const char *serve_private_base(void);
+
 #endif

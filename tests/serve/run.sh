@@ -13,6 +13,15 @@ site=$t/site
 mkdir -p "$site" "$t/tmp"
 cp -r content layouts assets "$site/"
 page=$site/content/temaer/robusthed.md
+# The private folder goes to a folder in memory (tmpfs) before $TMPDIR:
+# $XDG_RUNTIME_DIR here, a folder of the test's own in /dev/shm when that
+# is a tmpfs (else one on disk, as a machine without one would have).
+mem=$t/tmp
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+  mem=$(mktemp -d /dev/shm/klar-serve-test.XXXXXX) || exit 2
+  trap 'rm -rf "$mem"' EXIT
+fi
+export XDG_RUNTIME_DIR="$mem"
 
 TMPDIR=$t/tmp ./klar serve --root "$site" --port 0 -B -j 2 > "$t/out.txt" 2> "$t/err.txt" &
 pid=$!
@@ -36,8 +45,12 @@ if ! wait_for "$t/out.txt" 'serving the preview at' 60; then
 fi
 url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$t/out.txt" | head -n 1)
 ok "klar serve starts on a free loopback port and prints $url"
-priv=$(ls -d "$t"/tmp/klar-serve-* 2>/dev/null | head -n 1)
-[ -d "$priv/site" ] && ok "builds into a private folder under TMPDIR" || no "private folder under TMPDIR: $(ls "$t/tmp")"
+priv=$(ls -d "$mem"/klar-serve-* 2>/dev/null | head -n 1)
+[ -d "$priv/site" ] && ok "builds into a private folder under XDG_RUNTIME_DIR" || no "private folder under XDG_RUNTIME_DIR: $(ls "$mem")"
+if [ "$mem" != "$t/tmp" ]; then
+  [ "$(stat -f -c %T "$priv/site")" = tmpfs ] && ok "the private folder is in memory (tmpfs)" \
+    || no "the private folder is on $(stat -f -c %T "$priv/site")"
+fi
 [ ! -e "$site/public" ] && ok "public/ is not touched" || no "public/ was written"
 
 # get PATH: status, type and body of a request (body in $t/body).
@@ -221,14 +234,20 @@ while kill -0 $sse 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); do
 if kill -0 $sse 2>/dev/null; then no "the event stream stayed open after the stop"; kill $sse; else ok "the event stream is closed by the stop"; fi
 grep -q 'klar: stopping' "$t/err.txt" && ok "says it stops" || no "no stop message"
 
-# SIGTERM, right after the start.
-TMPDIR=$t/tmp ./klar serve --root "$site" --port 0 -B > "$t/out2.txt" 2>&1 &
+# SIGTERM, right after the start; without XDG_RUNTIME_DIR a tmpfs
+# /dev/shm comes before TMPDIR (on disk here).
+XDG_RUNTIME_DIR= TMPDIR=$t/tmp ./klar serve --root "$site" --port 0 -B > "$t/out2.txt" 2>&1 &
 pid=$!
 wait_for "$t/out2.txt" 'serving the preview' 60
+if [ "$mem" != "$t/tmp" ]; then
+  [ -z "$(ls "$t/tmp" | grep klar-serve)" ] && ok "without XDG_RUNTIME_DIR, /dev/shm before TMPDIR" \
+    || no "the private folder went to TMPDIR on disk: $(ls "$t/tmp")"
+fi
 kill -TERM $pid
 wait $pid
 rc=$?
-[ $rc -eq 0 ] && [ -z "$(ls "$t/tmp" | grep klar-serve)" ] && ok "SIGTERM stops it cleanly too" || no "SIGTERM: exit $rc, left $(ls "$t/tmp")"
+left=$(ls "$t/tmp"; ls "$mem")
+[ $rc -eq 0 ] && ! echo "$left" | grep -q klar-serve- && ok "SIGTERM stops it cleanly too" || no "SIGTERM: exit $rc, left $left"
 
 # A site that does not build at the start: a page that says so, with the
 # errors over it, until the fix builds the site.

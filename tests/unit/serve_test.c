@@ -7,6 +7,10 @@
 #include "core/str.h"
 #include "serve/serve_int.h"
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
 
 static int clean(const char *raw, char *out) { return serve_path_clean(raw, out, 256); }
 
@@ -111,6 +115,40 @@ TEST(errors_json_for_the_overlay) {
   diag_free(d);
 }
 
+static bool on_tmpfs(const char *dir) {
+  struct statfs fs;
+  return statfs(dir, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+}
+
+/* The private folder's place: a folder in memory before one on disk, in
+ * the order given among folders of a kind; what is no folder we may write
+ * in is passed over. */
+TEST(private_folder_in_memory_first) {
+  char disk[] = "klar-privdir-XXXXXX", shm[] = "/dev/shm/klar-privdir-XXXXXX";
+  CHECK(mkdtemp(disk) != NULL);
+  char file[64];
+  snprintf(file, sizeof file, "%s/f", disk);
+  FILE *f = fopen(file, "w");
+  if (f) fclose(f);
+  const char *none[] = {NULL, "", "/nonexistent-klar-dir", file};
+  CHECK(serve_pick_base(none, 4) == NULL);
+  const char *later[] = {NULL, "/nonexistent-klar-dir", file, disk};
+  CHECK(serve_pick_base(later, 4) == disk);
+  if (on_tmpfs("/dev/shm") && !on_tmpfs(disk)) {
+    CHECK(mkdtemp(shm) != NULL);
+    const char *both[] = {disk, "", file, shm, "/dev/shm"};
+    CHECK(serve_pick_base(both, 5) == shm);
+    const char *two[] = {"/dev/shm", shm};
+    CHECK(serve_pick_base(two, 2) == two[0]);
+    rmdir(shm);
+  } else {
+    fprintf(stderr, "  (no tmpfs /dev/shm here: only the folders on disk were tried)\n");
+  }
+  CHECK(serve_private_base() != NULL);
+  unlink(file);
+  rmdir(disk);
+}
+
 int main(void) {
   RUN(paths_that_are_looked_up);
   RUN(paths_that_are_refused);
@@ -119,5 +157,6 @@ int main(void) {
   RUN(json_strings);
   RUN(diag_each_walks_sorted_and_keeps);
   RUN(errors_json_for_the_overlay);
+  RUN(private_folder_in_memory_first);
   return harness_done("serve_test");
 }
