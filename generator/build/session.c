@@ -368,6 +368,7 @@ static bool finish(build_session *bs, gen *g, out_txn *t, bool ok, int before, u
                    page_deps *deps, diag *d, session_result *r) {
   if (ok && diag_errors(d) == before) {
     deps_adopt(bs, g, todo, nt, deps);
+    t->jobs = bs->jobs;
     int w = out_txn_commit(t, &bs->files, d);
     ok = w >= 0;
     if (ok) r->written = w;

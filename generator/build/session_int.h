@@ -44,6 +44,7 @@ typedef struct out_page {
   const char *rel;     /* below the output */
   out_sum sum;
   bool written;        /* changed: its bytes wait in out_page_tmp(rel) */
+  bool moved;          /* renamed into place by the commit */
 } out_page;
 
 typedef struct out_txn {
@@ -55,6 +56,7 @@ typedef struct out_txn {
   bool created;        /* the output folder was not there at the start */
   out_page *pages;     /* out_txn_page */
   size_t npages, cappages;
+  int jobs;            /* threads for the commit's renames (0: one) */
 } out_txn;
 
 /* Begins a transaction (a and the strings live as long as the caller

@@ -2,6 +2,7 @@
  * session_int.h). */
 #include "session_int.h"
 #include "../core/fsx.h"
+#include "../core/pool.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,10 +102,19 @@ static void txn_made(out_txn *t, const char *rel) {
   map_set(&t->made, rel, (void *)1);
 }
 
+/* Writes the hidden name beside rel's place (see out_page_tmp) into buf
+ * (cap bytes), as snprintf does: returns the length it needs. */
+static int page_tmp_put(char *buf, size_t cap, const char *out, const char *rel) {
+  const char *slash = strrchr(rel, '/');
+  int dirlen = slash ? (int)(slash - rel) + 1 : 0;
+  return snprintf(buf, cap, "%s/%.*s.%s.session-%ld", out, dirlen, rel, slash ? slash + 1 : rel, (long)getpid());
+}
+
 const char *out_page_tmp(arena *a, const char *out, const char *rel) {
-  const char *base = fsx_basename(rel);
-  char *dir = fsx_dirname(a, rel);
-  return arena_printf(a, "%s/%s%s.%s.session-%ld", out, dir, *dir ? "/" : "", base, (long)getpid());
+  int n = page_tmp_put(NULL, 0, out, rel);
+  char *buf = arena_alloc(a, (size_t)n + 1);
+  page_tmp_put(buf, (size_t)n + 1, out, rel);
+  return buf;
 }
 
 void out_txn_page(out_txn *t, const char *rel, const out_sum *s, bool written) {
@@ -112,7 +122,7 @@ void out_txn_page(out_txn *t, const char *rel, const out_sum *s, bool written) {
     t->cappages = t->cappages ? 2 * t->cappages : 64;
     t->pages = xrealloc(t->pages, t->cappages * sizeof *t->pages);
   }
-  t->pages[t->npages++] = (out_page){rel, *s, written};
+  t->pages[t->npages++] = (out_page){rel, *s, written, false};
   txn_made(t, rel);
 }
 
@@ -177,6 +187,21 @@ static void commit_one(const char *rel, void *ctx) {
   move_in(c, from, rel, &s);
 }
 
+/* Renames page i of the transaction into place (item i of a pool run):
+ * a layout edit of the 10,000-page benchmark site renames 10,063 pages,
+ * a seventh of the update's time on one thread. What fails here is left
+ * to move_in, on one thread, which mends the odd cases. */
+static void rename_page(void *shared, void *worker, size_t i) {
+  out_txn *t = shared;
+  out_page *pg = &t->pages[i];
+  char from[4096], to[4096];
+  if (!pg->written) return;
+  int nf = page_tmp_put(from, sizeof from, t->out, pg->rel);
+  int nt = snprintf(to, sizeof to, "%s/%s", t->out, pg->rel);
+  if (nf > 0 && (size_t)nf < sizeof from && nt > 0 && (size_t)nt < sizeof to && rename(from, to) == 0)
+    pg->moved = true;
+}
+
 int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
   commit_ctx c = {t, m, NULL, d, 0, false};
   if (!fsx_is_output(t->out) && !fsx_mark_output(t->out)) {
@@ -189,12 +214,16 @@ int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
     c.dir = fsx_join(t->a, t->scratch, kinds[k]);
     if (fsx_is_dir(c.dir)) fsx_walk(c.dir, commit_one, &c);
   }
+  pool_run(t->jobs > 1 ? t->jobs : 1, t->npages, rename_page, t, NULL);
   for (size_t i = 0; i < t->npages; i++) {
     out_page *pg = &t->pages[i];
-    if (pg->written) {
+    if (pg->moved) {
+      manifest_put(m, pg->rel, &pg->sum);
+      c.written++;
+    } else if (pg->written) {
       move_in(&c, out_page_tmp(t->a, t->out, pg->rel), pg->rel, &pg->sum);
-      pg->written = false;
     }
+    pg->written = pg->moved = false;
   }
   if (t->all) {
     for (size_t i = 0; i < m->files.n; i++) {

@@ -8,7 +8,7 @@
 #include "klua_int.h"
 
 /* Registry keys (their addresses). */
-static char PAGES_KEY, LISTS_KEY, PAGE_MT_KEY;
+static char PAGES_KEY, LISTS_KEY, PAGE_MT_KEY, MENUS_KEY;
 char klua_pagesof_key;
 
 /* ---- the bridge: pages, values, lists ---------------------------------- */
@@ -320,6 +320,8 @@ void klua_bridge_init(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &LISTS_KEY);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &klua_pagesof_key);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &MENUS_KEY);
   lua_createtable(L, 0, 6);
   lua_pushcfunction(L, page_index);
   lua_setfield(L, -2, "__index");
@@ -338,43 +340,54 @@ void klua_bridge_init(lua_State *L) {
 
 /* ---- site --------------------------------------------------------------- */
 
+/* Whether menu item m is active on the page whose URL is cur: the front
+ * page only on itself, any other item also on the pages below it. */
+static bool menu_active(const menu_item *m, const char *cur) {
+  const char *url = m->page ? m->page->url : m->url;
+  if (!cur || !url || url[0] != '/') return false;
+  return !strcmp(url, "/") ? !strcmp(cur, "/") : str_starts(cur, url);
+}
+
+/* site.menu for the current page. Only the items' `active` differs from
+ * page to page, and the pages of one section all have the same items
+ * active, so the menu is built once per state for each set of active
+ * items (the key: one '0' or '1' per item) and shared, as the page lists
+ * are: building 20 tables for every page was a fifth of rendering the
+ * 10,000-page benchmark site. */
 static void push_menu(lua_State *L, klua *k) {
   const site *s = k->s;
-  if (k->menu_ref != LUA_NOREF && k->menu_page == k->cur) {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, k->menu_ref);
+  const char *cur = k->cur ? k->cur->url : NULL;
+  char small[64];
+  char *key = s->nmenu <= sizeof small ? small : xmalloc(s->nmenu);
+  for (size_t i = 0; i < s->nmenu; i++) key[i] = menu_active(&s->menu[i], cur) ? '1' : '0';
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &MENUS_KEY);
+  lua_pushlstring(L, key, s->nmenu);
+  if (key != small) free(key);
+  lua_pushvalue(L, -1);
+  if (lua_rawget(L, -3) != LUA_TNIL) { /* menus key menu */
+    lua_insert(L, -3);
+    lua_pop(L, 2);
     return;
   }
+  lua_pop(L, 1);
   lua_createtable(L, (int)s->nmenu, 0);
-  const char *cur = k->cur ? k->cur->url : NULL;
   for (size_t i = 0; i < s->nmenu; i++) {
     const menu_item *m = &s->menu[i];
-    const char *url = m->page ? m->page->url : m->url;
     lua_createtable(L, 0, 4);
     lua_pushstring(L, m->title);
     lua_setfield(L, -2, "title");
-    klua_push_url(L, k, url);
+    klua_push_url(L, k, m->page ? m->page->url : m->url);
     lua_setfield(L, -2, "url");
     klua_push_page(L, m->page);
     lua_setfield(L, -2, "page");
-    /* The front page is active only on itself; any other item also on
-     * the pages below it. */
-    bool active = false;
-    if (cur && url && url[0] == '/') {
-      if (!strcmp(url, "/")) active = !strcmp(cur, "/");
-      else active = str_starts(cur, url);
-    }
-    lua_pushboolean(L, active);
+    lua_pushboolean(L, menu_active(m, cur));
     lua_setfield(L, -2, "active");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  if (k->menu_ref == LUA_NOREF) {
-    lua_pushvalue(L, -1);
-    k->menu_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  } else {
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, LUA_REGISTRYINDEX, k->menu_ref);
-  }
-  k->menu_page = k->cur;
+  lua_pushvalue(L, -1); /* menus key menu menu */
+  lua_insert(L, -4);    /* menu menus key menu */
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
 }
 
 /* The lazy fields of `site`: built on first use and stored in the table
@@ -394,13 +407,16 @@ static int site_index(lua_State *L) {
     push_list(L, &s->regular, NULL);
   } else if (!strcmp(key, "sections")) {
     klua_watched(L, NULL, KLUA_READ_LIST);
+    if (cached(L, &s->sections)) return 1;
     lua_createtable(L, 0, (int)s->sections.n);
     for (size_t i = 0; i < s->sections.n; i++) {
       klua_push_page(L, s->sections.entries[i].value);
       lua_setfield(L, -2, s->sections.entries[i].key);
     }
+    cache_top(L, &s->sections);
   } else if (!strcmp(key, "taxonomies")) {
     klua_watched(L, NULL, KLUA_READ_LIST);
+    if (cached(L, &s->taxonomies)) return 1;
     lua_createtable(L, 0, (int)s->ntaxonomies);
     for (size_t i = 0; i < s->ntaxonomies; i++) {
       const taxonomy *t = &s->taxonomies[i];
@@ -415,11 +431,15 @@ static int site_index(lua_State *L) {
       lua_setfield(L, -2, "terms");
       lua_setfield(L, -2, t->name);
     }
+    cache_top(L, &s->taxonomies);
   } else {
     return 0;
   }
   /* Kept in the table for the next read, except while a watcher records
-   * each page's reads: a kept list would be read past it. */
+   * each page's reads: a kept list would be read past it. The tables are
+   * kept in the lists cache all the same (built once per state, told to
+   * the watcher on every read): a page that shows its tags' links reads
+   * site.taxonomies two to four times. */
   if (k->watch && strcmp(key, "params")) return 1;
   lua_pushvalue(L, 2);
   lua_pushvalue(L, -2);

@@ -53,8 +53,6 @@ struct klua {
   int nexprs;
   const char **names;   /* per S slot: the local it saves, or NULL */
   size_t sp, cap;
-  int menu_ref;         /* cached site.menu of menu_page */
-  const page *menu_page;
   klua_watch_fn watch;  /* klua_set_watch: what renders read, for build/session */
   void *watch_ctx;
 };

@@ -288,7 +288,6 @@ klua *klua_new(const site *s) {
   k->page_left = KLUA_PAGE_BUDGET;
   k->time_limit = KLUA_PAGE_SECONDS;
   start_clock(k);
-  k->menu_ref = LUA_NOREF;
   k->scratch = arena_new();
   /* origin and base path from the base URL */
   const char *bu = s->baseurl ? s->baseurl : "/";
