@@ -26,8 +26,10 @@
  *    render again; a layout file added or removed (it may change which
  *    layout a page picks) or a Lua helper changed renders every page.
  *  - front matter: content/X.md edited in its front matter. The model is
- *    built again from the sources (reading every file: the model's checks
- *    and references are whole-site work); when its structure is the old
+ *    built again from the sources (the model's checks and references are
+ *    whole-site work; the Markdown files whose stamp, fsx_stamp, did not
+ *    change since the last build come from a copy in memory, unread, and
+ *    the changed files are always read); when its structure is the old
  *    one's (same pages, URLs, outputs, types, sections, titles, dates,
  *    weights, drafts, lists, terms, referrers, menu, aliases: see
  *    model_same_structure), the old Markdown results stay but the edited pages',
@@ -108,6 +110,7 @@ struct build_session {
   gen *g;                /* NULL until a full build succeeded */
   out_manifest files;
   map interned;          /* layout file names */
+  content_cache *sources; /* the Markdown files as last read, by stamp */
   VEC(char *) pending;   /* changed files of failed updates */
 };
 
@@ -401,7 +404,7 @@ static gen *gen_model(build_session *bs, diag *d) {
   g->a = arena_new();
   g->md_arena = arena_new();
   g->la = arena_new();
-  g->s = model_build(g->a, bs->root, bs->o.drafts, bs->jobs, d);
+  g->s = model_build_cached(g->a, bs->root, bs->o.drafts, bs->jobs, bs->sources, d);
   if (!g->s) {
     gen_free(g);
     return NULL;
@@ -711,6 +714,8 @@ static bool update(build_session *bs, const char *const *changed, size_t n, diag
   const char **srcs = xcalloc(n, sizeof *srcs);
   size_t nedits = 0;
   bool ok = true, full = false;
+  for (size_t i = 0; i < n; i++)
+    if (str_starts(changed[i], "content/")) content_cache_forget(bs->sources, changed[i] + 8);
   for (size_t i = 0; i < n && !full; i++) {
     const char *f = changed[i];
     /* Hidden files (an editor's swap file) are no part of any build. */
@@ -825,6 +830,7 @@ build_session *build_session_open(const build_options *o, diag *d, session_resul
   bs->o.names = NULL;
   bs->o.nnames = 0;
   bs->jobs = o->jobs > 0 ? o->jobs : build_cores();
+  bs->sources = content_cache_new();
   if (fsx_is_dir(bs->out)) {
     if (!fsx_is_output(bs->out) && !fsx_is_empty_dir(bs->out)) {
       diag_error(d, bs->out, 0, 0,
@@ -854,6 +860,7 @@ build_session *build_session_open(const build_options *o, diag *d, session_resul
 void build_session_close(build_session *bs) {
   if (!bs) return;
   gen_free(bs->g);
+  content_cache_free(bs->sources);
   out_manifest_free(&bs->files);
   for (size_t i = 0; i < bs->interned.n; i++) free(bs->interned.entries[i].value);
   map_free(&bs->interned);

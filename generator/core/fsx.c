@@ -165,7 +165,7 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool walk(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {
+static bool walk(const char *root, const char *rel, fsx_walk_stamp_fn fn, void *ctx) {
   size_t n = strlen(root) + strlen(rel) + 2;
   char *dir = xmalloc(n);
   snprintf(dir, n, "%s%s%s", root, *rel ? "/" : "", rel);
@@ -176,31 +176,56 @@ static bool walk(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {
   struct dirent *e;
   while ((e = readdir(d)))
     if (e->d_name[0] != '.') vec_push(&names, xstrdup(e->d_name));
-  closedir(d);
   qsort(names.items, names.n, sizeof(char *), cmp_str);
   for (size_t i = 0; i < names.n; i++) {
     size_t m = strlen(rel) + strlen(names.items[i]) + 2;
     char *child = xmalloc(m);
     snprintf(child, m, "%s%s%s", rel, *rel ? "/" : "", names.items[i]);
-    size_t pn = strlen(root) + m + 1;
-    char *full = xmalloc(pn);
-    snprintf(full, pn, "%s/%s", root, child);
     struct stat st;
-    if (stat(full, &st) == 0) {
-      if (S_ISDIR(st.st_mode)) walk(root, child, fn, ctx);
-      else if (S_ISREG(st.st_mode)) fn(child, ctx);
+    /* Relative to the open folder: the kernel looks up one name, not the
+     * whole path again (a tenth of rebuilding the model of 10,000 pages). */
+    if (fstatat(dirfd(d), names.items[i], &st, 0) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        walk(root, child, fn, ctx);
+      } else if (S_ISREG(st.st_mode)) {
+        fsx_stamp s = {(unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+                       (unsigned long long)st.st_size,
+                       (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+                       (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec};
+        fn(child, &s, ctx);
+      }
     }
-    free(full);
     free(child);
     free(names.items[i]);
   }
+  closedir(d);
   vec_free(&names);
   return true;
 }
 
-bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx) {
+bool fsx_stamp_eq(const fsx_stamp *a, const fsx_stamp *b) {
+  return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime == b->mtime &&
+         a->ctime == b->ctime;
+}
+
+bool fsx_walk_stamped(const char *root, fsx_walk_stamp_fn fn, void *ctx) {
   if (!fsx_is_dir(root)) return false;
   return walk(root, "", fn, ctx);
+}
+
+typedef struct plain_walk {
+  fsx_walk_fn fn;
+  void *ctx;
+} plain_walk;
+
+static void plain_one(const char *rel, const fsx_stamp *st, void *ctx) {
+  plain_walk *w = ctx;
+  w->fn(rel, w->ctx);
+}
+
+bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx) {
+  plain_walk w = {fn, ctx};
+  return fsx_walk_stamped(root, plain_one, &w);
 }
 
 static void walk_links(const char *root, const char *rel, fsx_walk_fn fn, void *ctx) {

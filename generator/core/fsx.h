@@ -47,6 +47,19 @@ long long fsx_mtime(const char *path);
 typedef void (*fsx_walk_fn)(const char *rel, void *ctx);
 bool fsx_walk(const char *root, fsx_walk_fn fn, void *ctx);
 
+/* What tells one version of a file from another without reading it: the
+ * file (device, inode), its size, and its times of change (nanoseconds).
+ * Two equal stamps are taken to mean the same bytes. */
+typedef struct fsx_stamp {
+  unsigned long long dev, ino, size;
+  long long mtime, ctime;
+} fsx_stamp;
+bool fsx_stamp_eq(const fsx_stamp *a, const fsx_stamp *b);
+/* fsx_walk, also giving each file's stamp (of the file a link leads to),
+ * from the stat the walk makes anyway. */
+typedef void (*fsx_walk_stamp_fn)(const char *rel, const fsx_stamp *st, void *ctx);
+bool fsx_walk_stamped(const char *root, fsx_walk_stamp_fn fn, void *ctx);
+
 /* Calls fn for every symbolic link below root, in the order of fsx_walk,
  * without following any link (so a loop cannot trap it); rel as there.
  * Hidden entries are skipped, as fsx_walk skips them. Returns false if root

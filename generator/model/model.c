@@ -45,6 +45,10 @@ static void index_types(builder *b);
 static void free_map(void *m) { map_free(m); }
 
 site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
+  return model_build_cached(a, root, drafts, jobs, NULL, d);
+}
+
+site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, content_cache *cache, diag *d) {
   site *s = arena_calloc(a, 1, sizeof *s);
   /* The site's maps live on the heap; they die with the build arena. */
   arena_defer(a, free_map, &s->by_src);
@@ -84,7 +88,7 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
   mb_read_taxonomies(b);
 
   content c;
-  content_load(a, s->content_dir, s->content_dir, jobs, &c, d);
+  content_load_cached(a, s->content_dir, s->content_dir, jobs, cache, &c, d);
 
   /* Pages: drafts out, kinds, types, common fields. */
   VEC(page *) kept = {0};

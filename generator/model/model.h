@@ -177,6 +177,10 @@ struct site {
  * positions; returns the site even when there were errors (the caller checks
  * diag_errors), or NULL when nothing could be read at all. */
 site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d);
+/* model_build reading the content through cache (load/content.h; NULL:
+ * none), for the session of klar serve: the model is the same. */
+typedef struct content_cache content_cache;
+site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, content_cache *cache, diag *d);
 
 /* Returns what the Markdown stage made of page p: its entry in s->md, or an
  * empty record (html and summary "", no toc, no tree) for a page outside

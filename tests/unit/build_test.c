@@ -156,6 +156,65 @@ TEST(content_same_on_any_threads) {
   arena_free(a);
 }
 
+/* The cache of klar serve's session gives the pages and messages reading
+ * gives, takes every unchanged file that passed the checks from memory,
+ * and reads a file again when it changed or was forgotten. */
+static char *load_text(arena *a, content_cache *cache, const char *dir, size_t *hits) {
+  diag *d = diag_new();
+  content c;
+  content_load_cached(a, dir, "content", 2, cache, &c, d);
+  sbuf b = SBUF_INIT;
+  for (size_t i = 0; i < c.pages.n; i++) {
+    page *p = c.pages.items[i];
+    sbuf_printf(&b, "%s %d %d %zu %s\n", p->src, p->broken, p->body_line, p->body_len,
+                val_as_str(val_get(p->fm, "title")) ? val_as_str(val_get(p->fm, "title")) : "-");
+  }
+  char *msgs = diag_text(d);
+  sbuf_puts(&b, msgs);
+  free(msgs);
+  diag_free(d);
+  char *text = sbuf_dup(&b, a);
+  sbuf_free(&b);
+  *hits = content_cache_hits(cache);
+  return text;
+}
+
+TEST(content_cache_reads_what_changed) {
+  arena *a = arena_new();
+  char *root = broken_site(a);
+  CHECK(root != NULL);
+  if (!root) return;
+  char *dir = fsx_join(a, root, "content");
+  content_cache *cache = content_cache_new();
+  size_t hits;
+  char *plain = load_text(a, NULL, dir, &hits);
+  CHECK_STR(load_text(a, cache, dir, &hits), plain);
+  CHECK(hits == 0);
+  /* 40 files, 8 of them not UTF-8: never kept, read and reported each time. */
+  CHECK_STR(load_text(a, cache, dir, &hits), plain);
+  CHECK(hits == 32);
+  put(a, root, "content/s1/p04.md", "---\ntitle: Ny titel\n---\nTekst.\n");
+  char *edited = load_text(a, cache, dir, &hits);
+  CHECK(strstr(edited, "s1/p04.md 0 4 7 Ny titel\n") != NULL);
+  CHECK(hits == 31);
+  /* The same size, written at once: its stamp may be the same (the file
+   * system's clock ticks every few milliseconds; here the loads between
+   * usually take longer), so the watcher's word that it changed makes the
+   * load read it. */
+  put(a, root, "content/s1/p04.md", "---\ntitle: Ny tekst\n---\nTekst.\n");
+  content_cache_forget(cache, "s1/p04.md");
+  CHECK(strstr(load_text(a, cache, dir, &hits), "s1/p04.md 0 4 7 Ny tekst\n") != NULL);
+  CHECK(hits == 31);
+  /* A file removed leaves the cache; the rest stays. */
+  unlink(fsx_join(a, root, "content/s1/p04.md"));
+  CHECK(strstr(load_text(a, cache, dir, &hits), "s1/p04.md") == NULL);
+  CHECK(hits == 31);
+  content_cache_free(cache);
+  content_cache_free(NULL);
+  fsx_rmtree(root);
+  arena_free(a);
+}
+
 /* --------------------------------------------------------- output folders */
 
 TEST(mkdir_tree_makes_each_folder_once) {
@@ -260,6 +319,7 @@ TEST(rmtree_jobs_removes_without_following_links) {
 int main(void) {
   RUN(pool_runs_every_item_once);
   RUN(content_same_on_any_threads);
+  RUN(content_cache_reads_what_changed);
   RUN(mkdir_tree_makes_each_folder_once);
   RUN(build_makes_each_folder_once);
   RUN(rmtree_jobs_removes_without_following_links);
