@@ -3,7 +3,12 @@
 // byte has arrived (the "reload" event on /_klar/events, then a GET of the
 // page, whose body must hold the edit). Prints each edit and the median.
 //   node bench/serve-latency.mjs --klar ./klar --root SITE --page content/x.md
-//        --url /x/ [--edits 20] [--layout layouts/page.xml --layout-edits 5] [-- KLAR ARGS]
+//        --url /x/ [--edits 20] [--fm-edits 20] [--layout layouts/base.xml --layout-edits 5]
+//        [-- KLAR ARGS]
+// Three kinds of edit: a paragraph added to the page's body; a word added
+// to its summary in the front matter (its lists show it, the page has it
+// in its description); a text added to the layout's <footer> (every page
+// through that layout changes; without a <footer>, a comment at its end).
 // The site's files are edited in place: give it a copy (bench/serve-latency.sh does).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
-const opt = { klar: './klar', edits: 20, 'layout-edits': 5 };
+const opt = { klar: './klar', edits: 20, 'fm-edits': 0, 'layout-edits': 5 };
 const extra = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--') { extra.push(...args.slice(i + 1)); break; }
@@ -93,11 +98,24 @@ try {
   console.log(`markdown edit → reloaded page, ms: ${fmt(r.times)}`);
   console.log(`  of which the session's update, ms: ${fmt(r.builds)}; gathering the burst, ms: ${r.waits.map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`markdown edit median: ${median(r.times).toFixed(1)} ms (update ${median(r.builds).toFixed(1)} ms, burst ${median(r.waits).toFixed(1)} ms) over ${r.times.length} edits`);
+  if (Number(opt['fm-edits']) > 0 && /^summary: /m.test(fs.readFileSync(md, 'utf8'))) {
+    // The mark goes inside the summary's text, quoted or not.
+    const f = await measure(md, Number(opt['fm-edits']),
+      (s, i) => s.replace(/^(summary: .*?)("?)$/m, `$1 Resumeredigering ${i}$2`),
+      (i) => `Resumeredigering ${i}`);
+    console.log(`front matter edit → reloaded page, ms: ${fmt(f.times)}`);
+    console.log(`  of which the session's update, ms: ${fmt(f.builds)}`);
+    console.log(`front matter edit median: ${median(f.times).toFixed(1)} ms (update ${median(f.builds).toFixed(1)} ms) over ${f.times.length} edits`);
+  }
   if (opt.layout && Number(opt['layout-edits']) > 0) {
     const lf = path.join(opt.root, opt.layout);
-    const l = await measure(lf, Number(opt['layout-edits']), (s, i) => `${s}<!-- edit ${i} -->\n`, null);
+    const footer = /<footer[^>]*>/.test(fs.readFileSync(lf, 'utf8'));
+    const l = await measure(lf, Number(opt['layout-edits']),
+      (s, i) => footer ? s.replace(/<footer[^>]*>/, (m) => `${m}<p>Layoutredigering ${i}</p>`) : `${s}<!-- edit ${i} -->\n`,
+      footer ? (i) => `Layoutredigering ${i}` : null);
     console.log(`layout edit → reloaded page, ms: ${fmt(l.times)}`);
-    console.log(`layout edit median: ${median(l.times).toFixed(1)} ms over ${l.times.length} edits`);
+    console.log(`  of which the session's update, ms: ${fmt(l.builds)}`);
+    console.log(`layout edit median: ${median(l.times).toFixed(1)} ms (update ${median(l.builds).toFixed(1)} ms) over ${l.times.length} edits`);
   }
 } catch (e) {
   console.log(`serve-latency: ${e.message}`);

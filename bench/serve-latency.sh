@@ -3,15 +3,17 @@
 # Markdown file to the reloaded page's last byte, median of 20 edits, on the
 # bundled site and on the generated 10,000-page benchmark site (made by
 # scripts/gen-bench-site.py into bench/out/klar when missing, as bench/run.sh
-# makes it); and a layout edit on each. Each site is edited in a copy.
+# makes it); a front matter edit (the page's summary) and a layout edit
+# (base.xml's footer: every page) on each. Each site is edited in a copy.
 #   sh bench/serve-latency.sh            both sites
 #   SITES=bundled sh bench/serve-latency.sh
-#   EDITS=20 LAYOUT_EDITS=5 SERVE_ARGS="-B" ...
+#   EDITS=20 FM_EDITS=20 LAYOUT_EDITS=20 SERVE_ARGS="-B" ...
 set -u
 cd "$(dirname "$0")/.." || exit 2
 KLAR=${KLAR:-./klar}
 EDITS=${EDITS:-20}
-LAYOUT_EDITS=${LAYOUT_EDITS:-5}
+FM_EDITS=${FM_EDITS:-20}
+LAYOUT_EDITS=${LAYOUT_EDITS:-20}
 SITES=${SITES:-bundled bench}
 SERVE_ARGS=${SERVE_ARGS:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/klar-latency.XXXXXX") || exit 1
@@ -26,7 +28,7 @@ for s in $SITES; do
       echo "== the bundled site ($(find content -name '*.md' | wc -l) pages)"
       # shellcheck disable=SC2086
       node bench/serve-latency.mjs --klar "$KLAR" --root "$work/bundled" --page content/temaer/robusthed.md \
-        --url /temaer/robusthed/ --edits "$EDITS" --layout layouts/page.xml --layout-edits "$LAYOUT_EDITS" \
+        --url /temaer/robusthed/ --edits "$EDITS" --fm-edits "$FM_EDITS" --layout layouts/base.xml --layout-edits "$LAYOUT_EDITS" \
         -- $SERVE_ARGS || rc=1
       ;;
     bench)
@@ -42,7 +44,7 @@ for s in $SITES; do
       echo "== the benchmark site ($pages pages; editing $page)"
       # shellcheck disable=SC2086
       node bench/serve-latency.mjs --klar "$KLAR" --root "$work/bench" --page "$page" --url "$url" \
-        --edits "$EDITS" --layout layouts/page.xml --layout-edits "$LAYOUT_EDITS" -- $SERVE_ARGS || rc=1
+        --edits "$EDITS" --fm-edits "$FM_EDITS" --layout layouts/base.xml --layout-edits "$LAYOUT_EDITS" -- $SERVE_ARGS || rc=1
       ;;
     *) echo "serve-latency: unknown site '$s' (bundled, bench)" >&2; rc=2 ;;
   esac
