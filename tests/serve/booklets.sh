@@ -20,7 +20,7 @@ if ! wait_for "$t/bout.txt" 'serving the preview at' 60; then
   return 0
 fi
 url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$t/bout.txt" | head -n 1)
-priv=$(ls -d "$t"/tmp/klar-serve-* 2>/dev/null | head -n 1)
+priv=$(ls -d "$mem"/klar-serve-* 2>/dev/null | head -n 1) # XDG_RUNTIME_DIR, as run.sh set it
 bdir=$priv/preview/_klar/booklets
 grep -q "the booklets' pages at ${url}_klar/booklets/" "$t/bout.txt" && ok "the terminal prints the booklets' URL too" \
   || no "no booklets URL: $(cat "$t/bout.txt")"
