@@ -75,18 +75,23 @@ void build_page_markdown(const site *s, const page *p, page_md *m, arena *scratc
   o.file = p->file;
   o.line_offset = p->body_line - 1;
   o.tree = p->nbooklets > 0;
+  o.checks = true;
   md_result r = {0};
   md_render(p->body, p->body_len, &o, keep, d, &r);
   m->html = r.html ? r.html : "";
   if (!val_as_str(sum) && r.summary) m->summary = r.summary;
   m->words = r.words;
   m->tree = r.tree;
+  m->anchors = r.anchors;
+  m->nanchors = r.nanchors;
   m->ntoc = r.nheadings;
   m->toc = arena_calloc(keep, r.nheadings ? r.nheadings : 1, sizeof(toc_entry));
   for (size_t k = 0; k < r.nheadings; k++) {
     m->toc[k].level = r.headings[k].level;
     m->toc[k].id = r.headings[k].id;
     m->toc[k].title = r.headings[k].text;
+    m->toc[k].line = r.headings[k].line;
+    m->toc[k].col = r.headings[k].col;
   }
   arena_reset(scratch);
 }
@@ -122,6 +127,7 @@ typedef struct render_shared {
   const char *out;
   diag *d;
   atomic_int files;
+  char **ids; /* per page: the ids its HTML has, one per line (model_check_anchors) */
 } render_shared;
 
 typedef struct render_worker {
@@ -129,6 +135,22 @@ typedef struct render_worker {
   sbuf html;
   arena *scratch;
 } render_worker;
+
+/* The values of the id attributes in html, one per line, in a string the
+ * caller frees: what a link's #fragment may name on that page. */
+static char *ids_of(const char *html, size_t n) {
+  sbuf b = SBUF_INIT;
+  sbuf_putc(&b, '\n');
+  for (const char *p = html; (p = memmem(p, n - (size_t)(p - html), " id=\"", 5)); ) {
+    p += 5;
+    const char *e = memchr(p, '"', n - (size_t)(p - html));
+    if (!e) break;
+    sbuf_put(&b, p, (size_t)(e - p));
+    sbuf_putc(&b, '\n');
+    p = e;
+  }
+  return sbuf_take(&b);
+}
 
 static void render_one(void *sh, void *wk, size_t i) {
   render_shared *rs = sh;
@@ -139,6 +161,11 @@ static void render_one(void *sh, void *wk, size_t i) {
   if (!name) return;
   sbuf_clear(&w->html);
   if (!layout_render(w->lw, p, name, &w->html, rs->d)) return;
+  rs->ids[i] = ids_of(w->html.data, w->html.len);
+  if (!rs->out) { /* klar check: rendered, so its errors are found; not written */
+    atomic_fetch_add(&rs->files, 1);
+    return;
+  }
   char *path = fsx_join(w->scratch, rs->out, p->out);
   if (!fsx_write(path, w->html.data, w->html.len))
     diag_error(rs->d, p->file, 0, 0, "cannot write %s in the output folder: %s", p->out, strerror(errno));
@@ -202,7 +229,9 @@ static int make_booklets(site *s, const char *out, const build_options *o, int j
     for (size_t i = 0; i < s->nbooklets && !known; i++) known = !strcmp(o->names[j], s->booklets[i].name);
     if (!known) report_unknown_booklet(s, o->names[j], d);
   }
-  booklet_shared bs = {s, fsx_join(s->arena, out, "booklets"), d, todo};
+  /* Without an output folder (klar check) each booklet is laid out, so that
+   * text too long for its pages is found, but not drawn or written. */
+  booklet_shared bs = {s, out ? fsx_join(s->arena, out, "booklets") : NULL, d, todo};
   void **wp = xcalloc((size_t)jobs, sizeof(void *));
   pool_run(jobs, n, booklet_one, &bs, wp);
   free(wp);
@@ -255,7 +284,7 @@ void build_render_404(site *s, layout_set *ls, layout_worker *lw, const char *ou
   const char *name = layout_pick(ls, &p, d);
   if (!name) return;
   sbuf b = SBUF_INIT;
-  if (layout_render(lw, &p, name, &b, d) && !fsx_write(fsx_join(s->arena, out, "404.html"), b.data, b.len))
+  if (layout_render(lw, &p, name, &b, d) && out && !fsx_write(fsx_join(s->arena, out, "404.html"), b.data, b.len))
     diag_error(d, p.file, 0, 0, "cannot write 404.html in the output folder: %s", strerror(errno));
   sbuf_free(&b);
 }
@@ -295,8 +324,10 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     goto done;
   }
   const char *out = o->out ? o->out : fsx_join(a, o->root, "public");
-  stage = fsx_stage_begin(a, out);
-  if (!stage) {
+  /* klar check writes nothing: every stage below takes a NULL folder as
+   * "do the work, keep the result in memory". */
+  if (!o->dry_run) stage = fsx_stage_begin(a, out);
+  if (!stage && !o->dry_run) {
     diag_error(d, out, 0, 0, "cannot create the folder %s.tmp-%ld beside it to build into: %s", out,
                (long)getpid(), strerror(errno));
     goto done;
@@ -328,6 +359,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
      * then thrown away. */
     site_assets(s, NULL, d);
     markdown_stage(s, a, jobs, d);
+    model_check(s, d);
     st->booklets = make_booklets(s, stage, o, jobs, d);
     goto swap;
   }
@@ -338,17 +370,19 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
 
   /* Stage 1: Markdown for every page, in parallel. */
   markdown_stage(s, a, jobs, d);
+  model_check(s, d);
   void **wp = xcalloc((size_t)jobs, sizeof(void *));
 
   /* The booklets come before the layouts, which link them with their size
    * and page count. */
   if (!o->no_booklets) st->booklets = make_booklets(s, stage, o, jobs, d);
-  else st->kept = build_keep_booklets(s, out, stage, d); /* a quick build loses none */
+  else if (stage) st->kept = build_keep_booklets(s, out, stage, d); /* a quick build loses none */
 
   /* Stage 2: layouts for every page, in parallel. */
   {
-    make_out_dirs(s, stage, d);
+    if (stage) make_out_dirs(s, stage, d);
     render_shared rs = {.s = s, .ls = ls, .skip = skip, .out = stage, .d = d};
+    rs.ids = xcalloc(s->all.n + 1, sizeof *rs.ids);
     atomic_init(&rs.files, 0);
     render_worker *rw = xcalloc((size_t)jobs, sizeof *rw);
     for (int k = 0; k < jobs; k++) {
@@ -365,6 +399,9 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     }
     free(rw);
     st->files = atomic_load(&rs.files);
+    model_check_anchors(s, (const char *const *)rs.ids, d);
+    for (size_t i = 0; i < s->all.n; i++) free(rs.ids[i]);
+    free(rs.ids);
   }
   free(wp);
 
@@ -376,6 +413,10 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   st->pages = (int)s->all.n;
 swap:
   if (diag_errors(d)) goto done;
+  if (o->dry_run) {
+    ok = true;
+    goto done;
+  }
   char *old = fsx_stage_swap(a, stage, out);
   if (!old) {
     diag_error(d, out, 0, 0, "cannot move the new output %s into place: %s", stage, strerror(errno));

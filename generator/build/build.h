@@ -13,6 +13,9 @@ typedef struct build_options {
   bool drafts;       /* include pages with draft: true */
   bool quiet;        /* no summary line */
   bool no_booklets;  /* make no booklets: keep those of the previous output, with their links */
+  bool strict;       /* klar check --strict: warnings fail too (main decides the exit) */
+  bool dry_run;      /* `klar check`: run every stage and check, write nothing (out unused;
+                      * booklets laid out but not drawn) */
   bool only_booklets;/* `klar booklets`: make booklets into OUT/booklets/, no pages */
   const char **names;/* with only_booklets: the booklets to make (all when count is 0) */
   const char *preview;/* with only_booklets: draw the booklets' preview into

@@ -10,6 +10,11 @@ void build_record_booklet(site *s, booklet *k, const char *dir) {
   k->url = arena_printf(s->arena, "/booklets/%s.pdf", k->name);
   k->printer_url = arena_printf(s->arena, "/booklets/%s-tryk.pdf", k->name);
   k->imposed_url = NULL;
+  if (!dir) { /* klar check: laid out, nothing written to measure */
+    if (k->impose) k->imposed_url = arena_printf(s->arena, "/booklets/%s-ark.pdf", k->name);
+    k->bytes = 0;
+    return;
+  }
   if (k->impose && fsx_is_file(fsx_join(s->arena, dir, arena_printf(s->arena, "%s-ark.pdf", k->name))))
     k->imposed_url = arena_printf(s->arena, "/booklets/%s-ark.pdf", k->name);
   struct stat st;

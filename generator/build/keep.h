@@ -8,8 +8,9 @@
 
 /* Records what the layouts show of booklet k, whose PDFs are in folder dir
  * (OUT/booklets or the stage's): its URLs (the imposed one only when
- * NAME-ark.pdf is there) and the size of its reader PDF. k->npages and
- * k->made are the caller's. Strings in s->arena. */
+ * NAME-ark.pdf is there) and the size of its reader PDF. With dir NULL
+ * (klar check: laid out, not written) the URLs a build would give and size
+ * 0. k->npages and k->made are the caller's. Strings in s->arena. */
 void build_record_booklet(site *s, booklet *k, const char *dir);
 
 /* For klar build --no-booklets: hard-links the PDFs of every booklet

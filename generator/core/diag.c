@@ -90,8 +90,10 @@ int diag_errors_in(diag *d, const char *file) {
 
 static int cmp_msg(const void *pa, const void *pb) {
   const msg *a = pa, *b = pb;
-  /* Build-wide messages (no file) first, then by file and position; equal
+  /* Errors before warnings (what must be fixed apart from what may be);
+   * build-wide messages (no file) first, then by file and position; equal
    * positions keep the text order so the sort does not depend on threads. */
+  if ((a->level == DIAG_ERROR) != (b->level == DIAG_ERROR)) return a->level == DIAG_ERROR ? -1 : 1;
   if (!a->file != !b->file) return a->file ? 1 : -1;
   int c = a->file ? strcmp(a->file, b->file) : 0;
   if (c) return c;

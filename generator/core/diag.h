@@ -4,7 +4,8 @@
  *   content/temaer/robusthed.md:12:5: error: broken link to 'x.md'
  *     - [Robusthed](findes-ikke.md)
  *       ^
- * sorted by file and position so output is the same whatever the thread count.
+ * errors first, then warnings (a note stays with the warnings), each sorted by
+ * file and position so output is the same whatever the thread count.
  * Under each message about a line of a .md, .yaml, .xml or .lua file, the
  * printout shows that line read from the file (at print time, each file once)
  * with a caret under the column. Messages are recorded in the language msg

@@ -30,6 +30,11 @@ bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag
     memcpy(res->headings, w.headings.items, w.headings.n * sizeof *res->headings);
   }
   res->words = w.words;
+  res->nanchors = w.anchors.n;
+  if (w.anchors.n) {
+    res->anchors = arena_alloc(a, w.anchors.n * sizeof *res->anchors);
+    memcpy(res->anchors, w.anchors.items, w.anchors.n * sizeof *res->anchors);
+  }
   cmark_node_free(doc);
   cmark_parser_free(p);
   md_walk_done(&w);

@@ -64,18 +64,32 @@ typedef struct md_options {
   size_t max_nesting; /* refuse deeper nesting of containers/brackets; 0 = default 100 */
   size_t max_columns; /* refuse wider tables; 0 = default 200 */
   bool tree;          /* md_render also makes the block tree (for print) */
+  bool checks;        /* with site_passes: also report what an editor should fix in the
+                       * body (md/lint.c): images without alternative text, empty links,
+                       * headings that skip a level; and collect the links with a
+                       * fragment (res->anchors) for the cross-page anchor check */
 } md_options;
 
 typedef struct md_heading {
   int level;
   const char *id, *text; /* text: plain text of the heading */
+  int line, col;         /* in opts->file (line_offset added), character column */
 } md_heading;
+
+/* A link whose destination has a fragment ("robusthed.md#pejlemaerker",
+ * "#det-kan-i-goere"), as written, with its position: the model checks the
+ * fragment against the target page's heading ids once every page is parsed. */
+typedef struct md_anchor {
+  const char *dest;
+  int line, col;
+} md_anchor;
 
 typedef struct md_result {
   const char *html;          /* the rendered body (arena) */
   const char *summary;       /* first paragraph as plain text (arena), "" if none */
   md_heading *headings; size_t nheadings;
   int words;
+  md_anchor *anchors; size_t nanchors; /* with opts->checks: links with a fragment */
   const struct mdt_block *tree; /* with opts->tree: the block tree (arena), else NULL;
                                  * the footnote definitions come last, numbered in
                                  * order of first reference */
@@ -92,7 +106,11 @@ typedef struct md_result {
  *   emphasis", "table too wide (over 200 columns)"): nothing is rendered,
  *   res->html is "" and res->tree NULL. Heading ids and typography apply only
  *   with site_passes; headings, summary, words and (with opts->tree) the
- *   block tree are filled either way, from the one parse. */
+ *   block tree are filled either way, from the one parse. With opts->checks
+ *   also (md/lint.c): "an image needs alternative text ..." and "a link needs
+ *   text ..."/"a link needs a destination ..." (errors: the reader meets an
+ *   empty or dead spot) and "heading level N follows level M ..." (a
+ *   warning). */
 bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag *d,
                md_result *res);
 

@@ -67,6 +67,8 @@ typedef struct walk {
   int words;
   VEC(cmark_node *) shortcodes; /* code blocks to replace by their HTML after the walk */
   VEC(const char *) shortcode_html;
+  int last_level;               /* lint.c: the level of the previous heading, 0 before the first */
+  VEC(md_anchor) anchors;       /* lint.c: links with a fragment */
 } walk;
 
 /* Runs the passes over doc (o->site_passes decides which), collecting
@@ -85,6 +87,16 @@ void md_check_link(walk *w, cmark_node *node);
  * HTML_BLOCK or HTML_INLINE node) at their position (when w->d), and turns
  * the node's HTML into escaped text. */
 void md_check_html(walk *w, cmark_node *node);
+
+/* lint.c */
+/* The editorial checks of o->checks, called by the walk: on entering a
+ * heading (its level against the one before), a link or an image (its
+ * text, alternative text and destination, before resolution). */
+void md_lint_heading(walk *w, cmark_node *node);
+void md_lint_link(walk *w, cmark_node *node);
+/* The node's position as the editor sees it: line in the file (front
+ * matter included) and character column. */
+void md_node_pos(walk *w, cmark_node *node, int *line, int *col);
 
 /* tree.c */
 /* Converts doc (after md_walk_tree, before the shortcodes are replaced)

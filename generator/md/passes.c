@@ -183,6 +183,7 @@ void md_walk_tree(walk *w, cmark_node *doc) {
       prev = 0;
       w->in_word = false;
       if (ev == CMARK_EVENT_ENTER) {
+        if (t == CMARK_NODE_HEADING && o->site_passes && o->checks) md_lint_heading(w, node);
         if (t == CMARK_NODE_HEADING ||
             (t == CMARK_NODE_PARAGRAPH && !w->summary_done && cmark_node_parent(node) == doc)) {
           w->collecting = node;
@@ -197,7 +198,8 @@ void md_walk_tree(walk *w, cmark_node *doc) {
         const char *text = sbuf_dup(&w->plain, w->a);
         w->collecting = NULL;
         if (t == CMARK_NODE_HEADING) {
-          md_heading h = {cmark_node_get_heading_level(node), unique_id(w, text), text};
+          md_heading h = {cmark_node_get_heading_level(node), unique_id(w, text), text, 0, 0};
+          md_node_pos(w, node, &h.line, &h.col);
           vec_push(&w->headings, h);
           /* The id stays on the node for the block tree; the extension
            * writes it into the HTML, a site pass only. */
@@ -242,6 +244,7 @@ void md_walk_tree(walk *w, cmark_node *doc) {
     case CMARK_NODE_LINK:
     case CMARK_NODE_IMAGE:
       if (o->site_passes) {
+        if (o->checks) md_lint_link(w, node);
         md_check_link(w, node);
         resolve_link(w, node);
       }
@@ -257,6 +260,7 @@ void md_walk_tree(walk *w, cmark_node *doc) {
 
 void md_walk_done(walk *w) {
   vec_free(&w->headings);
+  vec_free(&w->anchors);
   map_free(&w->ids);
   sbuf_free(&w->tmp);
   sbuf_free(&w->plain);

@@ -41,11 +41,17 @@ static char *normalize(arena *a, const char *base, const char *rel) {
   return r;
 }
 
-static page *find_ref(builder *b, page *from, const char *target) {
-  page *p = map_get(&b->s->by_src, target);
+/* Finds the page a reference names in map m (the site's pages, or the
+ * drafts left out): as a path below content/, else relative to from. */
+static page *find_in(builder *b, const map *m, page *from, const char *target) {
+  page *p = map_get(m, target);
   if (p) return p;
   char *rel = normalize(b->a, from->dir, target);
-  return rel ? map_get(&b->s->by_src, rel) : NULL;
+  return rel ? map_get(m, rel) : NULL;
+}
+
+static page *find_ref(builder *b, page *from, const char *target) {
+  return find_in(b, &b->s->by_src, from, target);
 }
 
 /* The existing page the reference target most likely meant, as its path
@@ -88,6 +94,13 @@ void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field
   }
   if (v->kind != VAL_REF) return;
   page *t = find_ref(b, p, v->u.ref.s);
+  if (!t && find_in(b, &b->s->left_out, p, v->u.ref.s)) {
+    diag_error(b->d, p->file, v->line, v->col,
+               "'%s' names '%s', which is a draft (draft: true) and is left out of the site, so the "
+               "reference would point nowhere; publish that page first, or build with --drafts to preview",
+               field, v->u.ref.s);
+    return;
+  }
   if (!t) {
     const char *near = closest_page(b, p, v->u.ref.s);
     if (near)

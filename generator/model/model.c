@@ -57,6 +57,7 @@ site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, cont
   arena_defer(a, free_map, &s->by_type);
   arena_defer(a, free_map, &s->statics);
   arena_defer(a, free_map, &s->assets);
+  arena_defer(a, free_map, &s->left_out);
   builder bb = {.s = s, .a = a, .d = d};
   builder *b = &bb;
   s->arena = a;
@@ -98,7 +99,10 @@ site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, cont
      * references to it do not add errors of their own. */
     if (!p->broken) mb_check_common(b, p);
     if (!p->broken) mb_check_urls(b, p->file, p->fm, NULL);
-    if (p->draft && !drafts) continue;
+    if (p->draft && !drafts) {
+      if (p->src) map_set(&s->left_out, p->src, p);
+      continue;
+    }
     const char *t = val_as_str(val_get(p->fm, "type"));
     if (!t && p->kind == PAGE_REGULAR) t = mb_section_default(b, p->section, "type");
     p->type = t ? t : p->kind == PAGE_REGULAR ? "page" : "";

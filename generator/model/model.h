@@ -33,6 +33,7 @@ typedef struct page_list {
 typedef struct toc_entry {
   int level;
   const char *id, *title;
+  int line, col;       /* the heading's position in the page's file */
 } toc_entry;
 
 struct page {
@@ -79,6 +80,8 @@ typedef struct page_md {
   const char *summary; /* front matter `summary`/`description`, else the first paragraph as plain text */
   toc_entry *toc; size_t ntoc;
   int words;
+  const struct md_anchor *anchors; size_t nanchors; /* links with a #fragment, as written,
+                                                     * with positions (model_check) */
   const struct mdt_block *tree; /* the body's block tree for print (md.h); only for
                                  * pages in a booklet, else NULL */
 } page_md;
@@ -162,6 +165,8 @@ struct site {
   map sections;            /* section name → section page */
   map by_type;             /* type name → page_list* of its regular pages */
   map statics;             /* static files below content/ (path → output path) */
+  map left_out;            /* src → page of each draft left out (no --drafts), so that a
+                            * link to one can say why it is broken */
   booklet *booklets; size_t nbooklets;
   map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
   const page_md *md;       /* the Markdown stage's results, one per page of `all`
@@ -226,6 +231,21 @@ char *model_resolve_path(const page *from, const char *target, arena *a);
 bool model_same_structure(const site *a, const site *b);
 /* Returns the type schema of a name or NULL. */
 const type_schema *model_type(const site *s, const char *name);
+/* The checks that need the whole site and every page's Markdown (model/
+ * checks.c, body.c, programme.c): the body structure a type declares,
+ * conference programmes, links to missing anchors, offers under no theme,
+ * duplicate titles, pages of a printed type that are in no booklet. Call
+ * after the Markdown stage (s->md set). Errors and warnings go to d with
+ * their positions; build and check both run it, so a build never publishes
+ * what check calls an error. */
+void model_check(const site *s, diag *d);
+/* The check of links to #anchors, run after the pages are rendered: ids[i]
+ * holds the ids the rendered page s->all.items[i] has (its headings', its
+ * layout's, raw HTML's), one per line, or NULL when the page was not
+ * rendered (then links to it are not checked). A link whose fragment is no
+ * id of its target page is an error at the link, with "did you mean". */
+void model_check_anchors(const site *s, const char *const *ids, diag *d);
+
 /* Returns the pages of a content type, in site order (an empty list for an
  * unknown type). Precomputed: safe in workers. */
 page_list model_pages_of(const site *s, const char *type);

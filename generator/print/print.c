@@ -447,6 +447,15 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
   for (size_t i = 0; i < pages->n; i++) vec_push(&printer, pages->items[i]);
   pad_pages(&k, &printer, (int)((pages->n + 3) / 4 * 4));
 
+  /* klar check: laid out, so every print error is found; nothing drawn. */
+  if (!outdir) {
+    if (info) {
+      info->pages = (int)pages->n;
+      info->printer_pages = (int)printer.n;
+    }
+    ok = true;
+    goto done;
+  }
   /* 3. draw; 4. finish */
   if (!fsx_mkdirs(outdir) || !fsx_is_dir(outdir)) {
     diag_error(d, NULL, 0, 0, "cannot create folder %s: %s", outdir, strerror(errno));

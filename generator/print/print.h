@@ -64,7 +64,8 @@ typedef enum { PRINT_OVERFLOW, PRINT_BLANK, PRINT_OVERRUN } print_problem_kind;
  * PDF dates, for reproducible output). Returns true on success; on errors
  * (layout, missing font or image, content too long for a fixed page count,
  * I/O) reports them to d with positions and returns false, writing nothing.
- * info may be NULL. */
+ * With outdir NULL (klar check) the booklet is laid out, which finds every
+ * error but I/O, and nothing is drawn or written. info may be NULL. */
 bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, diag *d,
                    booklet_info *info);
 

@@ -1,7 +1,8 @@
 /* site: the files of the output besides the pages' own HTML: fingerprinted
  * assets, static files from content/, sitemap.xml, the Atom feed,
  * robots.txt and alias redirects. Each function writes below `out` (the
- * staging folder of the build) and reports failures to d. */
+ * staging folder of the build) and reports failures to d; with out NULL
+ * (klar check) it checks and makes what it would write, and writes nothing. */
 #ifndef KLAR_SITE_H
 #define KLAR_SITE_H
 #include <stdbool.h>

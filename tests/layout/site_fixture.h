@@ -133,8 +133,8 @@ static fixture fx_build(arena *a, const char *layouts_dir) {
   m1->summary = "Skolen åbner sig";
   m1->words = 3;
   m1->toc = arena_calloc(a, 2, sizeof *m1->toc);
-  m1->toc[0] = (toc_entry){2, "baggrund", "Baggrund"};
-  m1->toc[1] = (toc_entry){2, "forslag", "Forslag"};
+  m1->toc[0] = (toc_entry){2, "baggrund", "Baggrund", 0, 0};
+  m1->toc[1] = (toc_entry){2, "forslag", "Forslag", 0, 0};
   m1->ntoc = 2;
   s->md = md;
   s->home = f.home;

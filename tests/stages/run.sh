@@ -82,14 +82,14 @@ if grep "error:" "$t/b3.err" >"$t/b3.msg" && grep "error:" "$t/k3.err" | cmp -s 
 site_copy "$t/fm"
 conf="$t/fm/content/konferencer/hedensted-2027.md"
 printf 'PDF' > "$t/fm/content/konferencer/program.pdf"
-links='se [programmet](program.pdf) og [robusthed](../temaer/robusthed.md#pejlemaerker)'
+links='se [programmet](program.pdf) og [robusthed](../temaer/robusthed.md#tilbud)'
 sed -i "s|^signup: .*|signup: Tilmelding, $links.|" "$conf"
 printf '\nI brødteksten: %s.\n' "$links" >> "$conf"
 "$KLAR" build --quiet --root "$t/fm" --out "$t/b4" --no-booklets 2>"$t/b4.err"
 rc=$?
 html="$t/b4/konferencer/hedensted-2027/index.html"
 n=$(grep -o 'href="/konferencer/program.pdf"' "$html" 2>/dev/null | wc -l)
-m=$(grep -o 'href="/temaer/robusthed/#pejlemaerker"' "$html" 2>/dev/null | wc -l)
+m=$(grep -o 'href="/temaer/robusthed/#tilbud"' "$html" 2>/dev/null | wc -l)
 if [ "$rc" -eq 0 ] && [ "$n" -eq 2 ] && [ "$m" -eq 2 ]; then
   ok "links in front matter text resolve as in the body"
 else

@@ -123,12 +123,15 @@ TEST(diag_sorts_by_position) {
   diag_error(d, "content/a.md", 10, 2, "later line");
   diag_error(d, "content/a.md", 2, 5, "first");
   diag_warning(d, NULL, 0, 0, "about the build");
+  diag_warning(d, "content/a.md", 1, 1, "advice");
   char *t = diag_text(d);
-  CHECK_STR(t, "klar: warning: about the build\n"
-               "content/a.md:2:5: error: first\n"
+  /* Errors first, then warnings, each sorted by file and position. */
+  CHECK_STR(t, "content/a.md:2:5: error: first\n"
                "content/a.md:10:2: error: later line\n"
-               "content/b.md:3:1: error: second file\n");
-  CHECK(diag_errors(d) == 3 && diag_warnings(d) == 1);
+               "content/b.md:3:1: error: second file\n"
+               "klar: warning: about the build\n"
+               "content/a.md:1:1: warning: advice\n");
+  CHECK(diag_errors(d) == 3 && diag_warnings(d) == 2);
   free(t);
   diag_free(d);
 }

@@ -57,6 +57,43 @@ TEST(heading_ids_danish_and_duplicates) {
   }
 }
 
+/* opts->checks: what an editor should fix, at its position (line_offset
+ * added), and the links with a fragment collected as written. Without it
+ * (front matter text, print's own parses) nothing is reported twice. */
+TEST(checks_report_editorial_mistakes) {
+  md_options o = site();
+  o.checks = true;
+  o.line_offset = 3;
+  md_result r;
+  char *msgs;
+  CHECK(!render("Se ![](a.png) og [](x.md) og [tekst]().\n\n#### Dybt\n\n## Et\n\n"
+                "[her](#et), [der](../temaer/robusthed.md#x), [ude](https://eks.dk/#y), ![b](c.png#z)\n",
+                &o, &r, &msgs));
+  CHECK_STR(msgs,
+            "content/side.md:4:4: error: an image needs alternative text for readers who cannot see it: "
+            "describe it between the brackets, like ![Børn leger i sandkassen](a.png)\n"
+            "content/side.md:4:18: error: a link needs text: [](x.md) shows nothing to click; write the "
+            "words readers should see between the brackets\n"
+            "content/side.md:4:30: error: a link needs a destination: the parentheses after the link text "
+            "are empty; write the page (like ../temaer/robusthed.md) or the web address it should open\n"
+            "content/side.md:6:1: warning: the body's first heading is level 4, which skips a level: the "
+            "page's title is the level-1 heading, so the outline screen readers navigate by has a hole; "
+            "start with ## here\n");
+  free(msgs);
+  CHECK(r.nanchors == 2);
+  if (r.nanchors == 2) {
+    CHECK_STR(r.anchors[0].dest, "#et");
+    CHECK(r.anchors[0].line == 10 && r.anchors[0].col == 1);
+    CHECK_STR(r.anchors[1].dest, "../temaer/robusthed.md#x");
+  }
+  CHECK(r.nheadings == 2 && r.headings[1].line == 8 && r.headings[1].col == 1);
+  o.checks = false;
+  CHECK(render("![](a.png) [](x.md)\n\n#### Dybt\n", &o, &r, &msgs));
+  CHECK_STR(msgs, "");
+  free(msgs);
+  CHECK(r.nanchors == 0);
+}
+
 TEST(no_site_passes_is_plain_cmark) {
   md_options o = {.unsafe = true};
   md_result r;
@@ -347,6 +384,7 @@ int main(void) {
   md_init();
   A = arena_new();
   RUN(heading_ids_danish_and_duplicates);
+  RUN(checks_report_editorial_mistakes);
   RUN(no_site_passes_is_plain_cmark);
   RUN(links_resolved_and_absolute_left_alone);
   RUN(image_resolved);
