@@ -43,6 +43,7 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd curl curl
   need_cmd wrk wrk
   need_cmd strace strace
+  need_file /usr/bin/time time
   need_cmd clang clang
   need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi

@@ -399,7 +399,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     }
     free(rw);
     st->files = atomic_load(&rs.files);
-    model_check_anchors(s, (const char *const *)rs.ids, d);
+    model_check_anchors(s, rs.ids, d);
     for (size_t i = 0; i < s->all.n; i++) free(rs.ids[i]);
     free(rs.ids);
   }

@@ -10,9 +10,19 @@
 #include "md_int.h"
 
 void md_node_pos(walk *w, cmark_node *node, int *line, int *col) {
-  int l = cmark_node_get_start_line(node);
-  *col = md_char_column(w->src, w->n, l, cmark_node_get_start_column(node));
+  if (!w->line_starts.n) {
+    vec_push(&w->line_starts, 0);
+    for (size_t i = 0; i < w->n; i++)
+      if (w->src[i] == '\n') vec_push(&w->line_starts, i + 1);
+  }
+  int l = cmark_node_get_start_line(node), bytecol = cmark_node_get_start_column(node);
   *line = l + w->o->line_offset;
+  *col = 1;
+  if (l < 1 || (size_t)l > w->line_starts.n) return;
+  /* Characters, not bytes, up to the column: what editors show. */
+  const char *p = w->src + w->line_starts.items[l - 1], *end = w->src + w->n;
+  for (int k = 0; k < bytecol - 1 && p + k < end && p[k] != '\n'; k++)
+    if (((unsigned char)p[k] & 0xC0) != 0x80) ++*col;
 }
 
 /* True when the node has any text, code or image below it that is not
@@ -69,22 +79,22 @@ void md_lint_link(walk *w, cmark_node *node) {
     vec_push(&w->anchors, an);
   }
   if (!w->d) return;
+  bool no_text = !has_text(node);
+  if (!no_text && (image || *url)) return;
   md_node_pos(w, node, &line, &col);
-  if (image && !has_text(node))
+  if (image)
     diag_error(w->d, w->o->file, line, col,
                "an image needs alternative text for readers who cannot see it: describe it between the "
                "brackets, like ![Børn leger i sandkassen](%s)",
                url);
-  else if (!image && !has_text(node))
+  else if (no_text)
     diag_error(w->d, w->o->file, line, col,
                "a link needs text: [](%s) shows nothing to click; write the words readers should see "
                "between the brackets",
                url);
-  else if (!image && !*url)
+  else
     diag_error(w->d, w->o->file, line, col,
                "a link needs a destination: the parentheses after the link text are empty; write the "
                "page (like ../temaer/robusthed.md) or the web address it should open");
-  else
-    return;
   w->ok = false;
 }

@@ -67,6 +67,7 @@ typedef struct walk {
   int words;
   VEC(cmark_node *) shortcodes; /* code blocks to replace by their HTML after the walk */
   VEC(const char *) shortcode_html;
+  VEC(size_t) line_starts;      /* lint.c: offset of each line of src, made on first use */
   int last_level;               /* lint.c: the level of the previous heading, 0 before the first */
   VEC(md_anchor) anchors;       /* lint.c: links with a fragment */
 } walk;
@@ -95,7 +96,9 @@ void md_check_html(walk *w, cmark_node *node);
 void md_lint_heading(walk *w, cmark_node *node);
 void md_lint_link(walk *w, cmark_node *node);
 /* The node's position as the editor sees it: line in the file (front
- * matter included) and character column. */
+ * matter included) and character column. Every heading and every link with
+ * a fragment asks, so the lines are indexed once per walk (md_char_column
+ * counts from the start of the text each time: quadratic here). */
 void md_node_pos(walk *w, cmark_node *node, int *line, int *col);
 
 /* tree.c */

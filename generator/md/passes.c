@@ -261,6 +261,7 @@ void md_walk_tree(walk *w, cmark_node *doc) {
 void md_walk_done(walk *w) {
   vec_free(&w->headings);
   vec_free(&w->anchors);
+  vec_free(&w->line_starts);
   map_free(&w->ids);
   sbuf_free(&w->tmp);
   sbuf_free(&w->plain);

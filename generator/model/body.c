@@ -7,9 +7,16 @@
  * missing, misspelt or out of order is broken for its readers, so each of
  * these is an error, in build and check alike. Headings of other levels and
  * text before the first `##` are free. */
+#include <stdlib.h>
 #include <string.h>
 #include "checks.h"
+#include "../core/arena.h"
 #include "../core/str.h"
+
+/* Structure errors shown per page: past this many the page is far from
+ * its type (or made by a machine), and a flood of messages, each looking
+ * for the closest name, helps nobody. */
+enum { MAX_REPORTS = 30 };
 
 /* One level of the structure: the names expected, in order. */
 typedef struct level {
@@ -47,12 +54,15 @@ static int last_line(const page *p) {
  * that is there, else at (end_line, 1) or, for parts, at the section's own
  * heading. match[k] gets the index in lv of heading k, or -1. */
 static void match_level(const page *p, const type_schema *t, const level *lv, const toc_entry *const *h,
-                        size_t n, int *match, const toc_entry *owner, int end_line, diag *d) {
+                        size_t n, int *match, const toc_entry *owner, int end_line, int *budget, diag *d) {
   const char *hashes = owner ? "###" : "##";
-  bool seen[lv->n ? lv->n : 1];
-  memset(seen, 0, sizeof seen);
+  bool *seen = xcalloc(lv->n + 1, sizeof *seen);
   int last = -1;
   for (size_t k = 0; k < n; k++) {
+    if (*budget <= 0) { /* the rest of this level is not looked at */
+      match[k] = -1;
+      continue;
+    }
     const toc_entry *e = h[k];
     int i = find_name(lv, e->title);
     if (i < 0) {
@@ -60,6 +70,7 @@ static void match_level(const page *p, const type_schema *t, const level *lv, co
       if (near) {
         diag_error(d, p->file, e->line, e->col, "'%s %s' is misspelt: did you mean '%s %s'?", hashes, e->title,
                    hashes, near);
+        --*budget;
         i = find_name(lv, near);
       } else if (owner) {
         diag_error(d, p->file, e->line, e->col,
@@ -74,10 +85,14 @@ static void match_level(const page *p, const type_schema *t, const level *lv, co
       }
     }
     match[k] = i;
-    if (i < 0) continue;
+    if (i < 0) {
+      --*budget;
+      continue;
+    }
     if (seen[i]) {
       diag_error(d, p->file, e->line, e->col, "'%s %s' comes a second time; a page of type '%s' has it once",
                  hashes, lv->names[i], t->name);
+      --*budget;
       match[k] = -1;
       continue;
     }
@@ -86,12 +101,14 @@ static void match_level(const page *p, const type_schema *t, const level *lv, co
       diag_error(d, p->file, e->line, e->col,
                  "'%s %s' is out of order: it belongs before '%s %s'; the order is: %s", hashes, lv->names[i],
                  hashes, lv->names[last], lv->list);
+      --*budget;
       continue;
     }
     last = i;
   }
-  for (size_t i = 0; i < lv->n; i++) {
+  for (size_t i = 0; i < lv->n && *budget > 0; i++) {
     if (seen[i]) continue;
+    --*budget;
     /* The first heading there that should come after the missing one. */
     const toc_entry *next = NULL;
     for (size_t k = 0; k < n && !next; k++)
@@ -112,6 +129,7 @@ static void match_level(const page *p, const type_schema *t, const level *lv, co
                  "in this order: %s",
                  lv->names[i], t->name, lv->list);
   }
+  free(seen);
 }
 
 void mc_body(const site *s, const page *p, const type_schema *t, diag *d) {
@@ -120,23 +138,29 @@ void mc_body(const site *s, const page *p, const type_schema *t, diag *d) {
   level sections = {t->sections, t->nsections, join(a, t->sections, t->nsections)};
   level parts = {t->parts, t->nparts, join(a, t->parts, t->nparts)};
   /* The `##` headings, and for each the `###` headings up to the next. */
-  const toc_entry *h2[m->ntoc + 1];
+  const toc_entry **h2 = xcalloc(m->ntoc + 1, sizeof *h2), **h3 = xcalloc(m->ntoc + 1, sizeof *h3);
+  int *match = xcalloc(m->ntoc + 1, sizeof *match), *pmatch = xcalloc(m->ntoc + 1, sizeof *pmatch);
+  int budget = MAX_REPORTS;
   size_t n2 = 0;
   for (size_t k = 0; k < m->ntoc; k++)
     if (m->toc[k].level == 2) h2[n2++] = &m->toc[k];
-  int match[n2 + 1];
-  for (size_t k = 0; k < n2; k++) match[k] = 0;
-  if (t->nsections) match_level(p, t, &sections, h2, n2, match, NULL, last_line(p), d);
-  if (!t->nparts) return;
+  if (t->nsections) match_level(p, t, &sections, h2, n2, match, NULL, last_line(p), &budget, d);
   /* The parts of each section that is one: an unknown or repeated section
    * was reported, and its parts would only add noise. */
-  for (size_t k = 0; k < n2; k++) {
+  for (size_t k = 0; k < n2 && t->nparts; k++) {
     if (match[k] < 0) continue;
-    const toc_entry *h3[m->ntoc + 1];
     size_t n3 = 0;
     for (size_t j = (size_t)(h2[k] - m->toc) + 1; j < m->ntoc && m->toc[j].level != 2; j++)
       if (m->toc[j].level == 3) h3[n3++] = &m->toc[j];
-    int pmatch[n3 + 1];
-    match_level(p, t, &parts, h3, n3, pmatch, h2[k], 0, d);
+    match_level(p, t, &parts, h3, n3, pmatch, h2[k], 0, &budget, d);
   }
+  if (budget <= 0)
+    diag_error(d, p->file, 1, 1,
+               "the body is far from the structure a page of type '%s' has (more than %d mistakes; the rest "
+               "are not shown): start from a copy of another page of the type",
+               t->name, MAX_REPORTS);
+  free(h2);
+  free(h3);
+  free(match);
+  free(pmatch);
 }

@@ -168,15 +168,30 @@ static void check_booklets(const site *s, diag *d) {
 
 /* ------------------------------------------------------------ anchors */
 
-static bool has_id(const char *ids, const char *frag) {
-  size_t n = strlen(frag);
-  for (const char *p = ids; (p = strstr(p, frag)); p++)
-    if ((p == ids || p[-1] == '\n') && (p[n] == '\n' || !p[n])) return true;
-  return false;
+/* The ids of page i as a map, made on first use from its "\nid\n..." text
+ * (cut in place: each id becomes a key): one lookup per link, however many
+ * ids and links a page has. */
+static map *ids_map(map *maps, char **ids, size_t i) {
+  map *m = &maps[i];
+  if (m->nslots || !ids[i]) return m;
+  map_set(m, "", ""); /* made, even when the page has no ids */
+  for (char *p = ids[i]; *p;) {
+    if (*p == '\n') {
+      p++;
+      continue;
+    }
+    char *e = strchr(p, '\n');
+    if (e) *e = 0;
+    map_set(m, p, p);
+    if (!e) break;
+    p = e + 1;
+  }
+  return m;
 }
 
-void model_check_anchors(const site *s, const char *const *ids, diag *d) {
+void model_check_anchors(const site *s, char **ids, diag *d) {
   arena *a = arena_new();
+  map *maps = xcalloc(s->all.n + 1, sizeof *maps);
   for (size_t i = 0; i < s->all.n; i++) {
     const page *p = s->all.items[i];
     const page_md *m = model_page_md(s, p);
@@ -190,11 +205,15 @@ void model_check_anchors(const site *s, const char *const *ids, diag *d) {
       /* A link to no page was reported as broken; a file's fragment
        * (plan.pdf#page=2) is the reader's program's business. */
       if (!t || !ids[t->index]) continue;
-      if (has_id(ids[t->index], frag)) continue;
+      if (map_has(ids_map(maps, ids, t->index), frag)) continue;
+      /* "Did you mean" among the target's headings, while that is cheap. */
       const page_md *tm = model_page_md(s, t);
-      const char *ctoc[tm->ntoc + 1];
-      for (size_t j = 0; j < tm->ntoc; j++) ctoc[j] = tm->toc[j].id;
-      const char *near = mc_closest(frag, ctoc, tm->ntoc);
+      const char *near = NULL;
+      if (tm->ntoc <= 200) {
+        const char *ctoc[201];
+        for (size_t j = 0; j < tm->ntoc; j++) ctoc[j] = tm->toc[j].id;
+        near = mc_closest(frag, ctoc, tm->ntoc);
+      }
       if (near)
         diag_error(d, p->file, an->line, an->col, "the link '%s' goes to no heading of %s: did you mean '#%s'?",
                    an->dest, t == p ? "this page" : t->file, near);
@@ -206,6 +225,8 @@ void model_check_anchors(const site *s, const char *const *ids, diag *d) {
     }
     arena_reset(a);
   }
+  for (size_t i = 0; i < s->all.n; i++) map_free(&maps[i]);
+  free(maps);
   arena_free(a);
 }
 

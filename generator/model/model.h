@@ -241,10 +241,11 @@ const type_schema *model_type(const site *s, const char *name);
 void model_check(const site *s, diag *d);
 /* The check of links to #anchors, run after the pages are rendered: ids[i]
  * holds the ids the rendered page s->all.items[i] has (its headings', its
- * layout's, raw HTML's), one per line, or NULL when the page was not
- * rendered (then links to it are not checked). A link whose fragment is no
+ * layout's, raw HTML's), each after a newline, or NULL when the page was
+ * not rendered (then links to it are not checked). The strings are cut up
+ * in place (the caller frees them as before). A link whose fragment is no
  * id of its target page is an error at the link, with "did you mean". */
-void model_check_anchors(const site *s, const char *const *ids, diag *d);
+void model_check_anchors(const site *s, char **ids, diag *d);
 
 /* Returns the pages of a content type, in site order (an empty list for an
  * unknown type). Precomputed: safe in workers. */

@@ -4,8 +4,11 @@
  * the conference's own hours all print a programme that is wrong on paper,
  * so each is an error, at the value that is wrong. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "checks.h"
+#include "../core/arena.h"
+#include "../core/map.h"
 
 /* Minutes since midnight of "17.30", "17:30" or "9.05" (hours 0–23, two
  * digits of minutes 00–59), or -1. */
@@ -71,7 +74,8 @@ void mc_programme(const page *p, diag *d) {
     cstart = cend = -1;
   }
   size_t n = prog->u.list.n;
-  slot sl[n + 1];
+  slot *sl = xcalloc(n + 1, sizeof *sl);
+  map latest = MAP_INIT; /* room → the item there that ends last so far */
   int prev = -1;
   const val *prev_v = NULL;
   char b1[16], b2[16], b3[16], b4[16];
@@ -107,14 +111,18 @@ void mc_programme(const page *p, diag *d) {
       diag_error(d, p->file, (en >= 0 ? ev : sv)->line, (en >= 0 ? ev : sv)->col,
                  "'%s' runs until %s, after the conference ends (end: %s)", item_name(v),
                  hhmm(b1, en >= 0 ? en : st), hhmm(b2, cend));
-    /* Two items at once in one room: reported at the later one, once. */
-    for (size_t j = 0; j < i && sl[i].room && en >= 0; j++) {
-      const slot *o = &sl[j];
-      if (!o->room || o->end < 0 || strcmp(o->room, sl[i].room) || !(st < o->end && o->start < en)) continue;
+    /* Two items at once in one room, reported at the later one. The
+     * items come in time order (else that was reported), so an item
+     * overlaps an earlier one in its room when it starts before the
+     * latest end there: one look per item, however long the programme. */
+    if (!sl[i].room || en < 0) continue;
+    slot *o = map_get(&latest, sl[i].room);
+    if (o && st < o->end && o->start <= st)
       diag_error(d, p->file, sv->line, sv->col, "'%s' (%s–%s) overlaps '%s' (%s–%s) in the same room, %s",
                  item_name(v), hhmm(b1, st), hhmm(b2, en), item_name(o->v), hhmm(b3, o->start),
                  hhmm(b4, o->end), sl[i].room);
-      break;
-    }
+    if (!o || en > o->end) map_set(&latest, sl[i].room, &sl[i]);
   }
+  map_free(&latest);
+  free(sl);
 }

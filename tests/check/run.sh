@@ -95,16 +95,47 @@ else
   no "check writes nothing (exit $rc)"
 fi
 
-# Under a second on the bundled site, booklets laid out: median of 10.
+# Big inputs stay linear: a pixi guide with 20,000 unknown themes, each with
+# a link to a missing anchor on the page and on another page, and a
+# programme of 20,000 items in one room (positions, anchors and overlaps
+# used to be looked up from the start each time: minutes).
+site=$t/big
+site_copy "$site"
+pixi=$site/content/pixi/pixi-3-6-aar.md
+head -n 10 content/pixi/pixi-3-6-aar.md > "$pixi"
+awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "## Tema %d\n[a](#b%d) [c](../temaer/robusthed.md#q%d)\n", i, i, i }' >> "$pixi"
+conf=$site/content/konferencer/toerring-2027.md
+sed -n '1,/^programme:/p' content/konferencer/toerring-2027.md > "$conf.new"
+awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "  - start: \"17.00\"\n    end: \"17.30\"\n    title: Punkt %d\n    room: Aulaen\n", i }' >> "$conf.new"
+echo "---" >> "$conf.new"
+mv "$conf.new" "$conf"
+s=$(date +%s%N)
+(cd "$site" && timeout 60 "$klar" check -B -j 2 > /dev/null 2> "$t/big.err")
+rc=$?
+e=$(date +%s%N)
+n=$(grep -c "goes to no heading" "$t/big.err")
+o=$(grep -c "in the same room, Aulaen" "$t/big.err")
+echo "  20,000 themes with 40,000 anchor links and 20,000 programme items: exit $rc in $(((e - s) / 1000000)) ms"
+if [ "$rc" -eq 1 ] && [ "$n" -eq 40000 ] && [ "$o" -eq 19999 ] && grep -q "more than 30 mistakes" "$t/big.err"; then
+  ok "big pages are checked in linear time"
+else
+  no "big pages are checked in linear time (exit $rc, $n anchors, $o overlaps)"
+fi
+
+# Under a second on the bundled site, booklets laid out: median of 10. The
+# bound is on the processor time (user + system), which other work on a
+# shared machine does not inflate; the wall time is printed beside it.
 for i in 1 2 3 4 5 6 7 8 9 10; do
   s=$(date +%s%N)
-  "$klar" check -q > /dev/null 2>&1
+  /usr/bin/time -f '%U %S' -o "$t/cpu" "$klar" check -q > /dev/null 2>&1
   e=$(date +%s%N)
-  echo $(((e - s) / 1000000))
-done | sort -n > "$t/times"
-median=$(sed -n 5p "$t/times")
-echo "  klar check on the bundled site: median $median ms of 10 (min $(head -n 1 "$t/times"), max $(tail -n 1 "$t/times"))"
-[ "$median" -lt 1000 ] && ok "check under a second (median $median ms)" || no "check under a second (median $median ms)"
+  cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$t/cpu")
+  echo "$cpu $(((e - s) / 1000000))"
+done > "$t/times"
+cpu=$(cut -d' ' -f1 "$t/times" | sort -n | sed -n 5p)
+wall=$(cut -d' ' -f2 "$t/times" | sort -n | sed -n 5p)
+echo "  klar check on the bundled site, median of 10: $cpu ms processor time, $wall ms wall time"
+[ "$cpu" -lt 1000 ] && ok "check under a second ($cpu ms)" || no "check under a second ($cpu ms)"
 
 echo "check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
