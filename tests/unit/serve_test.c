@@ -97,7 +97,8 @@ TEST(diag_each_walks_sorted_and_keeps) {
   diag_error(d, NULL, 0, 0, "whole");
   sbuf b = SBUF_INIT;
   diag_each(d, collect, &b);
-  CHECK_STR(sbuf_str(&b), "0 -:0:0 whole|1 a.md:9:3 first 1|0 b.md:2:1 second|");
+  /* Errors first, then warnings, as diag_print has them. */
+  CHECK_STR(sbuf_str(&b), "0 -:0:0 whole|0 b.md:2:1 second|1 a.md:9:3 first 1|");
   CHECK(diag_errors(d) == 2);
   char *text = diag_text(d);
   CHECK(strstr(text, "b.md:2:1: error: second") != NULL);
