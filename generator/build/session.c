@@ -428,6 +428,7 @@ static bool full_from(build_session *bs, gen *g, int before, diag *d, session_re
   site_check_outputs(s, true, d);
   g->ls = layout_load(g->la, s, d);
   g->md = markdown_all(s, g->md_arena, bs->jobs, d);
+  model_check(s, d); /* as a build: what check calls an error is not served as good */
   g->deps = xcalloc(s->all.n ? s->all.n : 1, sizeof *g->deps);
   /* As a build, pages whose front matter had errors are not rendered (the
    * layouts would only repeat the mistake); the update fails anyway. */
@@ -509,6 +510,7 @@ static bool update_bodies(build_session *bs, body_edit *e, size_t n, diag *d, se
     e[i] = old;
   }
   arena_free(scratch);
+  model_check(s, d); /* the edit may have dropped a theme or broken a programme */
   trace("markdown", &t0);
   /* The pages to render: the edited ones, and the pages that read one of
    * their Markdown results that changed (a list showing summaries from
@@ -657,6 +659,7 @@ static bool update_fields(build_session *bs, const char *const *srcs, size_t n, 
     changed[p->index] = KLUA_READ_FIELD | md_changed(&old->md[p->index], &g->md[p->index]);
   }
   arena_free(scratch);
+  model_check(s, d); /* new fields may break a programme or a page's structure */
   uint32_t *todo = xmalloc((np ? np : 1) * sizeof *todo);
   size_t nt = 0;
   for (size_t k = 0; k < np; k++) {

@@ -108,6 +108,42 @@ for opt in -v -B; do
   fi
 done
 
+# klar serve reports the same checks: on its first build (a conference
+# programme that ends before it starts) and after an edit that drops five
+# themes from a pixi guide (the incremental update of one body).
+site=$t/serve
+site_copy "$site"
+mkdir -p "$t/serve-tmp"
+cp tests/check/programme-bounds/content/konferencer/hedensted-2027.md "$site/content/konferencer/"
+TMPDIR=$t/serve-tmp "$klar" serve --root "$site" --port 0 -B -j 2 > "$t/serve.out" 2> "$t/serve.err" &
+spid=$!
+waitfor() { # waitfor FILE TEXT: up to 60 s while serve runs
+  i=0
+  while [ $i -lt 1200 ] && kill -0 $spid 2>/dev/null; do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+    i=$((i + 1))
+  done
+  return 1
+}
+if waitfor "$t/serve.err" "hedensted-2027.md:7:6: error: the conference ends (17.30) before it starts (18.00)"; then
+  ok "serve: the first build reports a programme error"
+else
+  no "serve: the first build reports a programme error ($(tail -n 2 "$t/serve.err"))"
+fi
+cp tests/check/programme/content/konferencer/hedensted-2027.md "$site/content/konferencer/hedensted-2027.md.tmp"
+cp content/konferencer/hedensted-2027.md "$site/content/konferencer/"
+rm -f "$site/content/konferencer/hedensted-2027.md.tmp"
+waitfor "$t/serve.out" "rebuilt\|updated\|reload" > /dev/null
+cp tests/check/pixi-structure/content/pixi/pixi-3-6-aar.md "$site/content/pixi/pixi-3-6-aar.md"
+if waitfor "$t/serve.err" "pixi-3-6-aar.md:14:1: error: '### Pejlemerker' is misspelt: did you mean '### Pejlemærker'?"; then
+  ok "serve: an edit that drops themes is an error"
+else
+  no "serve: an edit that drops themes is an error ($(tail -n 2 "$t/serve.err"))"
+fi
+kill $spid 2>/dev/null
+wait $spid 2>/dev/null
+
 # Big inputs stay linear: a pixi guide with 20,000 unknown themes, each with
 # a link to a missing anchor on the page and on another page, and a
 # programme of 20,000 items in one room (positions, anchors and overlaps
