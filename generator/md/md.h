@@ -31,13 +31,18 @@ void md_init(void);
 bool md_pin_extensions(void);
 
 /* The link resolver: given a link or image destination as written in the
- * Markdown, writes the URL to use into out and returns true; returns false
- * (and reports nothing itself) when the target is broken: md then reports
- * "broken link to 'x'" at the link's position, with "did you mean 'y'?"
- * when the resolver wrote a likely meant destination y into out before
- * returning false (leave out empty for none). Destinations that are
+ * Markdown, writes the URL to use into out and returns MD_LINK_OK. It
+ * reports nothing itself when the target is broken; md then reports at the
+ * link's position:
+ *   MD_LINK_BROKEN  "broken link to 'x'", with "did you mean 'y'?" when the
+ *                   resolver wrote a likely meant destination y into out
+ *                   (leave out empty for none);
+ *   MD_LINK_DRAFT   that the page is a draft left out of the site, and how
+ *                   to publish or preview it (out is not read).
+ * A resolver that returns true/false means OK/BROKEN. Destinations that are
  * absolute URLs (scheme:, //, /, #, mailto:) are not passed to it. */
-typedef bool (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
+typedef enum { MD_LINK_BROKEN = 0, MD_LINK_OK = 1, MD_LINK_DRAFT = 2 } md_link;
+typedef md_link (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
 
 /* Shortcodes: a fenced code block whose info string starts with a name
  * (```video) is offered to this callback with the name, the whole info

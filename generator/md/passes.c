@@ -57,7 +57,8 @@ static void resolve_link(walk *w, cmark_node *node) {
   const char *url = cmark_node_get_url(node);
   if (!o->resolve || !is_relative(url)) return;
   sbuf out = SBUF_INIT;
-  if (o->resolve(o->resolve_ctx, image, url, &out)) {
+  md_link r = o->resolve(o->resolve_ctx, image, url, &out);
+  if (r == MD_LINK_OK) {
     /* Print reads an image from its file: the block tree takes the
      * destination as written from the user data. */
     if (image) cmark_node_set_user_data(node, arena_strdup(w->a, url));
@@ -67,7 +68,12 @@ static void resolve_link(walk *w, cmark_node *node) {
     int col = md_char_column(w->src, w->n, line, cmark_node_get_start_column(node));
     /* Two whole sentences, not a word put into one, so each translates. */
     const char *near = out.len ? sbuf_str(&out) : NULL;
-    if (image && near)
+    if (r == MD_LINK_DRAFT)
+      diag_error(w->d, o->file, line + o->line_offset, col,
+                 "broken link to '%s': that page is a draft (draft: true) and is left out of the site; publish "
+                 "it first (remove draft: true from its front matter), or build with --drafts to preview",
+                 url);
+    else if (image && near)
       diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'; did you mean '%s'?", url, near);
     else if (image)
       diag_error(w->d, o->file, line + o->line_offset, col,

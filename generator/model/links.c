@@ -239,7 +239,7 @@ static void suggest_link(const model_link *l, bool is_image, const char *dest, s
   sbuf_free(&rel);
 }
 
-bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
+md_link model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
   model_link *l = ctx;
   const char *frag = strchr(dest, '#');
   if (!is_image) {
@@ -247,7 +247,7 @@ bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
     if (t && t->url) {
       put_url(l->s, out, t->url);
       if (frag) sbuf_puts(out, frag);
-      return true;
+      return MD_LINK_OK;
     }
   }
   char *path = model_resolve_path(l->from, dest, l->a);
@@ -255,11 +255,17 @@ bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
   if (target) {
     put_url(l->s, out, target);
     if (frag && !is_image) sbuf_puts(out, frag);
-    return true;
+    return MD_LINK_OK;
   }
   if (!l->broken) l->broken = arena_strdup(l->a, dest);
+  /* A page that exists but is a draft: md says so, rather than "no such
+   * page" and a guess at another page. */
+  if (!is_image && path &&
+      (map_get(&l->s->left_out, path) || map_get(&l->s->left_out, arena_printf(l->a, "%s/_index.md", path)) ||
+       map_get(&l->s->left_out, arena_printf(l->a, "%s/index.md", path))))
+    return MD_LINK_DRAFT;
   suggest_link(l, is_image, dest, out);
-  return false;
+  return MD_LINK_BROKEN;
 }
 
 const page_md *model_page_md(const site *s, const page *p) {

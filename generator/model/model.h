@@ -12,6 +12,7 @@
 #include "../core/map.h"
 #include "../core/str.h"
 #include "../core/val.h"
+#include "../md/md.h"
 
 typedef struct page page;
 typedef struct site site;
@@ -200,16 +201,17 @@ const page_md *model_page_md(const site *s, const page *p);
  * relative destination ("../temaer/robusthed.md#x", "bilag/plan.pdf") from
  * page `from` to a page becomes the page's site URL with the fragment, to
  * a static file below content/ the file's URL (images: only files).
- * Writes the URL (with the site's base path) to out and returns true, or
- * returns false for a broken link, noting the first broken destination in
- * ctx->broken. Scratch memory from ctx->a (the caller's: safe in workers). */
+ * Writes the URL (with the site's base path) to out and returns MD_LINK_OK;
+ * for a link to a draft left out of the site returns MD_LINK_DRAFT, for any
+ * other broken link MD_LINK_BROKEN with the likely meant destination in out
+ * (or out empty), noting the first broken destination in ctx->broken. Scratch memory from ctx->a (the caller's: safe in workers). */
 typedef struct model_link {
   const site *s;
   const page *from;
   arena *a;
   const char *broken;  /* the first destination that did not resolve, or NULL */
 } model_link;
-bool model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out);
+md_link model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out);
 
 /* Returns the page a relative link from page `from` to a .md file names, or
  * NULL. target is as written ("../temaer/robusthed.md", may have #frag).

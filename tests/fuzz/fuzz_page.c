@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static bool resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
+static md_link resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
   (void)ctx;
   (void)is_image;
   sbuf_puts(out, "/x/");

@@ -15,7 +15,7 @@
 #include "core/str.h"
 #include "md/md.h"
 
-static bool resolve_same(void *ctx, bool is_image, const char *dest, sbuf *out) {
+static md_link resolve_same(void *ctx, bool is_image, const char *dest, sbuf *out) {
   sbuf_puts(out, dest);
   return true;
 }

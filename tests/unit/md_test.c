@@ -28,12 +28,14 @@ static md_options site(void) {
 /* A resolver that knows two pages and records what it was asked. */
 static int calls;
 static bool last_image;
-static bool resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
+static md_link resolve(void *ctx, bool is_image, const char *dest, sbuf *out) {
   calls++;
   last_image = is_image;
   if (!strcmp(dest, "../temaer/robusthed.md")) { sbuf_puts(out, "/temaer/robusthed/"); return true; }
   if (!strcmp(dest, "billeder/skov.jpg")) { sbuf_puts(out, "/billeder/skov.jpg"); return true; }
-  return false;
+  if (!strcmp(dest, "kladde.md")) return MD_LINK_DRAFT;
+  if (!strcmp(dest, "../temaer/robusthd.md")) sbuf_puts(out, "../temaer/robusthed.md");
+  return MD_LINK_BROKEN;
 }
 
 TEST(heading_ids_danish_and_duplicates) {
@@ -142,6 +144,22 @@ TEST(broken_link_position) {
                   "content/side.md:8:1: error: broken image link to 'væk.png': there is no such file (put the image "
                   "beside the page, or write its path from this page)\n");
   CHECK(strstr(r.html, "<a href=\"mangler.md\">her</a>") != NULL); /* still rendered */
+  free(msgs);
+}
+
+/* The resolver's two kinds of failure: a draft is named as one, with how
+ * to publish or preview it; a misspelt page keeps its "did you mean". */
+TEST(link_to_draft_and_did_you_mean) {
+  md_options o = site();
+  o.resolve = resolve;
+  md_result r;
+  char *msgs = NULL;
+  CHECK(!render("Se [kladden](kladde.md) og [robusthed](../temaer/robusthd.md).\n", &o, &r, &msgs));
+  CHECK_STR(msgs, "content/side.md:1:4: error: broken link to 'kladde.md': that page is a draft (draft: true) and is "
+                  "left out of the site; publish it first (remove draft: true from its front matter), or build with "
+                  "--drafts to preview\n"
+                  "content/side.md:1:28: error: broken link to '../temaer/robusthd.md'; did you mean "
+                  "'../temaer/robusthed.md'?\n");
   free(msgs);
 }
 
@@ -388,6 +406,7 @@ int main(void) {
   RUN(no_site_passes_is_plain_cmark);
   RUN(links_resolved_and_absolute_left_alone);
   RUN(image_resolved);
+  RUN(link_to_draft_and_did_you_mean);
   RUN(broken_link_position);
   RUN(typography_quotes);
   RUN(typography_nbsp);
