@@ -12,6 +12,7 @@
 #include "checks.h"
 #include "../core/arena.h"
 #include "../core/str.h"
+#include "../core/suggest.h"
 
 /* Structure errors shown per page: past this many the page is far from
  * its type (or made by a machine), and a flood of messages, each looking
@@ -66,7 +67,7 @@ static void match_level(const page *p, const type_schema *t, const level *lv, co
     const toc_entry *e = h[k];
     int i = find_name(lv, e->title);
     if (i < 0) {
-      const char *near = mc_closest(e->title, lv->names, lv->n);
+      const char *near = suggest_closest(e->title, lv->names, lv->n);
       if (near) {
         diag_error(d, p->file, e->line, e->col, "'%s %s' is misspelt: did you mean '%s %s'?", hashes, e->title,
                    hashes, near);

@@ -8,70 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "checks.h"
+#include "../core/msg.h"
+#include "../core/suggest.h"
 #include "../md/md.h"
-
-/* ------------------------------------------------------- did you mean */
-
-/* The next code point of UTF-8 text, folded to lower case for the Latin-1
- * letters Danish uses (A–Z, À–Þ: Æ Ø Å). */
-static unsigned next_cp(const unsigned char **p) {
-  const unsigned char *s = *p;
-  unsigned c = *s++;
-  if (c >= 0xC0 && c < 0xE0 && (*s & 0xC0) == 0x80) c = ((c & 0x1F) << 6) | (*s++ & 0x3F);
-  else if (c >= 0xE0 && c < 0xF0 && (s[0] & 0xC0) == 0x80 && (s[1] & 0xC0) == 0x80) {
-    c = ((c & 0x0F) << 12) | ((s[0] & 0x3F) << 6) | (s[1] & 0x3F);
-    s += 2;
-  }
-  *p = s;
-  if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
-  return c;
-}
-
-static size_t to_cps(const char *s, unsigned *out, size_t cap) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = 0;
-  while (*p && n < cap) out[n++] = next_cp(&p);
-  return n;
-}
-
-/* Damerau-Levenshtein (optimal string alignment) on code points; names
- * are short, so the table is on the stack and longer names are cut. */
-static size_t distance(const char *a, const char *b) {
-  enum { MAX = 64 };
-  unsigned x[MAX], y[MAX];
-  size_t n = to_cps(a, x, MAX), m = to_cps(b, y, MAX);
-  size_t t[MAX + 1][MAX + 1];
-  for (size_t i = 0; i <= n; i++) t[i][0] = i;
-  for (size_t j = 0; j <= m; j++) t[0][j] = j;
-  for (size_t i = 1; i <= n; i++)
-    for (size_t j = 1; j <= m; j++) {
-      size_t cost = x[i - 1] != y[j - 1];
-      size_t v = t[i - 1][j] + 1;
-      if (t[i][j - 1] + 1 < v) v = t[i][j - 1] + 1;
-      if (t[i - 1][j - 1] + cost < v) v = t[i - 1][j - 1] + cost;
-      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && t[i - 2][j - 2] + 1 < v)
-        v = t[i - 2][j - 2] + 1;
-      t[i][j] = v;
-    }
-  return t[n][m];
-}
-
-const char *mc_closest(const char *word, const char *const *candidates, size_t n) {
-  unsigned tmp[64];
-  size_t len = to_cps(word, tmp, 64);
-  size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-  const char *best = NULL;
-  size_t best_d = limit + 1;
-  for (size_t i = 0; i < n; i++) {
-    if (!candidates[i] || !strcmp(candidates[i], word)) continue;
-    size_t dd = distance(word, candidates[i]);
-    if (dd < best_d) {
-      best = candidates[i];
-      best_d = dd;
-    }
-  }
-  return best;
-}
 
 /* ------------------------------------------------------------- offers */
 
@@ -212,16 +151,16 @@ void model_check_anchors(const site *s, char **ids, diag *d) {
       if (tm->ntoc <= 200) {
         const char *ctoc[201];
         for (size_t j = 0; j < tm->ntoc; j++) ctoc[j] = tm->toc[j].id;
-        near = mc_closest(frag, ctoc, tm->ntoc);
+        near = suggest_closest(frag, ctoc, tm->ntoc);
       }
       if (near)
         diag_error(d, p->file, an->line, an->col, "the link '%s' goes to no heading of %s: did you mean '#%s'?",
-                   an->dest, t == p ? "this page" : t->file, near);
+                   an->dest, t == p ? msg_tr("this page") : t->file, near);
       else
         diag_error(d, p->file, an->line, an->col,
                    "the link '%s' goes to no heading of %s: after '#' write the id of one of its headings "
                    "(the heading's words in lower case, joined by '-', like #det-kan-i-goere)",
-                   an->dest, t == p ? "this page" : t->file);
+                   an->dest, t == p ? msg_tr("this page") : t->file);
     }
     arena_reset(a);
   }

@@ -14,10 +14,4 @@ void mc_body(const site *s, const page *p, const type_schema *t, diag *d);
  * page's own start/end). */
 void mc_programme(const page *p, diag *d);
 
-/* The candidate closest to word by edit distance (Damerau-Levenshtein in
- * code points, ignoring case), or NULL when none is close enough to be a
- * typo: at most 1 edit for up to 4 code points, 2 up to 8, 3 beyond. A
- * candidate equal to word is skipped. Returns one of the candidates. */
-const char *mc_closest(const char *word, const char *const *candidates, size_t n);
-
 #endif
