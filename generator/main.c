@@ -270,18 +270,25 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
   bool ok = build_site(&o, d, &st);
   diag_print(d, stderr);
   if (check_only) {
+    /* Each line whole in msg_tr, so the messages suite sees it has Danish. */
+    const char *line;
+    if (st.errors == 1 && st.warnings == 1)
+      line = msg_tr("klar check: %d error, %d warning in %d pages and %d booklets (%.0f ms)\n");
+    else if (st.errors == 1)
+      line = msg_tr("klar check: %d error, %d warnings in %d pages and %d booklets (%.0f ms)\n");
+    else if (st.warnings == 1)
+      line = msg_tr("klar check: %d errors, %d warning in %d pages and %d booklets (%.0f ms)\n");
+    else
+      line = msg_tr("klar check: %d errors, %d warnings in %d pages and %d booklets (%.0f ms)\n");
     if (!o.quiet || st.errors || st.warnings)
-      fprintf(stderr, "klar check: %d error%s, %d warning%s in %d pages and %d booklets (%.0f ms)\n", st.errors,
-              st.errors == 1 ? "" : "s", st.warnings, st.warnings == 1 ? "" : "s", st.pages, st.booklets,
-              st.seconds * 1000);
+      fprintf(stderr, line, st.errors, st.warnings, st.pages, st.booklets, st.seconds * 1000);
     diag_free(d);
     return st.errors || (o.strict && st.warnings) ? EXIT_INPUT : EXIT_OK;
   }
   if (!ok) {
     /* Each line whole in msg_tr, so the messages suite sees it has Danish. */
     fprintf(stderr, st.errors == 1 ? msg_tr("klar: %d error; %s\n") : msg_tr("klar: %d errors; %s\n"), st.errors,
-            check_only  ? msg_tr("fix them and check again")
-            : o.preview ? msg_tr("the preview shows what could be drawn; fix them and draw again")
+            o.preview ? msg_tr("the preview shows what could be drawn; fix them and draw again")
                         : msg_tr("the previous site is left as it was"));
   } else if (!o.quiet && o.preview) {
     printf(st.booklets == 1 ? msg_tr("klar: drew the preview of %d booklet in %.0f ms into %s/_klar/booklets/\n")
@@ -291,9 +298,7 @@ static int cmd_build(int argc, char **argv, bool check_only, bool booklets) {
     printf(st.booklets == 1 ? msg_tr("klar: made %d booklet in %.0f ms\n") : msg_tr("klar: made %d booklets in %.0f ms\n"),
            st.booklets, st.seconds * 1000);
   } else if (!o.quiet) {
-    printf(check_only ? msg_tr("klar: checked %d pages (%d files) and %d booklets in %.0f ms%s\n")
-                      : msg_tr("klar: built %d pages (%d files) and %d booklets in %.0f ms%s\n"),
-           st.pages, st.files, st.booklets, st.seconds * 1000, st.warnings ? msg_tr(", with warnings") : "");
+    printf(msg_tr("klar: built %d pages (%d files) and %d booklets in %.0f ms%s\n"), st.pages, st.files, st.booklets, st.seconds * 1000, st.warnings ? msg_tr(", with warnings") : "");
     if (st.kept)
       printf(st.kept == 1 ? msg_tr("klar: kept the %d booklet of the previous build\n")
                           : msg_tr("klar: kept the %d booklets of the previous build\n"),

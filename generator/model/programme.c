@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "../core/arena.h"
 #include "../core/map.h"
+#include "../core/msg.h"
 
 /* Minutes since midnight of "17.30", "17:30" or "9.05" (hours 0–23, two
  * digits of minutes 00–59), or -1. */
@@ -49,7 +50,7 @@ static const char *item_name(const val *v) {
   const val *o = val_get(v, "offer");
   if (!t && o && o->kind == VAL_REF && o->u.ref.page) t = ((const page *)o->u.ref.page)->title;
   if (!t) t = val_as_str(o);
-  return t ? t : "an item";
+  return t ? t : msg_tr("an item");
 }
 
 static const char *hhmm(char buf[16], int m) {
@@ -86,9 +87,15 @@ void mc_programme(const page *p, diag *d) {
     int st = time_of(p, v, "start", d), en = time_of(p, v, "end", d);
     const val *sv = val_get(v, "start"), *ev = val_get(v, "end");
     if (st >= 0 && en >= 0 && en <= st) {
-      diag_error(d, p->file, ev->line, ev->col,
-                 "'%s' ends at %s, %s it starts (%s): the end must come after the start", item_name(v),
-                 val_as_str(ev), en == st ? "when" : "before", val_as_str(sv));
+      /* Two whole sentences, not a word put into one, so each translates. */
+      if (en == st)
+        diag_error(d, p->file, ev->line, ev->col,
+                   "'%s' ends at %s, when it starts (%s): the end must come after the start", item_name(v),
+                   val_as_str(ev), val_as_str(sv));
+      else
+        diag_error(d, p->file, ev->line, ev->col,
+                   "'%s' ends at %s, before it starts (%s): the end must come after the start", item_name(v),
+                   val_as_str(ev), val_as_str(sv));
       en = -1;
     }
     if (st < 0) continue;
