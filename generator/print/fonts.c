@@ -99,6 +99,33 @@ const char *fonts_families(arena *a, PangoFontMap *fm) {
  * metrics call happen one at a time; after it Pango only reads its cache. */
 static pthread_mutex_t metrics_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Appends to fonts the fonts Pango gives the empty lines of lay (an empty
+ * text, or one with an empty paragraph): it loads them from the context's
+ * description, the layout's, then the font attributes at the line, and
+ * measures them with the context's language when the line is measured
+ * (pango_layout_get_empty_extents_and_height_at_index). Such a line has no
+ * item, so without this its font, the running header of a page without a
+ * section say, had its first metrics outside the lock. */
+static void add_empty_line_fonts(PangoLayout *lay, GPtrArray *fonts) {
+  PangoContext *pc = pango_layout_get_context(lay);
+  const char *text = pango_layout_get_text(lay);
+  if (text[0] && !strchr(text, '\n')) return;
+  PangoFontDescription *base = pango_font_description_copy(pango_context_get_font_description(pc));
+  const PangoFontDescription *fd = pango_layout_get_font_description(lay);
+  if (fd) pango_font_description_merge(base, fd, TRUE);
+  PangoAttrList *attrs = pango_layout_get_attributes(lay);
+  PangoAttrIterator *it = attrs ? pango_attr_list_get_iterator(attrs) : NULL;
+  do {
+    PangoFontDescription *d = pango_font_description_copy(base);
+    if (it) pango_attr_iterator_get_font(it, d, NULL, NULL);
+    PangoFont *f = pango_context_load_font(pc, d);
+    if (f) g_ptr_array_add(fonts, f);
+    pango_font_description_free(d);
+  } while (it && pango_attr_iterator_next(it));
+  if (it) pango_attr_iterator_destroy(it);
+  pango_font_description_free(base);
+}
+
 void fonts_prepare_layout(PangoLayout *lay) {
   PangoContext *pc = pango_layout_get_context(lay);
   const char *text = pango_layout_get_text(lay);
@@ -109,13 +136,18 @@ void fonts_prepare_layout(PangoLayout *lay) {
   PangoAttrList *al = attrs ? pango_attr_list_copy(attrs) : pango_attr_list_new();
   if (fd) pango_attr_list_insert_before(al, pango_attr_font_desc_new(fd));
   GList *items = pango_itemize(pc, text, 0, (int)strlen(text), al, NULL);
+  GPtrArray *empty = g_ptr_array_new_with_free_func(g_object_unref);
+  add_empty_line_fonts(lay, empty);
   pthread_mutex_lock(&metrics_lock);
   for (GList *l = items; l; l = l->next) {
     PangoItem *it = l->data;
     if (it->analysis.font)
       pango_font_metrics_unref(pango_font_get_metrics(it->analysis.font, it->analysis.language));
   }
+  for (guint i = 0; i < empty->len; i++)
+    pango_font_metrics_unref(pango_font_get_metrics(empty->pdata[i], pango_context_get_language(pc)));
   pthread_mutex_unlock(&metrics_lock);
+  g_ptr_array_unref(empty);
   g_list_free_full(items, (GDestroyNotify)pango_item_free);
   pango_attr_list_unref(al);
 }
