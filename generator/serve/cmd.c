@@ -9,6 +9,7 @@
 #include "../build/session.h"
 #include "../core/arena.h"
 #include "../core/fsx.h"
+#include "../core/msg.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -144,10 +145,10 @@ static void report(server *s, diag *d, const session_result *r, char **paths, si
   if (r->ok) {
     diag_print(d, stderr); /* warnings */
     if (paths)
-      printf("klar: %s changed: built %d pages (%d files written) in %.0f ms\n", sbuf_str(&text), r->rebuilt,
-             r->written, r->seconds * 1000);
+      printf(msg_tr("klar: %s changed: rendered %d page(s), wrote %d file(s) in %.0f ms\n"), sbuf_str(&text),
+             r->rebuilt, r->written, r->seconds * 1000);
     else
-      printf("klar: built %d pages in %.0f ms\n", r->rebuilt, r->seconds * 1000);
+      printf(msg_tr("klar: built %d page(s) in %.0f ms\n"), r->rebuilt, r->seconds * 1000);
     fflush(stdout);
     sbuf_printf(&json, "%s\"ms\":%.1f,\"wait_ms\":%.1f,\"rebuilt\":%d,\"written\":%d", json.len ? "," : "",
                 r->seconds * 1000, wait_ms, r->rebuilt, r->written);
@@ -156,8 +157,8 @@ static void report(server *s, diag *d, const session_result *r, char **paths, si
     char *errors = serve_errors_json(d, s->o.root);
     int count = diag_errors(d);
     diag_print(d, stderr);
-    fprintf(stderr, "klar: %d error%s; the preview shows the last good version until they are fixed\n", count,
-            count == 1 ? "" : "s");
+    fprintf(stderr, msg_tr("klar: %d error(s); the preview shows the last good version until they are fixed\n"),
+            count);
     serve_live_errors(errors);
     free(errors);
   }
@@ -209,8 +210,8 @@ static void *worker(void *arg) {
   char base[300];
   snprintf(base, sizeof base, "http://%s%s%s:%d/", v6 ? "[" : "", !strcmp(s->bind, "localhost") ? "127.0.0.1" : s->bind,
            v6 ? "]" : "", serve_http_port(h));
-  printf("klar: serving the preview at %s (Ctrl-C stops)\n", base);
-  if (drawing) printf("klar: the booklets' pages at %s_klar/booklets/\n", base);
+  printf(msg_tr("klar: serving the preview at %s (Ctrl-C stops)\n"), base);
+  if (drawing) printf(msg_tr("klar: the booklets' pages at %s_klar/booklets/\n"), base);
   fflush(stdout);
   /* The booklets are drawn once the site is served (a few seconds for the
    * bundled site's fourteen), so the first page does not wait for them.
@@ -315,7 +316,7 @@ int cmd_serve(int argc, char **argv) {
     atomic_store(&s.stopping, true);
     if (write(s.wake[1], "x", 1) < 0) { /* the pipe is empty and ours: cannot fail */
     }
-    fprintf(stderr, "klar: stopping\n");
+    fputs(msg_tr("klar: stopping\n"), stderr);
   }
   pthread_join(t, NULL);
   close(s.wake[0]);
