@@ -338,7 +338,10 @@ int main(int argc, char **argv) {
     if (argc > 2 && !strcmp(argv[2], "build")) fputs(usage_build, stdout);
     else if (argc > 2 && !strcmp(argv[2], "check")) fputs(usage_check, stdout);
     else if (argc > 2 && !strcmp(argv[2], "booklets")) fputs(usage_booklets, stdout);
-    else fputs(usage_main, stdout);
+    else if (argc > 2 && (!strcmp(argv[2], "new") || !strcmp(argv[2], "serve"))) {
+      char *help[] = {"--help", NULL};
+      return !strcmp(argv[2], "new") ? cmd_new(1, help) : cmd_serve(1, help);
+    } else fputs(usage_main, stdout);
     return EXIT_OK;
   }
   fprintf(stderr, msg_tr("klar: unknown command '%s'\n\n%s"), cmd, usage_main);

@@ -149,5 +149,11 @@ done < README.md
 if [ "$n" -ge 1 ] && [ "$built" -eq "$n" ]; then ok "each of the README's $n example pages builds"; else
   head "$t/r.out"; no "the README's example pages build: $built of $n"; fi
 
+# 'klar help new' and 'klar help serve' explain the command, as 'klar help build' does.
+for c in new serve; do
+  if ./klar help "$c" | head -1 | grep -q "^usage: klar $c"; then ok "klar help $c shows its options"; else
+    no "klar help $c shows the general usage, not the command's"; fi
+done
+
 echo "new: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
