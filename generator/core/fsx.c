@@ -176,7 +176,8 @@ static bool walk(const char *root, const char *rel, fsx_walk_stamp_fn fn, void *
   struct dirent *e;
   while ((e = readdir(d)))
     if (e->d_name[0] != '.') vec_push(&names, xstrdup(e->d_name));
-  qsort(names.items, names.n, sizeof(char *), cmp_str);
+  /* An empty folder leaves items NULL, and qsort may not be given NULL. */
+  if (names.n) qsort(names.items, names.n, sizeof(char *), cmp_str);
   for (size_t i = 0; i < names.n; i++) {
     size_t m = strlen(rel) + strlen(names.items[i]) + 2;
     char *child = xmalloc(m);
@@ -504,7 +505,7 @@ bool fsx_mkdir_tree(const char *root, const char *const *rels, size_t n, char **
     }
   }
   /* Sorted, a parent comes before its children ("a" < "a/b"). */
-  qsort(dirs.items, dirs.n, sizeof(char *), cmp_str);
+  if (dirs.n) qsort(dirs.items, dirs.n, sizeof(char *), cmp_str);
   bool ok = true;
   sbuf path = SBUF_INIT;
   for (size_t i = 0; i < dirs.n; i++) {

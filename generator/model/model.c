@@ -124,7 +124,7 @@ site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, cont
     if (!kept.items[i]->broken) mb_check_page_fields(b, kept.items[i]);
 
   /* Order: every page by source path; made-up pages follow. */
-  qsort(kept.items, kept.n, sizeof(page *), cmp_src);
+  if (kept.n) qsort(kept.items, kept.n, sizeof(page *), cmp_src);
   if (!s->home->src) vec_push(&b->all, s->home);
   for (size_t i = 0; i < kept.n; i++) {
     page *p = kept.items[i];

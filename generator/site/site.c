@@ -167,7 +167,7 @@ bool site_feed(const site *s, const char *out, diag *d) {
     vec_free(&items);
     return true;
   }
-  qsort(items.items, items.n, sizeof(page *), cmp_newest);
+  if (items.n) qsort(items.items, items.n, sizeof(page *), cmp_newest);
   sbuf b = SBUF_INIT, u = SBUF_INIT;
   sbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
   /* Links in the entries' HTML are site paths; xml:base makes them absolute. */

@@ -14,6 +14,11 @@
 #   sh tests/fuzz/run.sh                 from `make test` (short runs)
 #   FUZZ_SECONDS=600 sh tests/fuzz/run.sh         a longer session
 #   FUZZ_TARGETS="fuzz_layout" sh tests/fuzz/run.sh   only some targets
+#   FUZZ_SEED=0 sh tests/fuzz/run.sh             a random seed (libFuzzer's 0)
+# `make test` starts from a fixed seed, so that what a short run finds does
+# not depend on luck; new findings come from the long random sessions, and
+# each becomes a test of its own (a crash in an empty layouts folder became
+# fsx_walk_passes_empty_folders in tests/unit/core_test.c).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 BUILD=${BUILD:-build}
@@ -88,7 +93,7 @@ for target in $targets; do
   dict=
   [ -n "$spec" ] && [ -f "$spec/fuzzing_dictionary" ] && [ "$target" = fuzz_page ] && dict="-dict=$spec/fuzzing_dictionary"
   if ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp:print_suppressions=0 \
-       "$BUILD/fuzz/$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+       "$BUILD/fuzz/$target" -max_total_time="$secs" -seed="${FUZZ_SEED:-1203}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        $dict -artifact_prefix="$out/$target-" "$corpus" > "$out/$target.log" 2>&1; then
     pass=$((pass + 1))
     echo "ok $target: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/$target.log" | tail -n 1), corpus $(ls "$corpus" | wc -l) files"

@@ -246,6 +246,26 @@ TEST(fsx_walk_links_lists_links_and_follows_none) {
   arena_free(a);
 }
 
+static void count_file(const char *rel, void *ctx) {
+  (void)rel;
+  (*(int *)ctx)++;
+}
+
+/* An empty folder (the fuzzer made one in a layouts folder) has no names to
+ * sort: the walk must not hand qsort a NULL list (UBSan in the sanitizers
+ * suite reports that). */
+TEST(fsx_walk_passes_empty_folders) {
+  arena *a = arena_new();
+  char *d = scratch_dir(a, "empty");
+  fsx_mkdirs(fsx_join(a, d, "a/b"));
+  fsx_write(fsx_join(a, d, "c/x.xml"), "x", 1);
+  int n = 0;
+  CHECK(fsx_walk(d, count_file, &n));
+  CHECK(n == 1);
+  fsx_rmtree(d);
+  arena_free(a);
+}
+
 TEST(fsx_link_tree_shares_files_and_skips_the_marker) {
   arena *a = arena_new();
   char *from = scratch_dir(a, "from"), *to = scratch_dir(a, "to");
@@ -281,6 +301,7 @@ int main(void) {
   RUN(script_schemes);
   RUN(xml_positions);
   RUN(fsx_walk_links_lists_links_and_follows_none);
+  RUN(fsx_walk_passes_empty_folders);
   RUN(fsx_link_tree_shares_files_and_skips_the_marker);
   return harness_done("core");
 }
