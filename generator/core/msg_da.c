@@ -466,6 +466,8 @@ const char *const msg_table_da[][2] = {
      "billedet '%s': tryk tager kun PNG- og JPEG-billeder"},
     {"the Danish hyphenation patterns (%s) are missing; install the package hyphen-da",
      "de danske orddelingsmønstre (%s) mangler; installer pakken hyphen-da"},
+    {"'%.*s' is not a word with '-' at its breaks (letters a-z, æ, ø, å and the like): the line is skipped",
+     "'%.*s' er ikke et ord med - de steder, hvor det må deles (bogstaverne a-z, æ, ø, å og lignende): linjen springes over"},
     {"the footnotes referred to in this text are too long to stand on one page with their reference (%.0f mm); shorten them or set the layout's <footnotes place=\"section\"/>",
      "fodnoterne i denne tekst er for lange til at stå på én side sammen med henvisningen (%.0f mm); forkort dem, eller sæt layoutets <footnotes place=\"section\"/>"},
     {"the imposed spread with bleed and crop marks is %.0f x %.0f mm and does not fit on the sheet %s (%.0f x %.0f mm): name a larger sheet in <impose sheet>",

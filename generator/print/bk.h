@@ -165,6 +165,7 @@ typedef struct bk {
   booklayout *L;
   PangoFontMap *fm;
   PangoContext *pc;
+  const struct hyph_list *hyph; /* the site's hyphenation list, or NULL */
   double pw, ph;       /* trim size, pt */
   double colw, gap, frame_h;
   int ncols;

@@ -5,6 +5,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include "../core/fsx.h"
+#include "../core/map.h"
 
 static HyphenDict *dict;
 static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
@@ -30,6 +33,11 @@ static bool is_letter(int cp) {
          (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7);
 }
 
+/* lat is lower-case Latin-1. */
+static bool is_vowel(unsigned char c) {
+  return c && strchr("aeiouy", c) ? true : c == 0xE6 || c == 0xF8 || c == 0xE5 || c == 0xE9 || c == 0xE4 || c == 0xF6 || c == 0xFC;
+}
+
 static int lower1(int cp) {
   if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 32;
   return cp;
@@ -38,11 +46,47 @@ static int lower1(int cp) {
 /* Words longer than this are left unhyphenated. */
 #define MAX_WORD 255
 
+struct hyph_list {
+  map words; /* lower-case Latin-1 word -> its breaks, a string of '0'/'1' */
+  int longest;
+};
+
+/* The breaks the site's list gives the word's longest listed beginning:
+ * returns its length in letters (0: none listed) and fills breaks[] up to
+ * it. */
+static int listed_breaks(const hyph_list *list, const unsigned char *lat, int len, char *breaks) {
+  if (!list) return 0;
+  char key[MAX_WORD + 1];
+  for (int n = len < list->longest ? len : list->longest; n >= 2; n--) {
+    memcpy(key, lat, (size_t)n);
+    key[n] = '\0';
+    const char *b = map_get(&list->words, key);
+    if (!b) continue;
+    for (int i = 0; i < n; i++) breaks[i] = b[i] == '1';
+    return n;
+  }
+  return 0;
+}
+
+static void pattern_breaks(const unsigned char *lat, int len, char *breaks);
+
 /* Fills breaks[i] = 1 when a break is allowed after letter i of the word
  * (lat: lower-case Latin-1, len letters, 5 <= len <= MAX_WORD). */
-static void word_breaks(const unsigned char *lat, int len, char *breaks) {
+static void word_breaks(const hyph_list *list, const unsigned char *lat, int len, char *breaks) {
   assert(len > 0 && len <= MAX_WORD);
   memset(breaks, 0, (size_t)len);
+  char mine[MAX_WORD + 1];
+  int n = listed_breaks(list, lat, len, mine);
+  if (n > 0) {
+    /* The listed beginning as written; the ending (and the joint between
+     * them) as the patterns break the whole word. */
+    if (n < len) pattern_breaks(lat, len, breaks);
+    memcpy(breaks, mine, (size_t)(n - 1));
+    breaks[n - 1] = n < len && breaks[n - 1];
+    for (int i = 0; i < len; i++)
+      if (i < 1 || i > len - 4) breaks[i] = 0;
+    return;
+  }
   for (size_t e = 0; e < sizeof exceptions / sizeof *exceptions; e++) {
     const char *x = exceptions[e];
     int i = 0, ok = 1;
@@ -63,6 +107,12 @@ static void word_breaks(const unsigned char *lat, int len, char *breaks) {
       return;
     }
   }
+  pattern_breaks(lat, len, breaks);
+}
+
+/* The patterns' breaks, with the minima: two letters before, three after. */
+static void pattern_breaks(const unsigned char *lat, int len, char *breaks) {
+  memset(breaks, 0, (size_t)len);
   /* libhyphen takes a length but also reads the word as a C string: it
    * looks for its NOHYPHEN strings (an apostrophe, a hyphen) with strstr and
    * zeroes hyphens[] at every match, and reads the byte after the last
@@ -88,18 +138,64 @@ static void word_breaks(const unsigned char *lat, int len, char *breaks) {
   /* The minima again: two letters before, three after. */
   for (int i = 0; i < len; i++)
     if (i < 1 || i > len - 4) breaks[i] = 0;
+  /* The patterns often allow breaks on both sides of one letter at a
+   * compound's joint ("må-l-ti-der", "lo-ka-l-om-rå-det", "kro-p-s-i-de-a-ler"):
+   * all but one split the compound in the wrong place. Of a run of
+   * neighbouring breaks one stays: the last that falls between a consonant
+   * and a vowel (a second word that begins with a vowel: "lokal-område",
+   * "krops-idealer", "derud-over"), else the last ("mål-tider",
+   * "senior-rådet"). The site's list mends the words this gets wrong. */
+  for (int i = 0; i < len; i++) {
+    if (!breaks[i] || i + 1 >= len || !breaks[i + 1]) continue;
+    int j = i, keep = -1;
+    while (j < len && breaks[j]) {
+      if (!is_vowel(lat[j]) && j + 1 < len && is_vowel(lat[j + 1])) keep = j;
+      j++;
+    }
+    if (keep < 0) keep = j - 1;
+    for (int k = i; k < j; k++) breaks[k] = k == keep;
+    i = j;
+  }
 }
 
-void hyph_put(sbuf *out, const char *s, size_t n) {
+/* An e-mail or web address: the token (up to white space) from p has an
+ * '@' or "://", or begins with "www." (after an opening bracket or quote).
+ * Returns its end, or NULL. */
+static const char *address_end(const char *p, const char *end) {
+  const char *t = p;
+  bool at = false;
+  while (t < end && !strchr(" \t\n\r", *t) && !((unsigned char)t[0] == 0xC2 && (unsigned char)t[1] == 0xA0)) {
+    if (*t == '@' || (*t == ':' && end - t >= 3 && t[1] == '/' && t[2] == '/')) at = true;
+    t++;
+  }
+  if (at) return t;
+  while (p < t && strchr("(<[\"'", *p)) p++;
+  if (t - p >= 4 && strncasecmp(p, "www.", 4) == 0) return t;
+  return NULL;
+}
+
+void hyph_put(sbuf *out, const char *s, size_t n) { hyph_put_list(NULL, out, s, n); }
+
+void hyph_put_list(const hyph_list *list, sbuf *out, const char *s, size_t n) {
   const char *p = s, *end = s + n;
   if (!hyph_load()) {
     sbuf_put(out, s, n);
     return;
   }
+  bool token_start = true;
   while (p < end) {
+    if (token_start) {
+      const char *a = address_end(p, end);
+      if (a) {
+        sbuf_put(out, p, (size_t)(a - p));
+        p = a;
+        continue;
+      }
+    }
     const char *q = p;
     int cp = str_utf8_next(&q, end);
     if (cp < 0) q = p + 1; /* not UTF-8: copied a byte at a time, not looped on */
+    token_start = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0;
     if (!is_letter(cp)) {
       sbuf_put(out, p, (size_t)(q - p));
       p = q;
@@ -130,10 +226,65 @@ void hyph_put(sbuf *out, const char *s, size_t n) {
     }
     starts[len] = p;
     char breaks[256];
-    word_breaks(lat, len, breaks);
+    word_breaks(list, lat, len, breaks);
     for (int i = 0; i < len; i++) {
       sbuf_put(out, starts[i], (size_t)(starts[i + 1] - starts[i]));
       if (breaks[i]) sbuf_puts(out, "\xc2\xad");
     }
   }
+}
+
+/* One line of the list: the word's letters as lower-case Latin-1 in key,
+ * its breaks in brk; returns the column (1-based) of the first character
+ * that is neither a letter nor '-', or 0 when the line is a word. */
+static int parse_entry(const char *s, const char *end, char *key, char *brk, int *len) {
+  const char *p = s;
+  int n = 0;
+  while (p < end) {
+    const char *at = p;
+    int cp = str_utf8_next(&p, end);
+    if (cp == '-' && n > 0 && brk[n - 1] == '0') {
+      brk[n - 1] = '1';
+    } else if (cp >= 0 && is_letter(cp) && n < MAX_WORD) {
+      key[n] = (char)lower1(cp);
+      brk[n++] = '0';
+    } else {
+      return (int)(at - s) + 1;
+    }
+  }
+  key[n] = brk[n] = '\0';
+  *len = n;
+  return n >= 2 ? 0 : 1;
+}
+
+hyph_list *hyph_list_load(arena *a, const char *path, const char *shown, diag *d) {
+  size_t size;
+  char *src = fsx_read(a, path, &size);
+  if (!src) return NULL;
+  hyph_list *l = arena_alloc(a, sizeof *l);
+  memset(l, 0, sizeof *l);
+  arena_defer(a, (void (*)(void *))map_free, &l->words);
+  const char *p = src, *end = src + size;
+  for (int line = 1; p < end; line++) {
+    const char *e = memchr(p, '\n', (size_t)(end - p));
+    if (!e) e = end;
+    const char *b = p, *t = e;
+    while (b < t && (*b == ' ' || *b == '\t')) b++;
+    while (t > b && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r')) t--;
+    if (b < t && *b != '#') {
+      char key[MAX_WORD + 1], brk[MAX_WORD + 1];
+      int len = 0, col = parse_entry(b, t, key, brk, &len);
+      if (col) {
+        diag_warning(d, shown, line, (int)(b - p) + col,
+                     "'%.*s' is not a word with '-' at its breaks (letters a-z, æ, ø, å and the like): the line is skipped",
+                     (int)(t - b), b);
+      } else {
+        char *k = arena_strndup(a, key, (size_t)len);
+        map_set(&l->words, k, arena_strndup(a, brk, (size_t)len));
+        if (len > l->longest) l->longest = len;
+      }
+    }
+    p = e < end ? e + 1 : end;
+  }
+  return l;
 }

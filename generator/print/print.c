@@ -263,6 +263,10 @@ bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d) {
     return false;
   }
   {
+    const char *rel = "layouts/print/hyphenation-da.txt";
+    k->hyph = hyph_list_load(a, s && s->root && *s->root ? fsx_join(a, s->root, rel) : rel, rel, d);
+  }
+  {
     const char *assets = s && s->assets_dir ? s->assets_dir : fsx_join(a, s && s->root ? s->root : ".", "assets");
     k->fm = fonts_map_new(a, fsx_join(a, assets, "fonts"), k->L->file, d);
     if (!k->fm) return false;

@@ -173,7 +173,7 @@ void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate
     } else {
       bool plain_url = r->url && (strcmp(r->text, r->url) == 0 || bk_is_external(r->text));
       if (hyphenate && !(r->style & MDS_CODE) && !plain_url)
-        hyph_put(&tb->s, r->text, strlen(r->text));
+        hyph_put_list(k->hyph, &tb->s, r->text, strlen(r->text));
       else
         sbuf_puts(&tb->s, r->text);
     }
@@ -273,7 +273,7 @@ void bk_take_refs(bk *k, box *b, const tbuild *tb, const text *t, int row) {
 text bk_plain_text(bk *k, const char *s, const bl_style *st, double width) {
   tbuild tb;
   bk_tb_init(&tb);
-  if (st->hyphenate) hyph_put(&tb.s, s, strlen(s));
+  if (st->hyphenate) hyph_put_list(k->hyph, &tb.s, s, strlen(s));
   else sbuf_puts(&tb.s, s);
   text t = bk_make_text(k, &tb, st, width, false);
   bk_tb_free(&tb);

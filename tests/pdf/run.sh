@@ -170,6 +170,34 @@ if [ -f "$strategy" ]; then
   fi
 fi
 
+# Proof-reading the breaks at line ends of every reader PDF: no e-mail or
+# web address broken with a hyphen, and none of the compounds a
+# proof-reader sent back ("loka-lområdet", "ker-neopgaver", "Wor-kshoppen").
+for pdf in "$out"/booklets/*.pdf; do
+  case $pdf in *-tryk.pdf | *-ark.pdf) continue ;; esac
+  pdftotext "$pdf" "$tmp/words.txt" 2>/dev/null || continue
+  found=$(python3 - "$tmp/words.txt" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+bad = []
+for a, b in zip(lines, lines[1:]):
+    a, b = a.rstrip(), b.lstrip()
+    # pdftotext gives a break at a soft hyphen as U+00AD
+    if not a.endswith(("-", "\u00ad", "\u2010")) or not b:
+        continue
+    tail = a.split()[-1] if a.split() else ""
+    joined = tail[:-1] + (b.split()[0] if b.split() else "")
+    if "@" in joined or "://" in joined or "www." in joined.lower():
+        bad.append(tail + b.split()[0])
+    broken = (tail[:-1] + "-" + b.split()[0]).lower()
+    if any(x in broken for x in ("loka-lområ", "ker-neop", "wor-kshop")):
+        bad.append(broken)
+print(" ".join(bad))
+PY
+)
+  check "$(basename "$pdf"): no address or known compound broken wrongly at a line end (found: $found)" "[ -z \"\$found\" ]"
+done
+
 # The imposition of an 8- and a 24-page booklet is also checked alone, in
 # the unit test print_test (imposition_order).
 echo "pdf: $pass passed, $fail failed"

@@ -199,9 +199,11 @@ TEST(layout_errors_have_lines) {
 
 /* ---- hyphenation ---- */
 
+static const hyph_list *site_hyph;
+
 static char *hyph(const char *s) {
   sbuf b = SBUF_INIT;
-  hyph_put(&b, s, strlen(s));
+  hyph_put_list(site_hyph, &b, s, strlen(s));
   char *r = sbuf_take(&b);
   /* Show the soft hyphens as '-' for the checks. */
   char *w = r;
@@ -241,6 +243,67 @@ TEST(danish_hyphenation) {
   alarm(0);
   CHECK_STR(s, "ab \xff sund-heds-ple-jer-ske\xc3");
   free(s);
+}
+
+/* Breaks a proof-reader sent back, and what the site's list and the rule
+ * for neighbouring breaks make of them. */
+TEST(danish_hyphenation_proofread) {
+  CHECK(hyph_load());
+  arena *a = arena_new();
+  diag *d = diag_new();
+  site_hyph = hyph_list_load(a, "layouts/print/hyphenation-da.txt", "layouts/print/hyphenation-da.txt", d);
+  CHECK(site_hyph != NULL);
+  CHECK(diag_warnings(d) == 0);
+  struct {
+    const char *in, *out;
+  } cases[] = {
+      {"lokalområdet", "lokal-om-rå-det"},  /* not "loka-lområdet" */
+      {"kerneopgaver", "kerne-op-ga-ver"},  /* not "ker-neopgaver" */
+      {"Workshoppen", "Work-shop-pen"},     /* not "Wor-kshoppen" */
+      {"Hedensted", "Hedensted"},           /* a name: never broken */
+      {"Hedensteds", "Hedensteds"},
+      {"måltider", "mål-ti-der"},           /* not "må-ltider": the rule, no list */
+      {"virksomhedsejerne", "virk-som-heds-ejerne"},
+      {"Derudover", "Derud-over"},
+      {"skriv til kontakt@hedensted.dk eller se https://www.hedensted.dk/boernehaver",
+       "skriv til kontakt@hedensted.dk el-ler se https://www.hedensted.dk/boernehaver"},
+      {"(www.hedensted.dk/dagplejen)", "(www.hedensted.dk/dagplejen)"}, /* after a parenthesis too */
+      {"www.sundhedsplejerske.dk", "www.sundhedsplejerske.dk"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *s = hyph(cases[i].in);
+    if (strcmp(s, cases[i].out) != 0) fprintf(stderr, "  %s -> %s, want %s\n", cases[i].in, s, cases[i].out);
+    CHECK_STR(s, cases[i].out);
+    free(s);
+  }
+  site_hyph = NULL;
+  /* A line that is not a word: a warning at its place, the rest still read. */
+  char path[] = "/tmp/klar-hyph-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  const char *list = "# forklaring\nstue-gang\n  for ældre\nbørne-have\n";
+  CHECK(write(fd, list, strlen(list)) == (ssize_t)strlen(list));
+  close(fd);
+  diag *d2 = diag_new();
+  const hyph_list *l = hyph_list_load(a, path, "layouts/print/hyphenation-da.txt", d2);
+  CHECK(l != NULL && diag_warnings(d2) == 1);
+  char *msg = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&msg, &n);
+  diag_print(d2, f);
+  fclose(f);
+  CHECK(strstr(msg, "layouts/print/hyphenation-da.txt:3:6") != NULL);
+  free(msg);
+  site_hyph = l;
+  char *s = hyph("stuegangen");
+  CHECK_STR(s, "stue-gangen"); /* the list's break; "en" is too short to break off */
+  free(s);
+  site_hyph = NULL;
+  unlink(path);
+  CHECK(hyph_list_load(a, "/nonexistent/hyphenation-da.txt", "x", d2) == NULL);
+  diag_free(d);
+  diag_free(d2);
+  arena_free(a);
 }
 
 /* ---- imposition ---- */
@@ -1126,6 +1189,7 @@ int main(void) {
   RUN(layout_pixi_loads);
   RUN(layout_errors_have_lines);
   RUN(danish_hyphenation);
+  RUN(danish_hyphenation_proofread);
   RUN(imposition_order);
   RUN(pixi_booklet);
   RUN(a5_booklet_with_toc_and_padding);
