@@ -42,50 +42,98 @@ static void tag_end(draw *dr) {
   cairo_tag_end(dr->cr, dr->tags.items[--dr->tags.n]);
 }
 
+/* The link span that holds byte i of t's text, or -1. */
+static int link_at(const text *t, int i) {
+  for (int li = 0; li < t->nlinks; li++)
+    if (i >= t->links[li].start && i < t->links[li].end) return li;
+  return -1;
+}
+
+/* A link's tag attributes: its address or destination; rect, when given,
+ * the areas to click (else Cairo takes the extents of what is drawn inside
+ * the tag). */
+static char *link_attrs(draw *dr, const link_span *ls, const char *rect) {
+  const char *r = rect ? arena_printf(dr->k->a, " rect=[%s]", rect) : "";
+  if (!ls->uri) return arena_printf(dr->k->a, "dest='%s'%s", ls->dest, r);
+  sbuf esc = SBUF_INIT;
+  for (const char *p = ls->uri; *p; p++) {
+    if (*p == '\'' || *p == '\\') sbuf_putc(&esc, '\\');
+    sbuf_putc(&esc, *p);
+  }
+  char *a = arena_printf(dr->k->a, "uri='%s'%s", sbuf_str(&esc), r);
+  sbuf_free(&esc);
+  return a;
+}
+
+/* Draws the lines [from, to) of a text with links run by run. Cairo 1.16
+ * marks content only in structure elements without children, so a
+ * paragraph holding a Link element lost all its text from the structure
+ * tree (35-45 % of a booklet's text); here the paragraph's text goes into
+ * Span elements and each link's text into its Link element (its area is
+ * what is drawn inside it). The reader (and the preview, where an editor
+ * wants to see the links) shows links blue and underlined; the printer
+ * black like the text around them: the printed address or page reference
+ * after the link says where it goes. */
+static void draw_linked_lines(draw *dr, const text *t, int from, int to, double x, double y) {
+  cairo_t *cr = dr->cr;
+  double top = t->lines[from].top;
+  const char *str = pango_layout_get_text(t->lay);
+  bool reader = dr->out == OUT_READER;
+  bool screen = dr->out != OUT_PRINTER; /* the preview shows links as the reader does */
+  int open = -2; /* the open tag: -2 none, -1 Span, else the link's index */
+  for (int i = from; i < to; i++) {
+    PangoLayoutLine *ln = pango_layout_get_line_readonly(t->lay, i);
+    double rx = x + t->lines[i].x, by = y + t->lines[i].baseline - top;
+    for (GSList *r = ln->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      double w = pango_glyph_string_get_width(run->glyphs) / (double)PANGO_SCALE;
+      int li = link_at(t, run->item->offset);
+      if (reader && li != open) {
+        if (open != -2) cairo_tag_end(cr, open == -1 ? "Span" : CAIRO_TAG_LINK);
+        cairo_tag_begin(cr, li == -1 ? "Span" : CAIRO_TAG_LINK,
+                        li == -1 ? NULL : link_attrs(dr, &t->links[li], NULL));
+        open = li;
+      }
+      double ry = by - run->y_offset / (double)PANGO_SCALE;
+      set_rgb(cr, li >= 0 && screen ? 0x1f4e8c : t->color);
+      cairo_move_to(cr, rx, ry);
+      pango_cairo_show_glyph_item(cr, str, run);
+      if (li >= 0 && screen) {
+        /* The underline from the font's size: asking Pango for the font's
+         * metrics here, outside fonts.c's lock, raced with other booklets'
+         * first measurements (see fonts_prepare_layout). About where and
+         * how thick a text face draws its own: 0.1 em below the baseline,
+         * 0.05 em thick. */
+        PangoFontDescription *fd = pango_font_describe(run->item->analysis.font);
+        double em = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+        pango_font_description_free(fd);
+        cairo_rectangle(cr, rx, ry + 0.1 * em, w, 0.05 * em);
+        cairo_fill(cr);
+      }
+      rx += w;
+    }
+    /* A link broken over two lines is two Link elements, each with the
+     * area of its own line. */
+    if (reader && open >= 0) {
+      cairo_tag_end(cr, CAIRO_TAG_LINK);
+      open = -2;
+    }
+  }
+  if (reader && open != -2) cairo_tag_end(cr, open == -1 ? "Span" : CAIRO_TAG_LINK);
+}
+
 static void draw_lines(draw *dr, const text *t, int from, int to, double x, double y) {
   if (to <= from) return;
+  if (t->nlinks) {
+    draw_linked_lines(dr, t, from, to, x, y);
+    return;
+  }
   double top = t->lines[from].top;
   set_rgb(dr->cr, t->color);
   for (int i = from; i < to; i++) {
     PangoLayoutLine *ln = pango_layout_get_line_readonly(t->lay, i);
     cairo_move_to(dr->cr, x + t->lines[i].x, y + t->lines[i].baseline - top);
     pango_cairo_show_layout_line(dr->cr, ln);
-  }
-  if (dr->out != OUT_READER) return;
-  for (int li = 0; li < t->nlinks; li++) {
-    const link_span *ls = &t->links[li];
-    sbuf rects = SBUF_INIT;
-    for (int i = from; i < to; i++) {
-      const tline *l = &t->lines[i];
-      int a = ls->start > l->start ? ls->start : l->start;
-      int b = ls->end < l->start + l->len ? ls->end : l->start + l->len;
-      if (a >= b) continue;
-      PangoLayoutLine *ln = pango_layout_get_line_readonly(t->lay, i);
-      int xa, xb;
-      pango_layout_line_index_to_x(ln, a, FALSE, &xa);
-      pango_layout_line_index_to_x(ln, b, FALSE, &xb);
-      if (b == l->start + l->len) pango_layout_line_index_to_x(ln, b - 1, TRUE, &xb);
-      double x0 = x + l->x + (xa < xb ? xa : xb) / (double)PANGO_SCALE;
-      double w = fabs((double)(xb - xa)) / PANGO_SCALE;
-      sbuf_printf(&rects, "%.2f %.2f %.2f %.2f ", x0, y + l->top - top, w, l->bottom - l->top);
-    }
-    if (rects.len) {
-      char *attrs;
-      if (ls->uri) {
-        sbuf esc = SBUF_INIT;
-        for (const char *p = ls->uri; *p; p++) {
-          if (*p == '\'' || *p == '\\') sbuf_putc(&esc, '\\');
-          sbuf_putc(&esc, *p);
-        }
-        attrs = arena_printf(dr->k->a, "uri='%s' rect=[%s]", sbuf_str(&esc), sbuf_str(&rects));
-        sbuf_free(&esc);
-      } else {
-        attrs = arena_printf(dr->k->a, "dest='%s' rect=[%s]", ls->dest, sbuf_str(&rects));
-      }
-      cairo_tag_begin(dr->cr, CAIRO_TAG_LINK, attrs);
-      cairo_tag_end(dr->cr, CAIRO_TAG_LINK);
-    }
-    sbuf_free(&rects);
   }
 }
 
@@ -128,18 +176,20 @@ static void draw_frag(draw *dr, const frag *fr, int pageno) {
       draw_lines(dr, &b->marker, 0, b->marker.nlines, col_left(k, pageno, fr->col) + b->marker_x,
                  y + dy);
     }
+    /* A box that is one link (an entry of the contents): its text inside
+     * the Link element, so that the entry's text is in the structure tree
+     * (see draw_linked_lines); the area is the whole box. */
+    bool box_link = b->link_dest && dr->out == OUT_READER;
+    if (box_link)
+      cairo_tag_begin(cr, CAIRO_TAG_LINK,
+                      arena_printf(k->a, "dest='%s' rect=[%.2f %.2f %.2f %.2f]", b->link_dest, x, y, b->w, h));
     draw_lines(dr, &b->t, fr->from, fr->to, x + b->pad, y + b->pad);
     if (b->has_num && fr->last && b->t.nlines) {
       const tline *l = &b->t.lines[b->t.nlines - 1];
       double ny = y + l->baseline - b->t.lines[fr->from].top - b->num.lines[0].baseline;
       draw_lines(dr, &b->num, 0, b->num.nlines, x + b->w - b->num.w, ny);
     }
-    if (b->link_dest && dr->out == OUT_READER) {
-      char *attrs = arena_printf(k->a, "dest='%s' rect=[%.2f %.2f %.2f %.2f]", b->link_dest, x, y,
-                                 b->w, h);
-      cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
-      cairo_tag_end(cr, CAIRO_TAG_LINK);
-    }
+    if (box_link) cairo_tag_end(cr, CAIRO_TAG_LINK);
     break;
   }
   case BX_IMAGE: {

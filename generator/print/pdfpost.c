@@ -2,6 +2,7 @@
  * call takes the qpdf_data first; errors are collected by qpdf and read
  * once at the end. */
 #include "pdfpost.h"
+#include "pdftag.h"
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
 
@@ -26,6 +27,9 @@ bool pdfpost_finish(const char *in, const char *out, const char *lang,
   if (qpdf_read(q, in, NULL) & QPDF_ERRORS) goto done;
   qpdf_oh root = qpdf_get_root(q);
   qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, lang));
+  /* The reader PDF (no boxes): what no structure element holds is an
+   * artifact. */
+  if (!(boxes && boxes->on) && !pdftag_artifacts(q)) goto done;
   if (boxes && boxes->on) {
     int n = qpdf_get_num_pages(q);
     if (n < 0) goto done;

@@ -193,6 +193,9 @@ void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate
       sbuf_printf(&tb->s, "%s(%s)", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0", web_url(r->url));
     }
     if (r->url) {
+      /* Drawing colours links itself (blue for the screen, black in print:
+       * see draw_linked_lines); these attributes also end Pango's runs at
+       * the link's edges, which that drawing relies on. */
       tb_attr(tb, pango_attr_foreground_new(0x1f1f, 0x4e4e, 0x8c8c), start, end);
       tb_attr(tb, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
       link_span ls = {(int)start, (int)end, NULL, NULL, NULL};

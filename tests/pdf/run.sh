@@ -198,6 +198,16 @@ PY
   check "$(basename "$pdf"): no address or known compound broken wrongly at a line end (found: $found)" "[ -z \"\$found\" ]"
 done
 
+# The structure tree of every reader PDF: all text is tagged (reached from
+# the structure tree through its MCID) or an artifact (running heads,
+# folios); none is untagged (tests/pdf/untagged.py walks the content).
+for pdf in "$out"/booklets/*.pdf; do
+  case $pdf in *-tryk.pdf | *-ark.pdf) continue ;; esac
+  res=$(python3 tests/pdf/untagged.py "$pdf" 2>&1)
+  check "$(basename "$pdf"): every text tagged or an artifact ($(echo "$res" | head -n 3 | tr '\n' ' '))" \
+    "echo \"\$res\" | head -n 1 | grep -q 'untagged 0 unreachable 0' && echo \"\$res\" | head -n 1 | grep -vq '^tagged 0 '"
+done
+
 # The imposition of an 8- and a 24-page booklet is also checked alone, in
 # the unit test print_test (imposition_order).
 echo "pdf: $pass passed, $fail failed"

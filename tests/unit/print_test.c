@@ -10,6 +10,7 @@
 #include "md/md.h"
 #include "print/booklayout.h"
 #include "print/hyph.h"
+#include "print/pdftag.h"
 #include "print/impose.h"
 #include "print/print.h"
 #include <cairo.h>
@@ -304,6 +305,28 @@ TEST(danish_hyphenation_proofread) {
   diag_free(d);
   diag_free(d2);
   arena_free(a);
+}
+
+/* ---- artifacts ---- */
+
+/* What no structure element holds becomes an artifact: a folio before the
+ * tagged text, a rule between, text after; the tagged text and a Span
+ * inside a text object stay as they are. */
+TEST(unmarked_content_becomes_artifacts) {
+  const char *in = "0.2 g BT /f-0-0 1 Tf (2)Tj ET\n"
+                   "/P << /MCID 0 >> BDC\nBT (a)Tj /Span << /ActualText <feff00ad> >> BDC EMC (b)Tj ET\nEMC\n"
+                   "1 0 0 1 0 0 cm 0 0 10 1 re f\n/H1 <</MCID 1>> BDC BT [(c) 20 (d)] TJ ET EMC\n(x\\) EMC) Tj";
+  sbuf b = SBUF_INIT;
+  pdftag_mark(&b, in, strlen(in));
+  const char *want = "\n/Artifact BMC\n0.2 g BT /f-0-0 1 Tf (2)Tj ET\nEMC\n"
+                     "\n/P << /MCID 0 >> BDC\nBT (a)Tj /Span << /ActualText <feff00ad> >> BDC EMC (b)Tj ET\nEMC"
+                     "\n/Artifact BMC\n"
+                     "\n1 0 0 1 0 0 cm 0 0 10 1 re f\nEMC\n"
+                     "\n/H1 <</MCID 1>> BDC BT [(c) 20 (d)] TJ ET EMC"
+                     "\n/Artifact BMC\n\n(x\\) EMC) Tj\nEMC\n";
+  if (strcmp(sbuf_str(&b), want) != 0) fprintf(stderr, "got:\n%s\n", sbuf_str(&b));
+  CHECK_STR(sbuf_str(&b), want);
+  sbuf_free(&b);
 }
 
 /* ---- imposition ---- */
@@ -1190,6 +1213,7 @@ int main(void) {
   RUN(layout_errors_have_lines);
   RUN(danish_hyphenation);
   RUN(danish_hyphenation_proofread);
+  RUN(unmarked_content_becomes_artifacts);
   RUN(imposition_order);
   RUN(pixi_booklet);
   RUN(a5_booklet_with_toc_and_padding);
