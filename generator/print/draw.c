@@ -572,19 +572,64 @@ static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, pdf_file *pf, co
 
 /* Outputs                                                                   */
 
+/* The PDF's creation and modification date: SOURCE_DATE_EPOCH's moment
+ * when it is set (reproducible builds); else the newest date of the
+ * booklet's pages that has come, or today when every date is still to come
+ * (a programme dated by its conference) or none is given. Never in the
+ * future: the site's build date is the newest date of any page, which put
+ * next year's conference into every booklet. */
 static const char *pdf_date(bk *k) {
-  const char *d = k->s && k->s->build_date ? k->s->build_date : NULL;
-  int y, m, dd;
-  if (d && dk_parse_date(d, &y, &m, &dd)) return arena_printf(k->a, "%04d-%02d-%02dT00:00:00", y, m, dd);
   const char *sde = getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    time_t t = (time_t)strtoll(sde, NULL, 10);
-    struct tm tm;
-    gmtime_r(&t, &tm);
+  time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char today[11];
+  strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  if (sde && *sde)
     return arena_printf(k->a, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  const char *best = NULL;
+  for (size_t i = 0; i < k->b->npages; i++) {
+    const char *d = k->b->pages[i]->date;
+    int y, m, dd;
+    if (d && dk_parse_date(d, &y, &m, &dd) && strncmp(d, today, 10) <= 0 && (!best || strcmp(d, best) > 0))
+      best = d;
   }
-  return NULL;
+  return arena_printf(k->a, "%.10sT00:00:00", best ? best : today);
+}
+
+/* Title, subject and keywords of a booklet's PDF, each its own: seven pixi
+ * guides all titled "KLAR til Læring" could not be told apart in a print
+ * shop's queue or a reader's list of files. */
+static void set_metadata(bk *k, cairo_surface_t *sf) {
+  const booklet_spec *b = k->b;
+  const char *title = field_text(k, "title");
+  const char *sub = b->subtitle;
+  if (title && sub && *sub) title = arena_printf(k->a, "%s – %s", title, sub);
+  if (title) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+  const char *author = b->author ? b->author : k->s ? k->s->title : NULL;
+  if (author) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_AUTHOR, author);
+  const char *subject = b->subject ? b->subject : field_text(k, "tagline");
+  if (!subject && b->npages) subject = field_text(k, "summary");
+  if (subject) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, subject);
+  /* Keywords: the booklet's own "keywords", else its name parts that say
+   * what it is: site, subtitle and the titles of its first pages. */
+  const char *kw = field_text(k, "keywords");
+  if (!kw) {
+    sbuf s = SBUF_INIT;
+    if (k->s && k->s->title) sbuf_puts(&s, k->s->title);
+    if (sub && *sub) sbuf_printf(&s, "%s%s", s.len ? ", " : "", sub);
+    for (size_t i = 0; i < b->npages && i < 4; i++)
+      if (b->pages[i]->title && (!title || strcmp(b->pages[i]->title, title) != 0))
+        sbuf_printf(&s, "%s%s", s.len ? ", " : "", b->pages[i]->title);
+    kw = arena_strdup(k->a, sbuf_str(&s));
+    sbuf_free(&s);
+  }
+  if (*kw) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_KEYWORDS, kw);
+  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
+  const char *date = pdf_date(k);
+  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
 static const char *page_label(const bpage *p, int pageno, arena *a) {
@@ -597,18 +642,9 @@ bool bk_write_reader(bk *k, page_vec *pages, const char *path, heading_ref *hs, 
   pdf_file pf;
   cairo_surface_t *sf = open_pdf(k, &pf, path, k->pw, k->ph);
   if (!sf) return false;
+  set_metadata(k, sf);
   const char *title = k->b->title;
   if (!title && k->b->npages) title = k->b->pages[0]->title;
-  if (title) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
-  const char *author = k->b->author ? k->b->author : k->s ? k->s->title : NULL;
-  if (author) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_AUTHOR, author);
-  if (k->b->subject) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, k->b->subject);
-  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
-  const char *date = pdf_date(k);
-  if (date) {
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, date);
-  }
   cairo_t *cr = cairo_create(sf);
   draw dr = {k, cr, OUT_READER, {0}, 0, title};
   cairo_tag_begin(cr, "Document", NULL);
@@ -685,14 +721,8 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
   pdf_file pf;
   cairo_surface_t *sf = open_pdf(k, &pf, path, sw, sh);
   if (!sf) return false;
-  cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
-  const char *date = pdf_date(k);
-  if (date) {
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, date);
-  }
+  set_metadata(k, sf);
   const char *title = k->b->title ? k->b->title : k->b->npages ? k->b->pages[0]->title : NULL;
-  if (title) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
   cairo_t *cr = cairo_create(sf);
   draw dr = {k, cr, OUT_PRINTER, {0}, 0, title};
   int n = (int)pages->n;

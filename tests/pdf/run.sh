@@ -198,6 +198,22 @@ PY
   check "$(basename "$pdf"): no address or known compound broken wrongly at a line end (found: $found)" "[ -z \"\$found\" ]"
 done
 
+# Each booklet's own title, subject and keywords (seven pixi guides all
+# titled "KLAR til Læring" could not be told apart), and a creation date
+# that has come (the site's newest date put next year's conference into
+# every booklet).
+titles=$(for pdf in "$out"/booklets/*.pdf; do case $pdf in *-tryk.pdf | *-ark.pdf) continue ;; esac; pdfinfo "$pdf" | sed -n 's/^Title: *//p'; done)
+check "every reader PDF has its own title ($(echo "$titles" | sort | uniq -d | head -n 2 | tr '\n' ' '))" \
+  "[ -n \"\$titles\" ] && [ -z \"\$(echo \"\$titles\" | sort | uniq -d)\" ]"
+now=$(date -u +%s)
+for pdf in "$out"/booklets/*.pdf; do
+  info=$(pdfinfo -isodates "$pdf")
+  created=$(echo "$info" | sed -n 's/^CreationDate: *//p')
+  check "$(basename "$pdf"): a subject and keywords" "echo \"\$info\" | grep -q '^Subject: *[^ ]' && echo \"\$info\" | grep -q '^Keywords: *[^ ]'"
+  check "$(basename "$pdf"): created ($created) not after today" \
+    "[ -n \"\$created\" ] && [ \$(date -u -d \"\$created\" +%s 2>/dev/null || echo 99999999999) -le $now ]"
+done
+
 # The structure tree of every reader PDF: all text is tagged (reached from
 # the structure tree through its MCID) or an artifact (running heads,
 # folios); none is untagged (tests/pdf/untagged.py walks the content).
