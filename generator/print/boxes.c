@@ -61,6 +61,7 @@ typedef struct ctx {
   bool in_quote;
   double bar_x;
   const char *marker;  /* a pending list marker for the next text box */
+  const char *prefix;  /* text put before the next text box's own (an ordered task's box) */
   bool tight;
   bl_element para;     /* style of paragraphs here (p, li, blockquote, footnote) */
 } ctx;
@@ -83,6 +84,10 @@ static void text_box(bk *k, ctx *c, const mdt_block *blk, bl_element el, const c
   box *b = bk_new_box(k, BX_TEXT, st, c->x);
   tbuild tb;
   bk_tb_init(&tb);
+  if (c->prefix) {
+    sbuf_puts(&tb.s, c->prefix);
+    c->prefix = NULL;
+  }
   bk_tb_runs(k, &tb, blk->runs, blk->nruns, st->hyphenate);
   b->t = bk_make_text(k, &tb, st, b->w, false);
   bk_take_refs(k, b, &tb, &b->t, 0);
@@ -245,6 +250,7 @@ static void image_box(bk *k, ctx *c, const mdt_block *blk) {
     cap.nruns = 1;
     ctx cc = *c;
     cc.marker = NULL;
+    cc.prefix = NULL;
     text_box(k, &cc, &cap, BL_CAPTION, "Caption");
   }
 }
@@ -312,6 +318,7 @@ static bool video_box(bk *k, ctx *c, const mdt_block *blk) {
   cap.nruns = 2;
   ctx cc = *c;
   cc.marker = NULL;
+  cc.prefix = NULL;
   text_box(k, &cc, &cap, BL_CAPTION, "Caption");
   return true;
 }
@@ -421,7 +428,16 @@ static void list_blocks(bk *k, ctx *c, const mdt_block *list) {
     ic.list_depth = c->list_depth + 1;
     ic.tight = list->tight;
     ic.para = c->para == BL_P ? BL_LI : c->para;
-    if (item->task >= 0) ic.marker = item->task ? "[x]" : "[ ]";
+    /* A task's box: the marker of an unordered item, or after the number
+     * of an ordered one, at the start of its text (□ open, ▣ done: the
+     * site's faces have the geometric shapes, not ☐ and ☑). The Markdown
+     * "[x]" printed as "[x", and an ordered task lost its number. */
+    const char *tick = item->task > 0 ? "\xe2\x96\xa3" : "\xe2\x96\xa1";
+    ic.prefix = NULL;
+    if (list->ordered && item->task >= 0) {
+      ic.marker = arena_printf(k->a, "%d.", num++);
+      ic.prefix = arena_printf(k->a, "%s\xc2\xa0", tick);
+    } else if (item->task >= 0) ic.marker = tick;
     else if (list->ordered) ic.marker = arena_printf(k->a, "%d.", num++);
     else ic.marker = c->list_depth % 2 ? "\xe2\x80\x93" : "\xe2\x80\xa2"; /* – or • */
     size_t ib = k->content.n;

@@ -516,6 +516,65 @@ TEST(pixi_booklet) {
   arena_free(a);
 }
 
+static char *read_cmd(const char *cmd) {
+  FILE *f = popen(cmd, "r");
+  if (!f) return NULL;
+  sbuf s = SBUF_INIT;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_put(&s, buf, n);
+  pclose(f);
+  return sbuf_take(&s);
+}
+
+/* Task lists print with a box (□ open, ▣ done) and, in an ordered list,
+ * their number: the Markdown's "[x]" printed as "[x" and the numbers were
+ * lost. */
+TEST(task_lists_print_with_boxes) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  page *pg = make_page(a, "temaer/opgaver.md", "Opgaver",
+                       "Tjekliste:\n\n1. [x] Første punkt\n2. [ ] Andet punkt\n\n- [x] Løst punkt\n- [ ] Åbent punkt\n");
+  site s = {0};
+  s.root = root;
+  s.assets_dir = assets;
+  s.content_dir = "content";
+  s.title = "KLAR til Læring";
+  booklet_spec b = {0};
+  b.name = "opgaver";
+  b.layout = "a5";
+  b.title = "Opgaver";
+  b.pages = &pg;
+  b.npages = 1;
+  booklet_info info = {0};
+  CHECK(make_booklet(&s, &b, "build/print-test-out", d, &info));
+  char *txt = read_cmd("pdftotext -layout build/print-test-out/opgaver.pdf -");
+  /* Each item's line (pdftotext -layout spaces them out): the number,
+   * then the box, then the text. */
+  const char *want[][3] = {{"1.", "\xe2\x96\xa3", "Første punkt"},
+                           {"2.", "\xe2\x96\xa1", "Andet punkt"},
+                           {"", "\xe2\x96\xa3", "Løst punkt"},
+                           {"", "\xe2\x96\xa1", "Åbent punkt"}};
+  for (int i = 0; i < 4 && txt; i++) {
+    char *at = strstr(txt, want[i][2]);
+    CHECK(at != NULL);
+    if (!at) continue;
+    char *bol = at;
+    while (bol > txt && bol[-1] != '\n') bol--;
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(at - bol), bol);
+    char *box = strstr(line, want[i][1]);
+    CHECK(box != NULL);
+    char *num = *want[i][0] ? strstr(line, want[i][0]) : NULL;
+    CHECK(!*want[i][0] || (num && box && num < box));
+  }
+  CHECK(txt && !strstr(txt, "[x") && !strstr(txt, "[ ]"));
+  if (txt && !strstr(txt, "Første")) fprintf(stderr, "%s\n", txt);
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
 TEST(a5_booklet_with_toc_and_padding) {
   arena *a = arena_new();
   diag *d = diag_new();
@@ -879,16 +938,6 @@ static int find_word(const char *html, const char *prefix, double *ymin, double 
   return -1;
 }
 
-static char *read_cmd(const char *cmd) {
-  FILE *f = popen(cmd, "r");
-  if (!f) return NULL;
-  sbuf s = SBUF_INIT;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_put(&s, buf, n);
-  pclose(f);
-  return sbuf_take(&s);
-}
 
 typedef struct pword {
   int page;
@@ -1217,6 +1266,7 @@ int main(void) {
   RUN(imposition_order);
   RUN(pixi_booklet);
   RUN(a5_booklet_with_toc_and_padding);
+  RUN(task_lists_print_with_boxes);
   RUN(layout_new_elements);
   RUN(tree_danish_quotes);
   RUN(catalog_templates_and_index);
