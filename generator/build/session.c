@@ -404,7 +404,7 @@ static gen *gen_model(build_session *bs, diag *d) {
   g->a = arena_new();
   g->md_arena = arena_new();
   g->la = arena_new();
-  g->s = model_build_cached(g->a, bs->root, bs->o.drafts, bs->jobs, bs->sources, d);
+  g->s = model_build_cached(g->a, bs->root, bs->o.drafts, bs->o.future, bs->jobs, bs->sources, d);
   if (!g->s) {
     gen_free(g);
     return NULL;

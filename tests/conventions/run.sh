@@ -1,0 +1,72 @@
+#!/bin/sh
+# The web's conventions (issue 9, point 4): pages held back until their
+# publish day, and (on the demo site) what every page's <head> carries.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib.sh"
+suite_begin conventions
+KLAR=${KLAR:-./klar}
+
+# ---- 1. A news item dated later than "today" is held back.
+# The fixture site with a news item dated 2030-01-15 and a news type whose
+# date is its publication day; SOURCE_DATE_EPOCH says which day today is.
+site=$t/site
+cp -r tests/fixture "$site"
+rm -rf "$site/public"
+cp tests/conventions/future-news.md "$site/content/nyheder/2030-fremtid.md"
+sed -i 's/^  news:$/  news:\n    publish_on_date: true/' "$site/content/site.yaml"
+held() { # $1 output folder: prints where the future item shows
+  [ -e "$1/nyheder/2030-fremtid/index.html" ] && echo page
+  grep -q '2030-fremtid' "$1/nyheder/index.html" 2>/dev/null && echo list
+  grep -q '2030-fremtid' "$1/feed.xml" 2>/dev/null && echo feed
+  grep -q '2030-fremtid' "$1/sitemap.xml" 2>/dev/null && echo sitemap
+  grep -rlq '2030-fremtid' "$1/emner" 2>/dev/null && echo terms
+  for f in "$1"/search/* "$1"/_search/*; do [ -f "$f" ] && grep -q 'fremtiden' "$f" && echo search; done
+}
+before=1893456000 # 2030-01-01
+after=1895000000  # 2030-01-18
+SOURCE_DATE_EPOCH=$before "$KLAR" build -q -B -j 2 --root "$site" --out "$t/held" 2>"$t/held.err"
+w=$(held "$t/held" | tr '\n' ' ')
+if [ -z "$w" ] && [ -f "$t/held/nyheder/2017-jul/index.html" ]; then ok "a news item dated after SOURCE_DATE_EPOCH is left out everywhere"
+else no "the future news item shows in: $w$(cat "$t/held.err")"; fi
+SOURCE_DATE_EPOCH=$before "$KLAR" build -q -B -j 2 --future --root "$site" --out "$t/future" 2>"$t/future.err"
+w=$(held "$t/future" | tr '\n' ' ')
+if [ "$w" = "page list feed sitemap terms " ]; then ok "--future puts it on its page, list, feed, sitemap and terms"
+else no "--future: the item shows in '$w'"; fi
+SOURCE_DATE_EPOCH=$after "$KLAR" build -q -B -j 2 --root "$site" --out "$t/later" 2>"$t/later.err"
+if [ -e "$t/later/nyheder/2030-fremtid/index.html" ]; then ok "on its day it is published by itself"
+else no "after its date the news item is still held back"; fi
+
+# klar check names it as a note, not an error.
+SOURCE_DATE_EPOCH=$before "$KLAR" check -B --root "$site" >"$t/check.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '2030-fremtid.md:3:7: note: this page is held back until 2030-01-15' "$t/check.out" &&
+   grep -q ' 0 errors' "$t/check.out"; then ok "klar check notes the held-back page at its date"
+else cat "$t/check.out"; no "klar check on a held-back page (exit $rc)"; fi
+
+# A link to it from a published page is an error with its position.
+printf '\nSe [den kommende nyhed](../nyheder/2030-fremtid.md).\n' >> "$site/content/om/kontakt.md"
+SOURCE_DATE_EPOCH=$before "$KLAR" check -B --root "$site" >"$t/link.out" 2>&1
+rc=$?
+line=$(grep -n 'kommende nyhed' "$site/content/om/kontakt.md" | cut -d: -f1)
+if [ $rc -eq 1 ] && grep -q "content/om/kontakt.md:$line:4: error: broken link to '../nyheder/2030-fremtid.md': that page is held back until 2030-01-15" "$t/link.out"; then
+  ok "a link to a held-back page is an error at its position"
+else cat "$t/link.out"; no "a link to a held-back page (exit $rc)"; fi
+SOURCE_DATE_EPOCH=$before "$KLAR" check -B --future --root "$site" >"$t/link2.out" 2>&1 &&
+  ok "with --future the link is fine" || { cat "$t/link2.out"; no "with --future the link still fails"; }
+sed -i '/kommende nyhed/d' "$site/content/om/kontakt.md"
+# A publish: day holds back a page of any type, a conference-like date does not.
+cat > "$site/content/om/senere.md" <<'MD'
+---
+title: Kommer senere
+publish: 2030-01-10
+---
+Tekst.
+MD
+sed -i 's/^date: .*/date: 2031-05-01/' "$site/content/temaer/robusthed.md" 2>/dev/null
+SOURCE_DATE_EPOCH=$before "$KLAR" build -q -B -j 2 --root "$site" --out "$t/pub" 2>"$t/pub.err"
+if [ ! -e "$t/pub/om/senere/index.html" ] && [ -e "$t/pub/temaer/robusthed/index.html" ]; then
+  ok "publish: holds a plain page back; the date of a type without publish_on_date does not"
+else no "publish: / dates of other types"; cat "$t/pub.err"; fi
+
+echo "conventions: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
