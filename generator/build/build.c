@@ -11,6 +11,7 @@
 #include "../model/model.h"
 #include "../print/print.h"
 #include "../site/shortcode.h"
+#include "../image/image.h"
 #include "../site/site.h"
 #include "preview.h"
 #include <errno.h>
@@ -374,6 +375,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     goto swap;
   }
   site_assets(s, stage, d);
+  image_site(s, stage, out, d);
   /* The booklets' files are claimed by a quick build too: it keeps them. */
   site_check_outputs(s, false, d);
   layout_set *ls = layout_load(a, s, d);

@@ -64,6 +64,7 @@
 #include "../layout/layout.h"
 #include "../load/content.h"
 #include "../model/model.h"
+#include "../image/image.h"
 #include "../site/site.h"
 #include <errno.h>
 #include <stdio.h>
@@ -425,6 +426,7 @@ static bool full_from(build_session *bs, gen *g, int before, diag *d, session_re
   t.all = true;
   site *s = g->s;
   site_assets(s, out_txn_dir(&t, "assets"), d);
+  image_site(s, out_txn_dir(&t, "assets"), bs->out, d); /* drawn from assets/: with them */
   site_check_outputs(s, true, d);
   g->ls = layout_load(g->la, s, d);
   g->md = markdown_all(s, g->md_arena, bs->jobs, d);

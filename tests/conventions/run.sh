@@ -68,5 +68,30 @@ if [ ! -e "$t/pub/om/senere/index.html" ] && [ -e "$t/pub/temaer/robusthed/index
   ok "publish: holds a plain page back; the date of a type without publish_on_date does not"
 else no "publish: / dates of other types"; cat "$t/pub.err"; fi
 
+# ---- 2. The demo site: every page's <head>, the icons, the share cards.
+SOURCE_DATE_EPOCH=1785000000 "$KLAR" build -q -B -j 2 --out "$t/demo" 2>"$t/demo.err" || { cat "$t/demo.err"; no "the demo site builds"; }
+if python3 tests/conventions/head.py "$t/demo" > "$t/head.out"; then
+  ok "every page has title, description, canonical, Open Graph with its card, the feed and the icons"
+else grep FAIL "$t/head.out"; no "the <head> of the demo pages"; fi
+# One card per type, named by what it is drawn from; a second build links
+# them from the first instead of drawing them again, and they are the same.
+cards=$(ls "$t/demo/og/" 2>/dev/null | wc -l)
+types=$(sed -n '/^types:/,/^[a-z]/p' content/site.yaml | grep -c '^  [a-z_]*:$')
+if [ "$cards" -eq $((types + 1)) ]; then ok "a share card per type and one for the rest ($cards)"
+else no "share cards: $cards for $types types"; fi
+cp -r "$t/demo" "$t/demo1"
+SOURCE_DATE_EPOCH=1785000000 "$KLAR" build -q -B -j 1 --out "$t/demo" 2>>"$t/demo.err"
+same=0
+for f in "$t/demo1/og/"*.png "$t/demo1/favicon.ico" "$t/demo1/apple-touch-icon.png"; do
+  cmp -s "$f" "$t/demo/${f#$t/demo1/}" && same=$((same + 1))
+done
+if [ "$same" -eq $((cards + 2)) ]; then ok "icons and cards are the same bytes in the next build"
+else no "icons and cards differ between builds ($same of $((cards + 2)) the same)"; fi
+i2=$(stat -c %i "$t/demo/og/pixi."*.png)
+SOURCE_DATE_EPOCH=1785000000 "$KLAR" build -q -B -j 1 --out "$t/demo" 2>>"$t/demo.err"
+i3=$(stat -c %i "$t/demo/og/pixi."*.png)
+if [ "$i2" = "$i3" ]; then ok "a rebuild links the cards of the previous output"
+else no "a rebuild drew the cards again"; fi
+
 echo "conventions: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
