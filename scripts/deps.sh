@@ -42,6 +42,7 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd java openjdk-17-jre-headless
   need_cmd valgrind valgrind
   need_cmd curl curl
+  need_cmd git git
   need_cmd wrk wrk
   need_cmd strace strace
   need_file /usr/bin/time time

@@ -93,5 +93,37 @@ i3=$(stat -c %i "$t/demo/og/pixi."*.png)
 if [ "$i2" = "$i3" ]; then ok "a rebuild links the cards of the previous output"
 else no "a rebuild drew the cards again"; fi
 
+# ---- 3. sitemap.xml's lastmod: when the source last changed, never later
+# than today, never the page's date.
+g=$t/git
+cp -r tests/fixture "$g"
+rm -rf "$g/public"
+lastmod() { grep -o "<loc>[^<]*/$1/</loc><lastmod>[^<]*" "$g/out/sitemap.xml" | sed 's/.*<lastmod>//'; }
+(cd "$g" && git init -q && git add -A &&
+  GIT_COMMITTER_DATE=2020-01-02T03:04:05Z GIT_AUTHOR_DATE=2020-01-02T03:04:05Z \
+  git -c user.email=test@example.dk -c user.name=Test commit -qm fixture) || no "a git repository for the fixture"
+now=1785000000 # 2026-07-25T17:20:00Z
+SOURCE_DATE_EPOCH=$now "$KLAR" build -q -B -j 2 --root "$g" --out "$g/out" 2>"$t/git.err"
+a=$(lastmod 2017-jul) b=$(lastmod robusthed)
+if [ "$a" = 2020-01-02T03:04:05Z ] && [ "$b" = 2020-01-02T03:04:05Z ]; then ok "lastmod is the last commit of the file, not its date"
+else no "lastmod from git: '$a' '$b'"; fi
+# An edit not yet committed: the file's time; one from the future: today.
+printf '\nEn rettelse.\n' >> "$g/content/temaer/robusthed.md"
+touch -d '2021-05-06 07:08:09 UTC' "$g/content/temaer/robusthed.md"
+printf '\nEn anden.\n' >> "$g/content/om/kontakt.md"
+touch -d '2035-01-01 00:00:00 UTC' "$g/content/om/kontakt.md"
+SOURCE_DATE_EPOCH=$now "$KLAR" build -q -B -j 2 --root "$g" --out "$g/out" 2>>"$t/git.err"
+a=$(lastmod robusthed) b=$(lastmod kontakt-os) c=$(lastmod fordybelse-og-nysgerrighed)
+if [ "$a" = 2021-05-06T07:08:09Z ] && [ "$b" = 2026-07-25T17:20:00Z ] && [ "$c" = 2020-01-02T03:04:05Z ]; then
+  ok "an edited file's lastmod follows it, clamped to SOURCE_DATE_EPOCH"
+else no "lastmod after edits: '$a' '$b' '$c'"; cat "$t/git.err"; fi
+# Without git: the files' times.
+rm -rf "$g/.git"
+touch -d '2019-09-09 09:09:09 UTC' "$g/content/nyheder/2017-jul/index.md"
+SOURCE_DATE_EPOCH=$now "$KLAR" build -q -B -j 2 --root "$g" --out "$g/out" 2>>"$t/git.err"
+a=$(lastmod 2017-jul)
+if [ "$a" = 2019-09-09T09:09:09Z ] && ! grep -q '<lastmod>20[3-9]' "$g/out/sitemap.xml"; then ok "without git the file's time, none in the future"
+else no "lastmod without git: '$a'"; fi
+
 echo "conventions: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
