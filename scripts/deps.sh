@@ -26,6 +26,8 @@ need_pc libqpdf libqpdf-dev
 need_pc libmicrohttpd libmicrohttpd-dev
 need_pc libpng libpng-dev
 need_pc librsvg-2.0 librsvg2-dev
+need_pc libjpeg libjpeg-dev
+need_pc libwebp libwebp-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev

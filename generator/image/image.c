@@ -2,8 +2,10 @@
  * Pango; the logo through emblem (librsvg). */
 #include "image.h"
 #include "emblem.h"
+#include "photo.h"
 #include "../core/fsx.h"
 #include "../core/str.h"
+#include "../core/vec.h"
 #include "../print/fonts.h"
 #include "../site/site.h"
 #include <stdint.h>
@@ -226,6 +228,96 @@ static bool card(site *s, const char *out, const char *prev, PangoFontMap **fm, 
   return *fm && write_card(s, out, *fm, e, file, label, color, d);
 }
 
+/* ------------------------------------------------------ responsive photos */
+
+/* The widths a photo is offered in, besides its own; smaller ones only. */
+static const int photo_widths[] = {480, 960};
+
+/* Puts file (a path below out) there: linked from prev when a build made
+ * it before (its name carries the hash of its source), else made by
+ * make(ph, b) and written. */
+static bool photo_file(site *s, const char *out, const char *prev, const char *file, const photo *ph,
+                       void (*make)(const photo *, sbuf *), diag *d) {
+  const char *dst = fsx_join(s->arena, out, file);
+  if (prev) {
+    const char *old = fsx_join(s->arena, prev, file);
+    fsx_mkdirs(fsx_dirname(s->arena, dst));
+    if (fsx_is_file(old) && (link(old, dst) == 0 || fsx_copy(old, dst))) return true;
+  }
+  sbuf b = SBUF_INIT;
+  make(ph, &b);
+  bool ok = write_file(s, out, file, b.data, b.len, d);
+  sbuf_free(&b);
+  return ok;
+}
+
+static void put_srcset(const site *s, sbuf *set, const char *file, int w) {
+  if (set->len) sbuf_puts(set, ", ");
+  site_url_put(s, set, file);
+  sbuf_printf(set, " %dw", w);
+}
+
+/* One photo of assets/ (rel, "video/ID.jpg"): JPEG and WebP files at the
+ * widths of photo_widths below its own and at its own (WebP only: the
+ * JPEG is the asset itself), named by the hash of the source's bytes, and
+ * in s->assets under "REL#size" ("1280 720"), "REL#jpeg" and "REL#webp"
+ * (srcset lists) for the markup. */
+static bool responsive_photo(site *s, const char *out, const char *prev, const char *rel, diag *d) {
+  const char *path = fsx_join(s->arena, s->assets_dir, rel);
+  size_t n;
+  char *data = fsx_read(s->arena, path, &n);
+  photo *ph = data ? photo_decode(data, n) : NULL;
+  if (!ph) {
+    diag_error(d, path, 0, 0, "cannot read the photo: it is no JPEG file klar can read");
+    return false;
+  }
+  uint64_t key = fnv(fnv_str(0xcbf29ce484222325ULL, "photo 1"), data, n);
+  const char *stem = arena_strndup(s->arena, rel, strlen(rel) - 4);
+  sbuf jpeg = SBUF_INIT, webp = SBUF_INIT;
+  bool ok = true;
+  for (size_t i = 0; i <= sizeof photo_widths / sizeof *photo_widths; i++) {
+    bool own = i == sizeof photo_widths / sizeof *photo_widths;
+    int w = own ? ph->w : photo_widths[i];
+    if (!own && w >= ph->w) continue;
+    const char *base = arena_printf(s->arena, "%s-%d.%010llx", stem, w, (unsigned long long)(key & 0xffffffffffULL));
+    photo *sized = own ? NULL : photo_scaled(ph, w);
+    const photo *use = own ? ph : sized;
+    const char *jf = own ? NULL : arena_printf(s->arena, "%s.jpg", base);
+    const char *wf = arena_printf(s->arena, "%s.webp", base);
+    if (out) {
+      if (jf) ok &= photo_file(s, out, prev, jf, use, photo_jpeg, d);
+      ok &= photo_file(s, out, prev, wf, use, photo_webp, d);
+    }
+    if (jf) put_srcset(s, &jpeg, jf, w);
+    else {
+      if (jpeg.len) sbuf_puts(&jpeg, ", ");
+      sbuf_puts(&jpeg, map_get(&s->assets, rel));
+      sbuf_printf(&jpeg, " %dw", w);
+    }
+    put_srcset(s, &webp, wf, w);
+    photo_free(sized);
+  }
+  map_set(&s->assets, arena_printf(s->arena, "%s#size", rel), arena_printf(s->arena, "%d %d", ph->w, ph->h));
+  map_set(&s->assets, arena_printf(s->arena, "%s#jpeg", rel), sbuf_dup(&jpeg, s->arena));
+  map_set(&s->assets, arena_printf(s->arena, "%s#webp", rel), sbuf_dup(&webp, s->arena));
+  sbuf_free(&jpeg);
+  sbuf_free(&webp);
+  photo_free(ph);
+  return ok;
+}
+
+static bool responsive_photos(site *s, const char *out, const char *prev, diag *d) {
+  VEC(const char *) rels = {0};
+  for (size_t i = 0; i < s->assets.n; i++) {
+    const char *k = s->assets.entries[i].key;
+    if (str_starts(k, "video/") && str_ends(k, ".jpg") && !strchr(k, '#')) vec_push(&rels, k);
+  }
+  bool ok = true;
+  for (size_t i = 0; i < rels.n; i++) ok &= responsive_photo(s, out, prev, rels.items[i], d);
+  vec_free(&rels);
+  return ok;
+}
+
 bool image_site(site *s, const char *out, const char *prev, diag *d) {
   bool ok = true;
   const char *logo_file = fsx_join(s->arena, s->assets_dir, "logo.svg");
@@ -252,5 +344,6 @@ bool image_site(site *s, const char *out, const char *prev, diag *d) {
     ok &= card(s, out, prev, &fm, fonts, e, key, "side", NULL, card_colors[0], d);
   }
   emblem_free(e);
+  ok &= responsive_photos(s, out, prev, d);
   return ok;
 }

@@ -93,6 +93,24 @@ i3=$(stat -c %i "$t/demo/og/pixi."*.png)
 if [ "$i2" = "$i3" ]; then ok "a rebuild links the cards of the previous output"
 else no "a rebuild drew the cards again"; fi
 
+# The video's poster: width, height, a srcset of JPEGs and one of WebPs
+# made at build time, every file there; linked, not made, again.
+fig=$(grep -o '<figure class="video".*</figure>' "$t/demo/strategi/forebyggelsesstrategi-2018/index.html")
+files=$(echo "$fig" | grep -o '/video/[^ ",]*' | sort -u)
+missing=0 webps=0
+for f in $files; do
+  [ -s "$t/demo$f" ] || missing=$((missing + 1))
+  case $f in *.webp) head -c 12 "$t/demo$f" | tail -c 4 | grep -q WEBP && webps=$((webps + 1)) ;; esac
+done
+if echo "$fig" | grep -q '<picture><source type="image/webp" srcset="[^"]* 480w, [^"]* 960w, [^"]* 1280w"' &&
+   echo "$fig" | grep -q '<img srcset="[^"]*-480\.[0-9a-f]*\.jpg 480w, [^"]*" sizes="[^"]*" src="[^"]*" alt="" width="1280" height="720" loading="lazy"></picture>' &&
+   [ "$missing" -eq 0 ] && [ "$webps" -eq 3 ]; then ok "the video poster has width, height, srcset and WebP sources, all made"
+else no "the video poster's picture ($missing files missing, $webps WebP): $fig"; fi
+w1=$(stat -c %i "$t/demo/video/"*-480.*.webp)
+SOURCE_DATE_EPOCH=1785000000 "$KLAR" build -q -B -j 1 --out "$t/demo" 2>>"$t/demo.err"
+w2=$(stat -c %i "$t/demo/video/"*-480.*.webp)
+[ "$w1" = "$w2" ] && ok "a rebuild links the poster's sizes of the previous output" || no "a rebuild made the poster's sizes again"
+
 # ---- 3. sitemap.xml's lastmod: when the source last changed, never later
 # than today, never the page's date.
 g=$t/git
