@@ -266,7 +266,11 @@ static bool responsive_photo(site *s, const char *out, const char *prev, const c
   const char *path = fsx_join(s->arena, s->assets_dir, rel);
   size_t n;
   char *data = fsx_read(s->arena, path, &n);
-  photo *ph = data ? photo_decode(data, n) : NULL;
+  /* Without an output (klar check, a session's update) only the URLs and
+   * the size are wanted: the header says the size. */
+  photo head = {0}, *ph = NULL;
+  if (data && !out && photo_size(data, n, &head.w, &head.h)) ph = &head;
+  else if (data && out) ph = photo_decode(data, n);
   if (!ph) {
     diag_error(d, path, 0, 0, "cannot read the photo: it is no JPEG file klar can read");
     return false;
@@ -280,7 +284,7 @@ static bool responsive_photo(site *s, const char *out, const char *prev, const c
     int w = own ? ph->w : photo_widths[i];
     if (!own && w >= ph->w) continue;
     const char *base = arena_printf(s->arena, "%s-%d.%010llx", stem, w, (unsigned long long)(key & 0xffffffffffULL));
-    photo *sized = own ? NULL : photo_scaled(ph, w);
+    photo *sized = own || !out ? NULL : photo_scaled(ph, w);
     const photo *use = own ? ph : sized;
     const char *jf = own ? NULL : arena_printf(s->arena, "%s.jpg", base);
     const char *wf = arena_printf(s->arena, "%s.webp", base);
@@ -302,7 +306,7 @@ static bool responsive_photo(site *s, const char *out, const char *prev, const c
   map_set(&s->assets, arena_printf(s->arena, "%s#webp", rel), sbuf_dup(&webp, s->arena));
   sbuf_free(&jpeg);
   sbuf_free(&webp);
-  photo_free(ph);
+  if (ph != &head) photo_free(ph);
   return ok;
 }
 

@@ -46,6 +46,25 @@ photo *photo_decode(const char *data, size_t n) {
   return p;
 }
 
+bool photo_size(const char *data, size_t n, int *w, int *h) {
+  struct jpeg_decompress_struct c;
+  jerr e;
+  c.err = jpeg_std_error(&e.mgr);
+  e.mgr.error_exit = on_error;
+  e.mgr.output_message = no_message;
+  if (setjmp(e.jump)) {
+    jpeg_destroy_decompress(&c);
+    return false;
+  }
+  jpeg_create_decompress(&c);
+  jpeg_mem_src(&c, (const unsigned char *)data, (unsigned long)n);
+  jpeg_read_header(&c, TRUE);
+  *w = (int)c.image_width;
+  *h = (int)c.image_height;
+  jpeg_destroy_decompress(&c);
+  return true;
+}
+
 photo *photo_scaled(const photo *p, int w) {
   photo *q = xmalloc(sizeof *q);
   q->w = w;

@@ -16,6 +16,9 @@ typedef struct photo {
 /* Decodes the JPEG in data (n bytes). Returns a photo the caller frees
  * with photo_free, or NULL when it is no JPEG libjpeg can read. */
 photo *photo_decode(const char *data, size_t n);
+/* Reads only the size of the JPEG in data into *w and *h; false when it
+ * is no JPEG libjpeg can read. */
+bool photo_size(const char *data, size_t n, int *w, int *h);
 /* Returns a new photo of width w (w < p->w), the height to scale, each
  * pixel the average of the source pixels it covers. */
 photo *photo_scaled(const photo *p, int w);
