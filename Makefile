@@ -12,7 +12,7 @@ BUILD   ?= build
 DEPS_STAMP := $(BUILD)/.deps-build
 $(shell mkdir -p $(BUILD) && { [ $(DEPS_STAMP) -nt scripts/deps.sh ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
 
-PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng
+PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng librsvg-2.0 libjpeg libwebp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode
 

@@ -53,6 +53,8 @@ static const char *usage_build =
     "  -j, --jobs N     render on N threads (default: the number of cores);\n"
     "                   the output is byte-identical whatever N is\n"
     "  -D, --drafts     include pages whose front matter says draft: true\n"
+    "  -F, --future     include pages held back until a later day (their\n"
+    "                   publish: day, or the date of a news item)\n"
     "  -B, --no-booklets  make no booklets (PDF), for a quicker look at pages:\n"
     "                   the PDFs of the previous build are kept, and linked\n"
     "  -q, --quiet      print nothing but errors and warnings\n"
@@ -64,7 +66,9 @@ static const char *usage_build =
     "\n"
     "Errors are printed as file:line:col: error: message, all of them at\n"
     "once. Exit status: 0 built, 1 errors in content or layouts, 2 usage\n"
-    "errors. SOURCE_DATE_EPOCH, when set, fixes the build date.\n";
+    "errors. SOURCE_DATE_EPOCH, when set, fixes the build date and the day\n"
+    "that pages with a later publish day (or news date) wait for; without it\n"
+    "that day is today.\n";
 
 static const char *usage_booklets =
     "usage: klar booklets [options] [NAME...]\n"
@@ -120,6 +124,8 @@ static const char *usage_check =
     "  -r, --root DIR   the site's folder (default: the current folder)\n"
     "  -j, --jobs N     work on N threads (default: the number of cores)\n"
     "  -D, --drafts     include drafts (then links to them are not errors)\n"
+    "  -F, --future     include pages held back until a later day (then links\n"
+    "                   to them are not errors); without it each is a note\n"
     "  -B, --no-booklets  do not lay out the booklets (a quicker check)\n"
     "  -s, --strict     exit 1 for warnings too\n"
     "  -q, --quiet      no summary line when there is nothing to report\n"
@@ -153,6 +159,8 @@ static int parse_build_args(const char *cmd, int argc, char **argv, build_option
       o->no_booklets = true;
     } else if (!strcmp(a, "-D") || !strcmp(a, "--drafts")) {
       o->drafts = true;
+    } else if (!strcmp(a, "-F") || !strcmp(a, "--future")) {
+      o->future = true;
     } else if (!strcmp(cmd, "check") && (!strcmp(a, "-s") || !strcmp(a, "--strict"))) {
       o->strict = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

@@ -25,6 +25,9 @@ need_pc fontconfig libfontconfig-dev
 need_pc libqpdf libqpdf-dev
 need_pc libmicrohttpd libmicrohttpd-dev
 need_pc libpng libpng-dev
+need_pc librsvg-2.0 librsvg2-dev
+need_pc libjpeg libjpeg-dev
+need_pc libwebp libwebp-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev
@@ -41,6 +44,7 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd java openjdk-17-jre-headless
   need_cmd valgrind valgrind
   need_cmd curl curl
+  need_cmd git git
   need_cmd wrk wrk
   need_cmd strace strace
   need_file /usr/bin/time time

@@ -6,6 +6,8 @@
    <figure class="video" data-video-id="ID">
      <a class="video-facade" href="https://www.youtube.com/watch?v=ID">
        <img src="/video/ID.jpg" alt="" width="640" height="360">
+       (a poster of assets/video/ comes in a <picture> with WebP and JPEG
+       srcsets made at build time)
        <span class="video-play">Afspil videoen: TITLE</span>
      </a>
      <figcaption>TITLE</figcaption>

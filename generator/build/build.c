@@ -11,6 +11,7 @@
 #include "../model/model.h"
 #include "../print/print.h"
 #include "../site/shortcode.h"
+#include "../image/image.h"
 #include "../site/site.h"
 #include "preview.h"
 #include <errno.h>
@@ -307,8 +308,18 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
    * that one build shows front matter, Markdown, layout and print errors
    * together; the only gate is the last one, which puts nothing in place
    * when any stage reported an error. */
-  site *s = model_build(a, o->root, o->drafts, jobs, d);
+  site *s = model_build_cached(a, o->root, o->drafts, o->future, jobs, NULL, d);
   if (!s) goto done; /* no content folder: nothing to check */
+  /* klar check tells which pages wait for a later day; a build publishes
+   * them by itself on that day, so it says nothing. */
+  for (size_t i = 0; o->dry_run && i < s->held.n; i++) {
+    const page *p = s->held.items[i];
+    const val *v = val_get(p->fm, "publish");
+    if (!v) v = val_get(p->fm, "date");
+    diag_report(d, DIAG_NOTE, p->file, v ? v->line : 1, v ? v->col : 1,
+                "this page is held back until %s and left out of the site until then (--future includes it)",
+                model_held_until(p));
+  }
   if (o->preview) {
     /* The preview writes only its own files, each replaced whole by
      * rename: no stage. The same stages as the booklets' PDFs before it. */
@@ -364,6 +375,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
     goto swap;
   }
   site_assets(s, stage, d);
+  image_site(s, stage, out, d);
   /* The booklets' files are claimed by a quick build too: it keeps them. */
   site_check_outputs(s, false, d);
   layout_set *ls = layout_load(a, s, d);

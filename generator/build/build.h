@@ -11,6 +11,7 @@ typedef struct build_options {
   const char *out;   /* the output folder (default root/public) */
   int jobs;          /* worker threads; 0 = number of cores */
   bool drafts;       /* include pages with draft: true */
+  bool future;       /* include pages held back until a later day (publish:, news dates) */
   bool quiet;        /* no summary line */
   bool no_booklets;  /* make no booklets: keep those of the previous output, with their links */
   bool strict;       /* klar check --strict: warnings fail too (main decides the exit) */

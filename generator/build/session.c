@@ -64,6 +64,7 @@
 #include "../layout/layout.h"
 #include "../load/content.h"
 #include "../model/model.h"
+#include "../image/image.h"
 #include "../site/site.h"
 #include <errno.h>
 #include <stdio.h>
@@ -404,7 +405,7 @@ static gen *gen_model(build_session *bs, diag *d) {
   g->a = arena_new();
   g->md_arena = arena_new();
   g->la = arena_new();
-  g->s = model_build_cached(g->a, bs->root, bs->o.drafts, bs->jobs, bs->sources, d);
+  g->s = model_build_cached(g->a, bs->root, bs->o.drafts, bs->o.future, bs->jobs, bs->sources, d);
   if (!g->s) {
     gen_free(g);
     return NULL;
@@ -425,6 +426,7 @@ static bool full_from(build_session *bs, gen *g, int before, diag *d, session_re
   t.all = true;
   site *s = g->s;
   site_assets(s, out_txn_dir(&t, "assets"), d);
+  image_site(s, out_txn_dir(&t, "assets"), bs->out, d); /* drawn from assets/: with them */
   site_check_outputs(s, true, d);
   g->ls = layout_load(g->la, s, d);
   g->md = markdown_all(s, g->md_arena, bs->jobs, d);
@@ -542,6 +544,9 @@ static bool update_bodies(build_session *bs, body_edit *e, size_t n, diag *d, se
     ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
     /* The feed shows the pages' summaries and content. */
     if (feed) site_feed(s, out_txn_dir(&t, "other"), d);
+    /* An edited file changed when it was saved: its lastmod moves (not
+     * after an error: the last good output stays as it was). */
+    if (ok && diag_errors(d) == before) site_sitemap(s, out_txn_dir(&t, "other"), d);
     trace("feed", &t0);
     ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
   } else {
@@ -636,6 +641,7 @@ static bool update_fields(build_session *bs, const char *const *srcs, size_t n, 
   site *s = g->s;
   size_t np = s->all.n;
   site_assets(s, NULL, d); /* the URLs only: the assets did not change */
+  image_site(s, NULL, NULL, d); /* likewise the cards' and photos' URLs */
   g->ls = layout_load(g->la, s, d);
   g->md = arena_calloc(g->a, np ? np : 1, sizeof *g->md);
   if (np) memcpy(g->md, old->md, np * sizeof *g->md);

@@ -38,10 +38,12 @@ bool md_pin_extensions(void);
  *                   resolver wrote a likely meant destination y into out
  *                   (leave out empty for none);
  *   MD_LINK_DRAFT   that the page is a draft left out of the site, and how
- *                   to publish or preview it (out is not read).
+ *                   to publish or preview it (out is not read);
+ *   MD_LINK_FUTURE  that the page is held back until a later day, which the
+ *                   resolver wrote into out ("2027-02-01").
  * A resolver that returns true/false means OK/BROKEN. Destinations that are
  * absolute URLs (scheme:, //, /, #, mailto:) are not passed to it. */
-typedef enum { MD_LINK_BROKEN = 0, MD_LINK_OK = 1, MD_LINK_DRAFT = 2 } md_link;
+typedef enum { MD_LINK_BROKEN = 0, MD_LINK_OK = 1, MD_LINK_DRAFT = 2, MD_LINK_FUTURE = 3 } md_link;
 typedef md_link (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
 
 /* Shortcodes: a fenced code block whose info string starts with a name

@@ -73,6 +73,11 @@ static void resolve_link(walk *w, cmark_node *node) {
                  "broken link to '%s': that page is a draft (draft: true) and is left out of the site; publish "
                  "it first (remove draft: true from its front matter), or build with --drafts to preview",
                  url);
+    else if (r == MD_LINK_FUTURE)
+      diag_error(w->d, o->file, line + o->line_offset, col,
+                 "broken link to '%s': that page is held back until %s (its publish day) and is left out of "
+                 "the site until then; link to it from that day on, or build with --future to preview",
+                 url, sbuf_str(&out));
     else if (image && near)
       diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'; did you mean '%s'?", url, near);
     else if (image)

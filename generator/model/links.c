@@ -94,7 +94,15 @@ void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field
   }
   if (v->kind != VAL_REF) return;
   page *t = find_ref(b, p, v->u.ref.s);
-  if (!t && find_in(b, &b->s->left_out, p, v->u.ref.s)) {
+  page *gone = t ? NULL : find_in(b, &b->s->left_out, p, v->u.ref.s);
+  if (gone && gone->held) {
+    diag_error(b->d, p->file, v->line, v->col,
+               "'%s' names '%s', which is held back until %s (its publish day) and is left out of the site "
+               "until then, so the reference would point nowhere; build with --future to preview",
+               field, v->u.ref.s, model_held_until(gone));
+    return;
+  }
+  if (gone) {
     diag_error(b->d, p->file, v->line, v->col,
                "'%s' names '%s', which is a draft (draft: true) and is left out of the site, so the "
                "reference would point nowhere; publish that page first, or build with --drafts to preview",
@@ -260,10 +268,15 @@ md_link model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out
   if (!l->broken) l->broken = arena_strdup(l->a, dest);
   /* A page that exists but is a draft: md says so, rather than "no such
    * page" and a guess at another page. */
-  if (!is_image && path &&
-      (map_get(&l->s->left_out, path) || map_get(&l->s->left_out, arena_printf(l->a, "%s/_index.md", path)) ||
-       map_get(&l->s->left_out, arena_printf(l->a, "%s/index.md", path))))
-    return MD_LINK_DRAFT;
+  const page *gone = NULL;
+  if (!is_image && path && !(gone = map_get(&l->s->left_out, path)) &&
+      !(gone = map_get(&l->s->left_out, arena_printf(l->a, "%s/_index.md", path))))
+    gone = map_get(&l->s->left_out, arena_printf(l->a, "%s/index.md", path));
+  if (gone && gone->held) {
+    sbuf_puts(out, model_held_until(gone));
+    return MD_LINK_FUTURE;
+  }
+  if (gone) return MD_LINK_DRAFT;
   suggest_link(l, is_image, dest, out);
   return MD_LINK_BROKEN;
 }

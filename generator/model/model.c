@@ -3,6 +3,7 @@
  * them in order and answers the queries on types. */
 #include "builder.h"
 #include "../md/md.h"
+#include "../core/dk.h"
 #include "../core/fsx.h"
 #include "../load/content.h"
 #include "../load/sources.h"
@@ -45,10 +46,37 @@ static void index_types(builder *b);
 static void free_map(void *m) { map_free(m); }
 
 site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d) {
-  return model_build_cached(a, root, drafts, jobs, NULL, d);
+  return model_build_cached(a, root, drafts, false, jobs, NULL, d);
 }
 
-site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, content_cache *cache, diag *d) {
+/* The day pages are published against: SOURCE_DATE_EPOCH's when set (a
+ * reproducible build publishes what it published before), else today's by
+ * the clock, in UTC. */
+static long publish_today(void) {
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  return dk_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* True when page p (its type known) waits for a later day: its `publish`
+ * day, or its `date` when its type says the date is the day it is
+ * published. A conference's date is the evening it is held, announced
+ * months before, so that type leaves publish_on_date out. */
+static bool held_back(const site *s, const page *p) {
+  if (p->publish_days != NO_DATE) return p->publish_days > s->today;
+  const type_schema *t = model_type(s, p->type);
+  return t && t->publish_on_date && p->days != NO_DATE && p->days > s->today;
+}
+
+const char *model_held_until(const page *p) {
+  const char *pub = val_as_str(val_get(p->fm, "publish"));
+  return pub ? pub : p->date ? p->date : "";
+}
+
+site *model_build_cached(arena *a, const char *root, bool drafts, bool future, int jobs, content_cache *cache,
+                         diag *d) {
   site *s = arena_calloc(a, 1, sizeof *s);
   /* The site's maps live on the heap; they die with the build arena. */
   arena_defer(a, free_map, &s->by_src);
@@ -62,6 +90,8 @@ site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, cont
   builder *b = &bb;
   s->arena = a;
   s->drafts = drafts;
+  s->future = future;
+  s->today = publish_today();
   s->root = root;
   s->content_dir = fsx_join(a, root, "content");
   s->layouts_dir = fsx_join(a, root, "layouts");
@@ -106,6 +136,12 @@ site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, cont
     const char *t = val_as_str(val_get(p->fm, "type"));
     if (!t && p->kind == PAGE_REGULAR) t = mb_section_default(b, p->section, "type");
     p->type = t ? t : p->kind == PAGE_REGULAR ? "page" : "";
+    if (!future && !p->broken && held_back(s, p)) {
+      p->held = true;
+      if (p->src) map_set(&s->left_out, p->src, p);
+      mb_list_push(a, &s->held, p);
+      continue;
+    }
     if (!p->title) p->title = p->kind == PAGE_SECTION ? fsx_basename(p->dir) : "";
     mb_assign_url(b, p);
     vec_push(&kept, p);

@@ -50,6 +50,8 @@ struct page {
   const char *title;   /* with the site's Danish typography (» «, no-break spaces) */
   const char *date;    /* "2014-05-27" as written, or NULL */
   long days;           /* the date as days since 1970, or a large negative value when none */
+  long publish_days;   /* front matter `publish` as days since 1970, or NO_DATE's value when none */
+  bool held;           /* left out until a later day (see site.held), not a draft */
   double weight;       /* front matter `weight`, 0 when absent */
   bool draft, bundle;
   bool broken;         /* could not be read or decoded: reported once, not checked further */
@@ -127,6 +129,10 @@ typedef struct type_schema {
   const char **sections; size_t nsections;
   const char **parts; size_t nparts;
   int body_line, body_col; /* where `body:` is, in site.yaml */
+  bool publish_on_date; /* `publish_on_date: true`: the page's `date` is the day it is
+                         * published (news), so a page dated later than today is held
+                         * back; for other types `date` is what the page is about (a
+                         * conference's evening) and only `publish` holds a page back */
 } type_schema;
 
 typedef struct menu_item {
@@ -166,13 +172,18 @@ struct site {
   map sections;            /* section name → section page */
   map by_type;             /* type name → page_list* of its regular pages */
   map statics;             /* static files below content/ (path → output path) */
-  map left_out;            /* src → page of each draft left out (no --drafts), so that a
+  map left_out;            /* src → page of each draft left out (no --drafts) and of each
+                            * page held back until a later day (no --future), so that a
                             * link to one can say why it is broken */
+  page_list held;          /* the pages held back (no --future), in source order */
+  long today;              /* the day pages are published against, as days since 1970:
+                            * SOURCE_DATE_EPOCH's, else the clock's */
   booklet *booklets; size_t nbooklets;
   map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
   const page_md *md;       /* the Markdown stage's results, one per page of `all`
                             * (by page->index); set once by that stage, NULL before */
   bool drafts;             /* --drafts */
+  bool future;             /* --future: pages dated later than today are published too */
   arena *arena;            /* the build arena */
 };
 
@@ -186,7 +197,11 @@ site *model_build(arena *a, const char *root, bool drafts, int jobs, diag *d);
 /* model_build reading the content through cache (load/content.h; NULL:
  * none), for the session of klar serve: the model is the same. */
 typedef struct content_cache content_cache;
-site *model_build_cached(arena *a, const char *root, bool drafts, int jobs, content_cache *cache, diag *d);
+/* future: publish pages whose `publish` day (or, for a type with
+ * publish_on_date, whose `date`) is later than today; without it they are
+ * left out like drafts and listed in s->held. model_build holds them back. */
+site *model_build_cached(arena *a, const char *root, bool drafts, bool future, int jobs, content_cache *cache,
+                         diag *d);
 
 /* Returns what the Markdown stage made of page p: its entry in s->md, or an
  * empty record (html and summary "", no toc, no tree) for a page outside
@@ -231,6 +246,9 @@ char *model_resolve_path(const page *from, const char *target, arena *a);
  * read them directly. Two such models differ only in front matter values,
  * which a page's readers read through the Lua bridge. */
 bool model_same_structure(const site *a, const site *b);
+/* The day a held-back page (p->held) waits for, as written: its `publish`,
+ * else its `date`. */
+const char *model_held_until(const page *p);
 /* Returns the type schema of a name or NULL. */
 const type_schema *model_type(const site *s, const char *name);
 /* The checks that need the whole site and every page's Markdown (model/

@@ -8,7 +8,7 @@
 /* Front matter fields every page may carry, whatever its type. */
 static const char *common_fields[] = {"title", "type", "date", "draft", "weight", "slug", "url",
                                       "summary", "description", "layout", "aliases", "lastmod",
-                                      "booklet", NULL};
+                                      "booklet", "publish", NULL};
 
 /* ---------------------------------------------------------------- config */
 
@@ -155,6 +155,12 @@ static void read_types(builder *b) {
     read_body(b, t, val_get(spec, "body"));
     val *open = val_get(spec, "open");
     if (open && open->kind == VAL_BOOL && open->u.b) t->closed = false;
+    val *pod = val_get(spec, "publish_on_date");
+    if (pod && pod->kind != VAL_BOOL)
+      diag_error(b->d, b->site_file, pod->line, pod->col,
+                 "'publish_on_date' of type '%s' must be true or false", t->name);
+    else if (pod)
+      t->publish_on_date = pod->u.b;
   }
   for (size_t i = 0; i < b->s->ntypes; i++)
     for (size_t j = 0; j < b->s->types[i].nfields; j++) {
@@ -358,6 +364,15 @@ void mb_check_common(builder *b, page *p) {
     p->date = arena_strndup(b->a, d->u.str.s, 10);
     p->days = dk_days(y, m, dd);
   }
+  /* `publish` is the day a page appears on the site (model.c holds it back
+   * until then); any type may carry it. */
+  val *pub = val_get(p->fm, "publish");
+  p->publish_days = NO_DATE;
+  if (pub && check_scalar(b, p, "publish", "date", pub, NULL)) {
+    int y, m, dd;
+    dk_parse_date(pub->u.str.s, &y, &m, &dd);
+    p->publish_days = dk_days(y, m, dd);
+  }
   val *w = val_get(p->fm, "weight");
   if (w && check_scalar(b, p, "weight", "number", w, NULL)) p->weight = w->u.num;
   val *dr = val_get(p->fm, "draft");
@@ -412,7 +427,9 @@ void mb_check_page_fields(builder *b, page *p) {
                    f->name, t->name, f->name);
       continue;
     }
-    check_field(b, p, f, v);
+    /* A field every page has (publish) may be declared in a type for its
+     * title and help in `klar new`; mb_check_common checked it already. */
+    if (!is_common(f->name)) check_field(b, p, f, v);
   }
   if (!t->closed) return;
   for (size_t i = 0; i < p->fm->u.map.n; i++) {

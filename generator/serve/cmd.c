@@ -53,6 +53,7 @@ static const char *usage_serve =
     "                   this machine; 0.0.0.0 shows the preview to others)\n"
     "  -p, --port N     the port (default: 1313; 0 picks a free one)\n"
     "  -D, --drafts     include pages whose front matter says draft: true\n"
+    "  -F, --future     include pages held back until a later day\n"
     "  -B, --no-booklets  do not draw the booklets' preview either\n"
     "  -j, --jobs N     build on N threads (default: the number of cores)\n"
     "  -h, --help       show this text\n"
@@ -108,6 +109,8 @@ static int parse_args(server *s, int argc, char **argv) {
       return 0;
     } else if (!strcmp(a, "-D") || !strcmp(a, "--drafts")) {
       s->o.drafts = true;
+    } else if (!strcmp(a, "-F") || !strcmp(a, "--future")) {
+      s->o.future = true;
     } else if (!strcmp(a, "-B") || !strcmp(a, "--no-booklets")) {
       s->booklets = false;
     } else if (!strcmp(name, "-r") || !strcmp(name, "--root")) {

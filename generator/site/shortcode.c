@@ -2,6 +2,7 @@
 #include "shortcode.h"
 #include "../core/fsx.h"
 #include "site.h"
+#include <stdio.h>
 #include <string.h>
 
 /* Finds "key: value" on its own line in text; returns the value (trimmed,
@@ -73,10 +74,26 @@ static int video(shortcode_ctx *c, const char *text, sbuf *out) {
   }
   sbuf_printf(out, "<figure class=\"video\" data-video-id=\"%s\">"
                    "<a class=\"video-facade\" href=\"https://www.youtube.com/watch?v=%s\">", id, id);
-  sbuf_puts(out, "<img src=\"");
+  /* A thumbnail of assets/ comes in several widths and as WebP (made by
+   * image/image.c), so a phone loads the small one. */
+  const char *rel = arena_printf(c->a, "video/%s.jpg", id);
+  const char *size = thumb == map_get(&c->s->assets, rel) ? map_get(&c->s->assets, arena_printf(c->a, "%s#size", rel)) : NULL;
+  int w = 640, h = 360;
+  if (size && sscanf(size, "%d %d", &w, &h) == 2) {
+    const char *sizes = "(min-width: 50rem) 48rem, 100vw"; /* .video is at most 48rem wide */
+    const char *webp = map_get(&c->s->assets, arena_printf(c->a, "%s#webp", rel));
+    const char *jpeg = map_get(&c->s->assets, arena_printf(c->a, "%s#jpeg", rel));
+    sbuf_puts(out, "<picture><source type=\"image/webp\" srcset=\"");
+    sbuf_put_html(out, webp, strlen(webp));
+    sbuf_printf(out, "\" sizes=\"%s\"><img srcset=\"", sizes);
+    sbuf_put_html(out, jpeg, strlen(jpeg));
+    sbuf_printf(out, "\" sizes=\"%s\" src=\"", sizes);
+  } else {
+    sbuf_puts(out, "<img src=\"");
+  }
   sbuf_put_html(out, thumb, strlen(thumb));
-  sbuf_puts(out, "\" alt=\"\" width=\"640\" height=\"360\" loading=\"lazy\">"
-                 "<span class=\"video-play\">Afspil videoen: ");
+  sbuf_printf(out, "\" alt=\"\" width=\"%d\" height=\"%d\" loading=\"lazy\">%s"
+                   "<span class=\"video-play\">Afspil videoen: ", w, h, size ? "</picture>" : "");
   sbuf_put_html(out, title, strlen(title));
   sbuf_puts(out, "</span></a><figcaption>");
   sbuf_put_html(out, title, strlen(title));

@@ -1,5 +1,7 @@
 /* site: assets, static files, sitemap, feed, robots and aliases. */
 #include "site.h"
+#include "lastmod.h"
+#include <time.h>
 #include "../core/dk.h"
 #include "../core/fsx.h"
 #include "../core/vec.h"
@@ -116,6 +118,10 @@ static bool noindex(const page *p) {
 }
 
 bool site_sitemap(const site *s, const char *out, diag *d) {
+  /* lastmod is when the source last changed (lastmod.h), not the page's
+   * date: a programme dated next spring was not changed next spring. */
+  map changed = {0};
+  if (out) site_lastmod(s, &changed);
   sbuf b = SBUF_INIT;
   sbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -128,10 +134,19 @@ bool site_sitemap(const site *s, const char *out, diag *d) {
     sbuf_put_xml(&b, u.data, u.len);
     sbuf_free(&u);
     sbuf_puts(&b, "</loc>");
-    if (p->date) sbuf_printf(&b, "<lastmod>%s</lastmod>", p->date);
+    const long long *t = p->src ? map_get(&changed, p->src) : NULL;
+    if (t) {
+      time_t tt = (time_t)*t;
+      struct tm tm;
+      gmtime_r(&tt, &tm);
+      char iso[32];
+      strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      sbuf_printf(&b, "<lastmod>%s</lastmod>", iso);
+    }
     sbuf_puts(&b, "</url>\n");
   }
   sbuf_puts(&b, "</urlset>\n");
+  map_free(&changed);
   return write_buf(s, out, "sitemap.xml", &b, d);
 }
 

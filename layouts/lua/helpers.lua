@@ -93,6 +93,33 @@ function describe(page, site)
   return site.title
 end
 
+-- Open Graph: "article" for a page of content, "website" for the front
+-- page, sections and lists
+function og_type(page)
+  if page.kind == "page" then return "article" end
+  return "website"
+end
+
+-- the absolute URL of the share card of the page's type (klar draws one per
+-- type declared in site.yaml, og/side.png for the rest), or nil when the
+-- site has none (no fonts in assets/)
+function og_image(page, site)
+  local t = "side"
+  if page.kind == "page" and nonempty(page.type) and page.type ~= "page" then t = page.type end
+  local ok, a = pcall(asset, "og/" .. t .. ".png")
+  if not ok then ok, a = pcall(asset, "og/side.png") end
+  if not ok then return nil end
+  local origin = tostring(site.baseurl or ""):match("^(%a+://[^/]+)") or ""
+  return origin .. a
+end
+
+-- what the share card shows, for og:image:alt
+function og_image_alt(page, site)
+  local org = site.params and site.params.organisation
+  if nonempty(org) then return site.title .. ", " .. org end
+  return site.title
+end
+
 -- true when the page body holds a video facade (then base.xml loads video.js)
 function has_video(page)
   local c = page.content

@@ -12,6 +12,10 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 suite_begin check abs
+# A day on which every page of the bundled site is published: its news item
+# of 2027-02-01 waits for its day otherwise, and klar check notes it
+# (tests/conventions checks held-back pages).
+export SOURCE_DATE_EPOCH=1803000000
 klar="$top/klar"
 
 site_copy() {

@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 suite_begin quick
-export SOURCE_DATE_EPOCH=1500000000
+export SOURCE_DATE_EPOCH=1785000000
 KLAR=${KLAR:-./klar}
 pixi=pixi/pixi-3-6-aar/index.html
 

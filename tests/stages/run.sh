@@ -7,7 +7,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 suite_begin stages
-export SOURCE_DATE_EPOCH=1500000000
+export SOURCE_DATE_EPOCH=1785000000
 KLAR=${KLAR:-./klar} # another binary to compare with
 
 # A copy of the bundled site to change without touching content/.
