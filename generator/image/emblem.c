@@ -35,3 +35,9 @@ void emblem_draw(const emblem *e, cairo_t *cr, double x, double y, double size) 
   /* Errors here only mean an element librsvg skips; the rest is drawn. */
   rsvg_handle_render_document(e->h, cr, &box, NULL);
 }
+
+double emblem_aspect(const emblem *e) {
+  gdouble w = 0, h = 0;
+  if (!rsvg_handle_get_intrinsic_size_in_pixels(e->h, &w, &h) || w <= 0 || h <= 0) return 1;
+  return w / h;
+}

@@ -17,5 +17,7 @@ void emblem_free(emblem *e);
 /* Draws the emblem into the square of side `size` at (x, y) of cr, its
  * aspect kept and centred. */
 void emblem_draw(const emblem *e, cairo_t *cr, double x, double y, double size);
+/* Width over height of the emblem's own size (1 when it gives none). */
+double emblem_aspect(const emblem *e);
 
 #endif

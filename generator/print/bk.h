@@ -171,6 +171,7 @@ typedef struct bk {
   int ncols;
   box_vec content;
   str_vec pending;     /* structure tags waiting for the next box */
+  str_vec alts;        /* the reader's Figures' alternative texts, in drawing order */
   box *last;           /* the last box made */
   int cur_page;        /* booklet page being converted */
   const page *cur_src;
@@ -268,6 +269,12 @@ bool bk_check_family(bk *k, const char *family);
 
 /* Whether link u has a scheme ("https:", "mailto:") or is protocol-relative. */
 bool bk_is_external(const char *u);
+/* A QR code of s: an image surface owned by k's arena, one pixel per
+ * module with a quiet zone of four; NULL when libqrencode fails. */
+cairo_surface_t *bk_qr_surface(bk *k, const char *s);
+/* Notes the alternative text of a Figure the reader PDF begins (other
+ * outputs are not tagged: nothing is noted). */
+void bk_alt_push(bk *k, int out, const char *alt);
 
 /* A text builder: bk_tb_init, then bk_tb_runs, bk_make_text, bk_tb_free. */
 void bk_tb_init(tbuild *tb);

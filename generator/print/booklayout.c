@@ -390,13 +390,34 @@ static void fit_attr(rd *r, xmlNode *n, bl_part *p) {
   else aerr(r, n, "fit", "fit must be 'page' (each stretch between page breaks fits on one page), not '%s'%s", v, NULL);
 }
 
+/* <image src="assets/print/x.svg" field="illustration" height="40" alt="…"/>
+ * or <qr field="url" height="20" alt="…"/> on a cover or back page. */
+static bl_text picture_item(rd *r, xmlNode *c) {
+  bool qr = strcmp(name_of(c), "qr") == 0;
+  static const char *const iok[] = {"src", "field", "height", "alt", NULL};
+  static const char *const qok[] = {"field", "height", "alt", NULL};
+  check_attrs(r, c, qr ? qok : iok);
+  no_children(r, c);
+  bl_text t = {0};
+  t.kind = qr ? BL_ITEM_QR : BL_ITEM_IMAGE;
+  t.line = line_of(c);
+  t.field = attr(r, c, "field");
+  t.text = qr ? NULL : attr(r, c, "src");
+  t.alt = attr(r, c, "alt");
+  t.height = qr ? 20 : 40;
+  num_attr(r, c, "height", &t.height, 5, 400);
+  if (qr && !t.field) t.field = "url";
+  if (!qr && !t.field && !t.text) err(r, c, "<image> needs a src or a field attribute%s%s", NULL, NULL);
+  return t;
+}
+
 static void read_part(rd *r, xmlNode *n, part_vec *parts) {
   bl_part p = {0};
   p.line = line_of(n);
   const char *nm = name_of(n);
   bool notes = strcmp(nm, "notes") == 0;
   if (strcmp(nm, "cover") == 0 || strcmp(nm, "back") == 0 || strcmp(nm, "page") == 0 || notes) {
-    static const char *const ok[] = {"background", "color", "valign", NULL};
+    static const char *const ok[] = {"background", "background-field", "color", "valign", NULL};
     static const char *const nok[] = {"title", "pages", "fill", "lines", NULL};
     check_attrs(r, n, notes ? nok : ok);
     p.kind = nm[0] == 'c' ? BL_PART_COVER : notes ? BL_PART_NOTES : BL_PART_BACK;
@@ -414,6 +435,7 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     p.color = r->L->styles[BL_COVER_TITLE].color;
     color_attr(r, n, "background", &p.background, &p.has_background);
     color_attr(r, n, "color", &p.color, NULL);
+    if (!notes) p.background_field = attr(r, n, "background-field");
     p.valign = notes ? "top" : attr(r, n, "valign");
     if (!p.valign) p.valign = "middle";
     if (strcmp(p.valign, "top") && strcmp(p.valign, "middle") && strcmp(p.valign, "bottom"))
@@ -421,6 +443,10 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     VEC(bl_text) texts = {0};
     for (xmlNode *c = n->children; c; c = c->next) {
       if (!is_el(c)) continue;
+      if (!notes && (strcmp(name_of(c), "image") == 0 || strcmp(name_of(c), "qr") == 0)) {
+        vec_push(&texts, picture_item(r, c));
+        continue;
+      }
       if (strcmp(name_of(c), "text") != 0) {
         err(r, c, "unknown element <%s> in <%s>; use <text>", name_of(c), nm);
         continue;

@@ -48,10 +48,19 @@ typedef struct bl_style {
 typedef enum { BL_PART_COVER, BL_PART_TOC, BL_PART_CONTENT, BL_PART_BACK, BL_PART_BLANK,
                BL_PART_NOTES, BL_PART_INDEX } bl_part_kind;
 
-/* A text on a cover or back page: a booklet field or fixed text. */
+/* What a cover or back page shows, top to bottom: texts, pictures (an SVG
+ * or PNG file of the site) and QR codes. */
+typedef enum { BL_ITEM_TEXT, BL_ITEM_IMAGE, BL_ITEM_QR } bl_item_kind;
+
+/* An item of a cover or back page: a booklet field or fixed text; for
+ * <image> the file (src, or a field naming it), for <qr> the address (a
+ * field: "url" is the booklet's first page on the site). */
 typedef struct bl_text {
+  bl_item_kind kind;
   const char *field;        /* booklet field ("title", "subtitle", a front matter key) or NULL */
-  const char *text;         /* fixed text when field is NULL */
+  const char *text;         /* fixed text when field is NULL; image: the file (src) */
+  const char *alt;          /* image, qr: alternative text (image without: decoration) */
+  double height;            /* image, qr: mm */
   bl_element style;         /* BL_COVER_TITLE or BL_COVER_TEXT by default */
   int line;
 } bl_text;
@@ -63,6 +72,8 @@ typedef struct bl_part {
   int depth;                /* toc: heading levels listed */
   bool has_background;
   unsigned background, color;
+  const char *background_field; /* cover/back: a booklet field with the background ("#rrggbb"),
+                                   the background attribute when the booklet has none */
   const char *valign;       /* cover/back: "top", "middle", "bottom" */
   bl_text *texts; size_t ntexts;
   int count;                /* notes: pages at least (default 1) */

@@ -257,7 +257,7 @@ static void image_box(bk *k, ctx *c, const mdt_block *blk) {
 
 /* A QR code of s as an image surface, one pixel per module and a quiet
  * zone of four; NULL when libqrencode fails. */
-static cairo_surface_t *qr_surface(bk *k, const char *s) {
+cairo_surface_t *bk_qr_surface(bk *k, const char *s) {
   QRcode *q = QRcode_encodeString(s, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   if (!q) return NULL;
   int n = q->width + 8;
@@ -297,7 +297,7 @@ static bool video_box(bk *k, ctx *c, const mdt_block *blk) {
   if (!id || !*id) return false;
   const char *url = arena_printf(k->a, "https://youtu.be/%s", id);
   if (k->L->video_qr) {
-    cairo_surface_t *img = qr_surface(k, url);
+    cairo_surface_t *img = bk_qr_surface(k, url);
     if (img) {
       box *b = bk_new_box(k, BX_IMAGE, &k->L->styles[BL_P], c->x);
       b->img = img;

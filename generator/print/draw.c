@@ -11,6 +11,8 @@
 #include <time.h>
 #include "../core/dk.h"
 #include "impose.h"
+#include "../core/fsx.h"
+#include "../image/emblem.h"
 
 /* ------------------------------------------------------------------------ */
 /* Drawing                                                                   */
@@ -157,6 +159,7 @@ static void draw_frag(draw *dr, const frag *fr, int pageno) {
     cairo_tag_begin(cr, CAIRO_TAG_DEST, attrs);
     cairo_tag_end(cr, CAIRO_TAG_DEST);
   }
+  if (fr->first && b->tag && strcmp(b->tag, "Figure") == 0) bk_alt_push(k, dr->out, b->alt);
   if (fr->first) tag_begin(dr, b->tag);
   switch (b->kind) {
   case BX_TEXT: {
@@ -299,6 +302,13 @@ static const char *field_text(bk *k, const char *name) {
   if (strcmp(name, "subtitle") == 0 && b->subtitle) return b->subtitle;
   if (strcmp(name, "author") == 0 && b->author) return b->author;
   if (strcmp(name, "site") == 0 && k->s && k->s->title) return k->s->title;
+  if (strcmp(name, "url") == 0 && b->npages && b->pages[0]->url) {
+    /* The booklet's first page on the site, for its QR code. */
+    const char *base = k->s && k->s->baseurl ? k->s->baseurl : "";
+    size_t bl = strlen(base);
+    if (bl && base[bl - 1] == '/') bl--;
+    return arena_printf(k->a, "%.*s%s", (int)bl, base, b->pages[0]->url);
+  }
   const val *v = b->fields ? val_get(b->fields, name) : NULL;
   if (!v && b->npages && b->pages[0]->fm) v = val_get(b->pages[0]->fm, name);
   if (!v && strcmp(name, "title") == 0 && b->npages) return b->pages[0]->title;
@@ -334,6 +344,17 @@ static double cover_make(bk *k, const bpage *pg, cover_texts *c) {
   double total = 0;
   for (size_t i = 0; i < part->ntexts; i++) {
     const bl_text *bt = &part->texts[i];
+    if (bt->kind != BL_ITEM_TEXT) {
+      /* A picture: an empty text of its height stands in its place. */
+      text t = {0};
+      t.h = bt->height * MM;
+      vec_push(&c->ts, t);
+      vec_push(&c->gaps, 3 * MM);
+      vec_push(&c->tags, NULL);
+      vec_push(&c->from, bt);
+      total += t.h + 3 * MM;
+      continue;
+    }
     const char *s = bt->field ? field_text(k, bt->field) : bt->text;
     if (!s || !*s) continue;
     bl_style st = k->L->styles[bt->style];
@@ -374,11 +395,114 @@ double bk_cover_h(bk *k, const bpage *pg, const bl_text **tallest) {
   return h;
 }
 
+void bk_alt_push(bk *k, int out, const char *alt) {
+  if (out == OUT_READER) vec_push(&k->alts, alt ? alt : "");
+}
+
+/* "#rrggbb" (a booklet's colour field) as 0xRRGGBB. */
+static bool parse_hex_colour(const char *v, unsigned *rgb) {
+  if (v[0] != '#' || strlen(v) != 7) return false;
+  char *end;
+  unsigned long x = strtoul(v + 1, &end, 16);
+  if (*end) return false;
+  *rgb = (unsigned)x;
+  return true;
+}
+
+/* A cover's picture, centred on cx, size high from y: an
+ * SVG drawn by librsvg (vectors stay vectors in the PDF), a PNG scaled, or
+ * the QR code of an address. With alternative text it is a Figure of the
+ * structure tree; without, decoration (an artifact). A file that cannot be
+ * read is reported once, at the layout's line, and left out. */
+static void draw_picture(draw *dr, const bl_text *bt, double cx, double y, double size) {
+  bk *k = dr->k;
+  cairo_t *cr = dr->cr;
+  const char *src = bt->field ? field_text(k, bt->field) : bt->text;
+  if (!src || !*src) return;
+  const char *alt = bt->alt;
+  if (bt->kind == BL_ITEM_QR) {
+    cairo_surface_t *img = bk_qr_surface(k, src);
+    if (!img) return;
+    if (!alt) alt = arena_printf(k->a, "QR-kode til %s", src);
+    bk_alt_push(k, dr->out, alt);
+    tag_begin(dr, "Figure");
+    int n = cairo_image_surface_get_width(img);
+    cairo_save(cr);
+    cairo_translate(cr, cx - size / 2, y);
+    cairo_scale(cr, size / n, size / n);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    tag_end(dr);
+    return;
+  }
+  /* Below the site's folder; "assets/…" in the site's assets folder, which
+   * a site may keep elsewhere. */
+  const char *root = k->s && k->s->root && *k->s->root ? k->s->root : ".";
+  const char *path = k->s && k->s->assets_dir && str_starts(src, "assets/")
+                         ? fsx_join(k->a, k->s->assets_dir, src + strlen("assets/"))
+                         : fsx_join(k->a, root, src);
+  size_t len = 0;
+  char *data = fsx_read(k->a, path, &len);
+  const char *why = data ? NULL : strerror(errno);
+  emblem *e = NULL;
+  cairo_surface_t *png = NULL;
+  if (data && str_ends(src, ".svg")) {
+    e = emblem_new(data, len, &why);
+  } else if (data) {
+    png = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS) {
+      why = "not a PNG or SVG image";
+      cairo_surface_destroy(png);
+      png = NULL;
+    }
+  }
+  if (!e && !png) {
+    if (dr->out == OUT_READER)
+      diag_error(k->d, k->L->file, bt->line, 0, "cannot read the cover picture '%s': %s", src, why);
+    return;
+  }
+  if (alt) {
+    bk_alt_push(k, dr->out, alt);
+    tag_begin(dr, "Figure");
+  }
+  if (e) {
+    /* size is the picture's height: a wide picture gets the square its
+     * width needs, centred on the same middle. */
+    double a = emblem_aspect(e), side = a > 1 ? size * a : size;
+    emblem_draw(e, cr, cx - side / 2, y + (size - side) / 2, side);
+    emblem_free(e);
+  } else {
+    int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
+    double sc = size / (w > h ? w : h);
+    cairo_save(cr);
+    cairo_translate(cr, cx - w * sc / 2, y + (size - h * sc) / 2);
+    cairo_scale(cr, sc, sc);
+    cairo_set_source_surface(cr, png, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(png);
+  }
+  if (alt) tag_end(dr);
+}
+
 static void draw_cover(draw *dr, const bpage *pg, double bleed) {
   bk *k = dr->k;
   const bl_part *part = pg->part;
-  if (part->has_background) {
-    set_rgb(dr->cr, part->background);
+  unsigned bg = part->background;
+  bool has_bg = part->has_background;
+  if (part->background_field) {
+    /* The booklet's own colour (each pixi age group has one). */
+    const char *v = field_text(k, part->background_field);
+    unsigned rgb;
+    if (v && parse_hex_colour(v, &rgb)) {
+      bg = rgb;
+      has_bg = true;
+    }
+  }
+  if (has_bg) {
+    set_rgb(dr->cr, bg);
     cairo_rectangle(dr->cr, -bleed, -bleed, k->pw + 2 * bleed, k->ph + 2 * bleed);
     cairo_fill(dr->cr);
   }
@@ -389,10 +513,16 @@ static void draw_cover(draw *dr, const bpage *pg, double bleed) {
   if (strcmp(part->valign, "middle") == 0) y = area_top + (area_h - total) / 2;
   else if (strcmp(part->valign, "bottom") == 0) y = area_top + area_h - total;
   double left = col_left(k, dr->pageno, 0);
+  double width = k->pw - (k->L->inner + k->L->outer) * MM;
   for (size_t i = 0; i < c.ts.n; i++) {
-    tag_begin(dr, c.tags.items[i]);
-    draw_lines(dr, &c.ts.items[i], 0, c.ts.items[i].nlines, left, y);
-    tag_end(dr);
+    const bl_text *bt = c.from.items[i];
+    if (bt->kind != BL_ITEM_TEXT) {
+      draw_picture(dr, bt, left + width / 2, y, c.ts.items[i].h);
+    } else {
+      tag_begin(dr, c.tags.items[i]);
+      draw_lines(dr, &c.ts.items[i], 0, c.ts.items[i].nlines, left, y);
+      tag_end(dr);
+    }
     y += c.ts.items[i].h + c.gaps.items[i];
   }
   cover_free(&c);

@@ -20,16 +20,16 @@ static bool failed(qpdf_data q, char *err, size_t errlen) {
 }
 
 bool pdfpost_finish(const char *in, const char *out, const char *lang,
-                    const pdfpost_boxes *boxes, char *err, size_t errlen) {
+                    const pdfpost_boxes *boxes, const pdfpost_tags *tags, char *err, size_t errlen) {
   qpdf_data q = qpdf_init();
   qpdf_set_suppress_warnings(q, QPDF_TRUE);
   bool ok = false;
   if (qpdf_read(q, in, NULL) & QPDF_ERRORS) goto done;
   qpdf_oh root = qpdf_get_root(q);
   qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, lang));
-  /* The reader PDF (no boxes): what no structure element holds is an
-   * artifact. */
-  if (!(boxes && boxes->on) && !pdftag_artifacts(q)) goto done;
+  /* The reader PDF: what no structure element holds is an artifact; each
+   * Figure gets its alternative text. */
+  if (tags && (!pdftag_artifacts(q) || !pdftag_set_alts(q, tags->alts, tags->nalts))) goto done;
   if (boxes && boxes->on) {
     int n = qpdf_get_num_pages(q);
     if (n < 0) goto done;

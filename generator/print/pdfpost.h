@@ -13,12 +13,22 @@ typedef struct pdfpost_boxes {
   double bleed[4];
 } pdfpost_boxes;
 
+/* What the reader PDF's structure tree needs besides what Cairo wrote:
+ * the alternative text of each Figure element, in the order the Figures
+ * were begun (Cairo 1.16 drops "alt"). */
+typedef struct pdfpost_tags {
+  const char *const *alts;
+  size_t nalts;
+} pdfpost_tags;
+
 /* Reads the PDF at in, sets /Lang to lang (e.g. "da-DK") and, when
- * boxes->on, the page boxes of every page, and writes the result to out.
+ * boxes->on, the page boxes of every page; with tags (the reader), marks
+ * what no structure element holds as artifacts and sets the Figures' /Alt;
+ * and writes the result to out.
  * Returns true on success; on failure returns false and copies qpdf's
  * message into err (size errlen). in and out must differ. */
 bool pdfpost_finish(const char *in, const char *out, const char *lang,
-                    const pdfpost_boxes *boxes, char *err, size_t errlen);
+                    const pdfpost_boxes *boxes, const pdfpost_tags *tags, char *err, size_t errlen);
 
 /* Returns the number of pages of the PDF at path, or -1 when it cannot be
  * read as a PDF (message in err, size errlen). */

@@ -172,3 +172,35 @@ bool pdftag_artifacts(qpdf_data q) {
   }
   return true;
 }
+
+typedef struct alt_walk {
+  qpdf_data q;
+  const char *const *alts;
+  size_t n, seen;
+} alt_walk;
+
+/* Visits the structure elements below oh in the tree's order. */
+static void walk_figures(alt_walk *w, qpdf_oh oh, int depth) {
+  if (depth > 200) return; /* a tree Cairo wrote is shallow; a loop is not followed */
+  if (qpdf_oh_is_array(w->q, oh)) {
+    int n = qpdf_oh_get_array_n_items(w->q, oh);
+    for (int i = 0; i < n; i++) walk_figures(w, qpdf_oh_get_array_item(w->q, oh, i), depth + 1);
+    return;
+  }
+  if (!qpdf_oh_is_dictionary(w->q, oh) || !qpdf_oh_has_key(w->q, oh, "/S")) return;
+  qpdf_oh s = qpdf_oh_get_key(w->q, oh, "/S");
+  if (qpdf_oh_is_name(w->q, s) && strcmp(qpdf_oh_get_name(w->q, s), "/Figure") == 0) {
+    if (w->seen < w->n && w->alts[w->seen] && *w->alts[w->seen])
+      qpdf_oh_replace_key(w->q, oh, "/Alt", qpdf_oh_new_unicode_string(w->q, w->alts[w->seen]));
+    w->seen++;
+  }
+  if (qpdf_oh_has_key(w->q, oh, "/K")) walk_figures(w, qpdf_oh_get_key(w->q, oh, "/K"), depth + 1);
+}
+
+bool pdftag_set_alts(qpdf_data q, const char *const *alts, size_t n) {
+  qpdf_oh root = qpdf_get_root(q);
+  if (!qpdf_oh_has_key(q, root, "/StructTreeRoot")) return n == 0;
+  alt_walk w = {q, alts, n, 0};
+  walk_figures(&w, qpdf_oh_get_key(q, qpdf_oh_get_key(q, root, "/StructTreeRoot"), "/K"), 0);
+  return w.seen == n;
+}

@@ -16,6 +16,12 @@
  * content cannot be read (qpdf's error is left in q). */
 bool pdftag_artifacts(qpdf_data q);
 
+/* Sets /Alt of the structure tree's Figure elements, in the order of the
+ * tree (the order Cairo began them): the i-th gets alts[i] (an empty
+ * string leaves it without). Returns false when the counts differ, which
+ * would put a text on the wrong picture. */
+bool pdftag_set_alts(qpdf_data q, const char *const *alts, size_t n);
+
 /* The same for one content stream (for the tests): appends the rewritten
  * n bytes at s to out. */
 void pdftag_mark(sbuf *out, const char *s, size_t n);

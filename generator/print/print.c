@@ -412,6 +412,7 @@ void bk_close(bk *k, bk_laid *l) {
   }
   vec_free(&k->content);
   vec_free(&k->pending);
+  vec_free(&k->alts);
   vec_free(&k->notes);
   map_free(&k->dests);
   map_free(&k->known);
@@ -489,7 +490,8 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
       memcpy(bx.bleed, bl, sizeof bl);
     }
     char err[512];
-    if (!pdfpost_finish(raw, tmp, k.L->lang, &bx, err, sizeof err)) {
+    pdfpost_tags tags = {k.alts.items, k.alts.n};
+    if (!pdfpost_finish(raw, tmp, k.L->lang, &bx, o == 0 ? &tags : NULL, err, sizeof err)) {
       diag_error(d, NULL, 0, 0, "cannot finish %s: %s", final, err);
       goto done;
     }

@@ -221,8 +221,27 @@ for pdf in "$out"/booklets/*.pdf; do
   case $pdf in *-tryk.pdf | *-ark.pdf) continue ;; esac
   res=$(python3 tests/pdf/untagged.py "$pdf" 2>&1)
   check "$(basename "$pdf"): every text tagged or an artifact ($(echo "$res" | head -n 3 | tr '\n' ' '))" \
-    "echo \"\$res\" | head -n 1 | grep -q 'untagged 0 unreachable 0' && echo \"\$res\" | head -n 1 | grep -vq '^tagged 0 '"
+    "echo \"\$res\" | head -n 1 | grep -q 'untagged 0 unreachable 0 figures [0-9]* without-alt 0' && echo \"\$res\" | head -n 1 | grep -vq '^tagged 0 '"
 done
+
+# Pixi covers a parent picks up: each age group its own cover colour, and
+# the back cover's QR code leads to the guide's page on the site.
+colours=""
+for pdf in "$out"/booklets/pixi-*.pdf; do
+  case $pdf in *-tryk.pdf | *-ark.pdf) continue ;; esac
+  name=$(basename "$pdf" .pdf)
+  pdftoppm -r 20 -f 1 -l 1 -x 2 -y 2 -W 1 -H 1 "$pdf" "$tmp/px" 2>/dev/null
+  colours="$colours $(tail -c 3 "$tmp"/px*.ppm | od -An -tx1 | tr -d ' \n')"
+  rm -f "$tmp"/px*.ppm
+  last=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
+  pdftoppm -r 200 -f "$last" -l "$last" -png "$pdf" "$tmp/back" 2>/dev/null
+  code=$(zbarimg -q "$tmp"/back*.png 2>/dev/null)
+  rm -f "$tmp"/back*.png
+  check "$name: the back cover's QR code leads to its guide (read: ${code:-nothing})" \
+    "echo \"\$code\" | grep -q 'QR-Code:https://[^ ]*/pixi/$name/\$'"
+done
+n=$(echo $colours | wc -w)
+check "the pixi covers have a colour each ($colours)" "[ $n -ge 7 ] && [ \$(echo $colours | tr ' ' '\\n' | sort -u | wc -l) -eq $n ]"
 
 # The imposition of an 8- and a 24-page booklet is also checked alone, in
 # the unit test print_test (imposition_order).

@@ -7,8 +7,10 @@ content with an MCID (tagged: the structure tree reaches it), inside an
 /Artifact (running heads, folios: not content), or outside both (untagged:
 a screen reader never reads it). Also checks that every MCID of a page is
 referred to by the structure tree (its parent tree), so "tagged" means
-reachable. Prints "tagged N artifact N untagged N unreachable N" and the
-first untagged strings; exits 1 when anything is untagged or unreachable.
+reachable, and that every Figure element has alternative text (/Alt).
+Prints "tagged N artifact N untagged N unreachable N figures N without-alt
+N" and the first untagged strings; exits 1 when anything is untagged or
+unreachable or a Figure has no /Alt.
 """
 import re, subprocess, sys, tempfile, os
 
@@ -132,6 +134,7 @@ def main():
         o = objs.get("obj:" + ref, {})
         return o.get("value", o.get("stream", {}).get("dict"))
     reached = set()
+    figures = [0, 0]  # Figure elements, those without /Alt
     def walk(x, pg=None):
         if isinstance(x, str) and x.endswith(" R"):
             o = get(x)
@@ -147,6 +150,10 @@ def main():
             if x.get("/Type") == "/MCR":
                 reached.add((x.get("/Pg", pg), x.get("/MCID")))
             elif "/S" in x:
+                if x["/S"] == "/Figure":
+                    figures[0] += 1
+                    if not x.get("/Alt"):
+                        figures[1] += 1
                 walk(x.get("/K"), x.get("/Pg", pg))
     root = get(objs["trailer"]["value"]["/Root"])
     st = get(root["/StructTreeRoot"]) if "/StructTreeRoot" in root else None
@@ -166,9 +173,10 @@ def main():
         for i in ids:
             if (ref, i) not in reached:
                 unreachable += 1
-    print("tagged %d artifact %d untagged %d unreachable %d" % (tagged, artifact, untagged, unreachable))
+    print("tagged %d artifact %d untagged %d unreachable %d figures %d without-alt %d"
+          % (tagged, artifact, untagged, unreachable, figures[0], figures[1]))
     for s in samples:
         print("  untagged " + s)
-    sys.exit(1 if untagged or unreachable else 0)
+    sys.exit(1 if untagged or unreachable or figures[1] else 0)
 
 main()
