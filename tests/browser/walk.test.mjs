@@ -143,7 +143,8 @@ async function search(query) {
   }
   await box.fill(query);
   await Promise.all([page.waitForURL(/\/soeg\//, { timeout: 5000 }).catch(() => {}), box.press('Enter')]);
-  const first = page.locator('main ol a, main ul a').first();
+  // The list of results (its id or class says so), not other lists of the page.
+  const first = page.locator(['ol', 'ul'].flatMap((l) => [`main ${l}[id*="result"] a`, `main ${l}[class*="result"] a`]).join(', ')).first();
   await first.waitFor({ timeout: 5000 }).catch(() => {});
   const got = await first.evaluate((a) => a.pathname).catch(() => null);
   const want = expectedFirst[query];

@@ -6,9 +6,11 @@
 // OUT/, and fails a page under 100 in accessibility, best practices or SEO,
 // or under 95 in performance.
 //   node tests/lighthouse/lighthouse.mjs PUBLIC OUT [URL...]
-// One Chromium serves every run (Lighthouse opens a fresh tab for each); the
-// runs go one after another, because two at once on a 2-core machine would
-// slow each other's main thread and lower the performance score.
+// Chromium falls back to DejaVu Sans, as on a fresh Debian, never to an
+// installed Noto Sans (see below). One Chromium serves every run (Lighthouse
+// opens a fresh tab for each); the runs go one after another, because two at
+// once on a 2-core machine would slow each other's main thread and lower the
+// performance score.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +54,28 @@ let passed = 0, failed = 0;
 const ok = (name) => { passed++; console.log(`ok ${name}`); };
 const fail = (name, why) => { failed++; console.log(`FAIL ${name}${why ? ': ' + why : ''}`); };
 
+// The fonts Chromium may fall back to: only DejaVu, what a fresh Debian has
+// (fontconfig brings it). A machine that has Noto Sans installed would
+// otherwise draw the fallback in the site's own font, hide the layout shift
+// that a visitor without it sees when the web font arrives (Windows, macOS,
+// phones), and score higher than a fresh machine does.
+const dejavu = '/usr/share/fonts/truetype/dejavu';
+const env = { ...process.env };
+if (fs.existsSync(dejavu)) {
+  const conf = path.join(out, 'fonts.conf');
+  fs.writeFileSync(conf, `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>${dejavu}</dir>
+  <cachedir>${path.join(out, 'fontconfig-cache')}</cachedir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+</fontconfig>
+`);
+  env.FONTCONFIG_FILE = conf;
+} else {
+  console.log(`# ${dejavu} is missing: Chromium falls back to this machine's fonts`);
+}
+
 const site = await serveSite(root);
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
@@ -60,6 +84,7 @@ const chrome = await chromeLauncher.launch({
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   logLevel: 'silent',
+  envVars: env,
 });
 
 // One run of Lighthouse; a page that does not load is a failure, not a crash.
@@ -85,12 +110,15 @@ try {
       const t0 = Date.now();
       let lhr = await audit(url, config);
       // Performance is a timing on a shared machine: a run under the bar is
-      // run again (up to twice) and the best run counts, as Lighthouse's
-      // own advice on variance suggests. The other categories do not vary.
-      for (let again = 0; again < 2 && lhr && !lhr.runtimeError &&
-           Math.round(lhr.categories.performance.score * 100) < minimum.performance; again++) {
-        const next = await audit(url, config);
-        if (next && !next.runtimeError && next.categories.performance.score > lhr.categories.performance.score) lhr = next;
+      // run twice more and the median of the three counts, as Lighthouse's
+      // advice on variance says (a median, so that a shift that only
+      // sometimes happens still fails). The other categories do not vary.
+      const perf = (l) => (l && !l.runtimeError ? Math.round(l.categories.performance.score * 100) : -1);
+      let tries = '';
+      if (lhr && !lhr.runtimeError && perf(lhr) < minimum.performance) {
+        const runs = [lhr, await audit(url, config), await audit(url, config)].sort((a, b) => perf(a) - perf(b));
+        tries = ` (median of ${runs.map(perf).join(', ')})`;
+        lhr = runs[1];
       }
       const name = `${url} (${preset})`;
       if (!lhr || lhr.runtimeError) {
@@ -108,7 +136,7 @@ try {
         const lost = lhr.categories[c].auditRefs
           .filter((a) => a.weight > 0 && lhr.audits[a.id].score !== null && lhr.audits[a.id].score < 1)
           .map((a) => `${a.id} ${lhr.audits[a.id].displayValue || lhr.audits[a.id].score}`.trim());
-        fail(`${label}`, `${scores[c]}; ${lost.join(', ') || 'no weighted audit below 1'}`);
+        fail(`${label}`, `${scores[c]}${c === 'performance' ? tries : ''}; ${lost.join(', ') || 'no weighted audit below 1'}`);
       }
     }
   }
