@@ -63,7 +63,11 @@ async function watchedPage(context) {
     page.problems.push(`console: ${m.text()}`);
   });
   page.on('requestfailed', (r) => {
-    if (r.url().startsWith(base)) page.problems.push(`failed: ${r.url().slice(base.length)} ${r.failure() && r.failure().errorText}`);
+    // ERR_ABORTED: cut off by the next navigation (the icon Chromium asks
+    // for after load) or answered with an error status, which the response
+    // handler reports.
+    const why = r.failure() && r.failure().errorText;
+    if (r.url().startsWith(base) && why !== 'net::ERR_ABORTED') page.problems.push(`failed: ${r.url().slice(base.length)} ${r.failure() && r.failure().errorText}`);
   });
   page.on('response', (r) => {
     if (r.status() >= 400 && r.url() !== page.expect404) page.problems.push(`${r.status()}: ${r.url().slice(base.length)}`);
