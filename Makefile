@@ -133,6 +133,7 @@ unit-san: $(UNIT_SAN)
 test-deps:
 	@sh scripts/deps.sh test
 	@sh tests/browser/setup.sh
+	@sh tests/lighthouse/setup.sh
 
 # Every suite prints "N passed, N failed"; tests/run adds them up and ends
 # with the total line.

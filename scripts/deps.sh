@@ -39,6 +39,8 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd qpdf qpdf
   need_cmd zbarimg zbar-tools
   need_cmd chromium chromium
+  # the fallback font of tests/lighthouse (a visitor without Noto Sans)
+  need_file /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf fonts-dejavu-core
   need_cmd node nodejs
   need_cmd npm npm
   need_cmd java openjdk-17-jre-headless
