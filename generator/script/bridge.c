@@ -242,6 +242,39 @@ static void push_booklet_list(lua_State *L, klua *k, booklet *const *list, size_
   cache_top(L, key);
 }
 
+/* Pushes the pager of page p (model.h): {number, total, pages (this page's
+ * part of the list), first, prev, next (pages, nil at the ends), all (every
+ * page of the list, in order)}; nil when the list is not split. */
+static void push_pager(lua_State *L, const page *p) {
+  const pager *g = p->pager;
+  if (!g) {
+    lua_pushnil(L);
+    return;
+  }
+  klua_watched(L, g->first, KLUA_READ_LIST); /* before the cache: every reader depends on the list */
+  if (cached(L, g)) return;
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, g->number);
+  lua_setfield(L, -2, "number");
+  lua_pushinteger(L, g->total);
+  lua_setfield(L, -2, "total");
+  push_list(L, &g->pages, g->first);
+  lua_setfield(L, -2, "pages");
+  klua_push_page(L, g->first);
+  lua_setfield(L, -2, "first");
+  klua_push_page(L, g->number > 1 ? g->all[g->number - 2] : NULL);
+  lua_setfield(L, -2, "prev");
+  klua_push_page(L, g->number < g->total ? g->all[g->number] : NULL);
+  lua_setfield(L, -2, "next");
+  lua_createtable(L, g->total, 0);
+  for (int i = 0; i < g->total; i++) {
+    klua_push_page(L, g->all[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "all");
+  cache_top(L, g);
+}
+
 /* Pushes field key of page p: a builtin field of docs/reference.md, else the
  * front matter field of that name, else nil. */
 void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
@@ -287,6 +320,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
       return;
     }
     if (!strcmp(key, "params")) { push_val(L, p->fm); return; }
+    if (!strcmp(key, "pager")) { push_pager(L, p); return; }
     break;
   case 'r':
     if (!strcmp(key, "referrers")) { push_list(L, &p->referrers, p); return; }

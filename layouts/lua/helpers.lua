@@ -537,3 +537,11 @@ end
 function noindex(page)
   return page.type == '404' or (page.params and page.params.noindex == true)
 end
+
+-- The items a list page shows: its part of the list when site.yaml's
+-- `paginate` splits the list (page.pager), else the whole list. The model
+-- sorts lists newest first within equal weights, as the news list wants.
+function list_items(page)
+  if page.pager then return page.pager.pages end
+  return page.pages
+end

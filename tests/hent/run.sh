@@ -110,5 +110,60 @@ sed -i 's|accessibility_statement: .*|accessibility_statement: https://www.was.d
 grep -q 'href="https://www.was.digst.dk/eksempel-dk"' "$t/other/public/om/tilgaengelighed/index.html" &&
   ok "the official link is the one site.yaml sets" || no "the official link is the one site.yaml sets"
 
+# Pagination: the same content with `paginate: 3` (and 1 for the news).
+pg=$t/paged
+mkdir -p "$pg" && cp -r content layouts assets "$pg/"
+sed -i 's/^paginate: .*/paginate: 3/' "$pg/content/site.yaml"
+sed -i '1a paginate: 1' "$pg/content/nyheder/_index.md"
+if ./klar build --quiet --no-booklets --root "$pg" --out "$pg/public" -j 2 2>"$pg/err"; then ok "paginate: 3 builds"; else
+  cat "$pg/err"; no "paginate: 3 builds"; fi
+# check_list SECTION ITEMS-PER-PAGE: pages 1..N at /S/ and /S/side/K/, each
+# with "Side K af N", rel prev/next in the head and the nav, the numbers
+# nav labelled "Sider", every item of the section on exactly one page, every
+# page in the sitemap.
+check_list() {
+  sec=$1 size=$2
+  # The section's pages as the build has them (drafts and pages dated in
+  # the future are left out by the build, so the sitemap says which).
+  items=$(sed -n "s|.*<loc>https://klar.hedensted.dk\(/$sec/[^/]*/\)</loc>.*|\1|p" "$pg/public/sitemap.xml" | grep -v "/side/")
+  nitems=$(echo "$items" | wc -l)
+  total=$(( (nitems + size - 1) / size ))
+  problems=""
+  k=1
+  while [ "$k" -le "$total" ]; do
+    if [ "$k" = 1 ]; then url="/$sec/"; else url="/$sec/side/$k/"; fi
+    f="$pg/public${url}index.html"
+    [ -s "$f" ] || { problems="$problems; $url missing"; k=$((k + 1)); continue; }
+    grep -q "Side $k af $total" "$f" || problems="$problems; $url lacks Side $k af $total"
+    grep -q '<nav class="pagination" aria-label="Sider">' "$f" || problems="$problems; $url lacks the Sider nav"
+    grep -q "<loc>https://klar.hedensted.dk$url</loc>" "$pg/public/sitemap.xml" || problems="$problems; $url not in the sitemap"
+    if [ "$k" -gt 1 ]; then
+      if [ "$k" = 2 ]; then p="/$sec/"; else p="/$sec/side/$((k - 1))/"; fi
+      grep -q "<link rel=\"prev\" href=\"$p\">" "$f" && grep -q "<a rel=\"prev\" href=\"$p\">" "$f" || problems="$problems; $url prev"
+    else
+      grep -q 'rel="prev"' "$f" && problems="$problems; $url has a prev"
+    fi
+    if [ "$k" -lt "$total" ]; then
+      n="/$sec/side/$((k + 1))/"
+      grep -q "<link rel=\"next\" href=\"$n\">" "$f" && grep -q "<a rel=\"next\" href=\"$n\">" "$f" || problems="$problems; $url next"
+    else
+      grep -q 'rel="next"' "$f" && problems="$problems; $url has a next"
+    fi
+    k=$((k + 1))
+  done
+  [ -e "$pg/public/$sec/side/$((total + 1))/index.html" ] && problems="$problems; a page too many"
+  for it in $items; do
+    on=$(grep -l "class=\"card__title\"><a href=\"$it\"\|<h2><a href=\"$it\"" "$pg/public/$sec/index.html" "$pg/public/$sec"/side/*/index.html 2>/dev/null | wc -l)
+    [ "$on" = 1 ] || problems="$problems; $it on $on pages"
+  done
+  if [ -z "$problems" ] && [ "$total" -gt 1 ]; then ok "$sec: $nitems items on $total pages of $size, each once, prev/next right"; else
+    no "$sec paginated by $size:$problems"; fi
+}
+check_list forslag 3
+check_list nyheder 1
+[ ! -e "$pg/public/tilbud/side/2/index.html" ] && ok "paginate: false keeps a list on one page" || no "paginate: false keeps a list on one page"
+[ ! -e "$out/nyheder/side/2/index.html" ] && [ -e "$out/forslag/side/2/index.html" ] && ok "paginate: 20 splits only longer lists" ||
+  no "paginate: 20 splits only longer lists"
+
 echo "hent: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
