@@ -110,6 +110,26 @@ sed -i 's|accessibility_statement: .*|accessibility_statement: https://www.was.d
 grep -q 'href="https://www.was.digst.dk/eksempel-dk"' "$t/other/public/om/tilgaengelighed/index.html" &&
   ok "the official link is the one site.yaml sets" || no "the official link is the one site.yaml sets"
 
+# klar serve makes no PDFs: its pages link none (no file would answer, and
+# figures of a PDF not made would be made up) and /hent/ says when they come.
+./klar serve --port 0 -B -j 2 > "$t/serve.txt" 2>&1 &
+spid=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q 'serving the preview at' "$t/serve.txt" && kill -0 $spid 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+surl=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$t/serve.txt" | head -n 1)
+if [ -n "$surl" ]; then
+  curl -s "${surl}hent/" > "$t/serve-hent.html"
+  curl -s "${surl}pixi/pixi-0-1-aar/" > "$t/serve-pixi.html"
+  made=$(grep -c "PDF'en laves, når siden udgives." "$t/serve-hent.html")
+  if [ "$made" -ge 14 ] && ! grep -q '/booklets/[^"]*\.pdf' "$t/serve-hent.html" "$t/serve-pixi.html" &&
+     grep -q 'Barnets første år' "$t/serve-pixi.html"; then ok "klar serve: no PDF links, /hent/ says the PDFs come at publishing"; else
+    no "klar serve: no PDF links, /hent/ says the PDFs come at publishing ($made)"; fi
+else
+  cat "$t/serve.txt"; no "klar serve starts"
+fi
+kill $spid 2>/dev/null
+wait $spid 2>/dev/null
+
 # Pagination: the same content with `paginate: 3` (and 1 for the news).
 pg=$t/paged
 mkdir -p "$pg" && cp -r content layouts assets "$pg/"
