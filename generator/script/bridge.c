@@ -172,8 +172,9 @@ static void push_toc(lua_State *L, const page_md *m) {
 /* Pushes booklet b as the layouts see it: {name, label, title, subtitle,
  * description, home, made, url, printer_url, imposed_url, bytes, size,
  * pages}. label is the short name to show (the declared `label`, else the
- * title, else its first page's title), description the declared `subject`,
- * else its first page's summary is left to the layout. size is readable in
+ * title, else its first page's title), description the declared `subject`
+ * (nil without one: a layout may show home.summary), home the booklet's
+ * first page, title the subtitle or title as before. size is readable in
  * Danish style ("36 kB", "1,2 MB": kilobytes rounded up, megabytes to one
  * decimal, 1000 bytes a kilobyte), pages the reader PDF's page count. A
  * booklet not made (klar serve, klar build --no-booklets without earlier
