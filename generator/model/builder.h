@@ -37,6 +37,9 @@ void mb_build_taxonomies(builder *b);
 void mb_read_menu(builder *b);
 void mb_read_booklets(builder *b);
 
+/* paginate.c: lists longer than `paginate` split into pages (after sorting). */
+void mb_paginate(builder *b);
+
 /* links.c: front matter references (after every page is known). */
 void mb_resolve_refs(builder *b, page *p, val *v, const char *field, const field_schema *f);
 /* Reports every javascript:, vbscript: or data: URL in v (front matter or

@@ -206,6 +206,7 @@ site *model_build_cached(arena *a, const char *root, bool drafts, bool future, i
     mb_sort_list(&p->pages);
     mb_sort_list(&p->subsections);
   }
+  mb_paginate(b);
   mb_read_booklets(b);
   /* Output files must be unique: two pages writing one file would lose one
    * (/ and url: /index.html are one file). The rest of the output is

@@ -74,7 +74,22 @@ struct page {
 
   size_t index;        /* position in site->all */
   booklet **booklets; size_t nbooklets; /* the booklets this page is printed in */
+  booklet **downloads; size_t ndownloads; /* the booklets this page links as "Hent som PDF":
+                                           * those it is the first page of, or the section
+                                           * page of a folder they name */
+  struct pager *pager; /* a list split into pages (site.yaml `paginate`): this page's part, else NULL */
 };
+
+/* One page of a list split by site.yaml `paginate: N`: the section (or term)
+ * page itself is page 1 and keeps its URL; pages 2.. are made up at
+ * URL/side/N/ with the same title and no body. `pages` is this page's part
+ * of the list (`first->pages`, which stays whole for every other use). */
+typedef struct pager {
+  int number, total;   /* 1-based */
+  page_list pages;     /* the items shown on this page, in list order */
+  page *first;         /* the list page itself (page 1) */
+  page **all;          /* every page of the list, all[0] == first; `total` of them */
+} pager;
 
 /* What the Markdown stage made of one page. It lives beside the page, not
  * in it (site->md), so the page record stays read-only after model_build. */
@@ -94,6 +109,8 @@ struct booklet {
   const char *name;      /* output base name: booklets/NAME.pdf */
   const char *layout;    /* print layout: layouts/print/LAYOUT.xml */
   const char *title, *subtitle, *author, *subject;
+  const char *label;     /* its short name on /hent/ and beside its link, or NULL */
+  page *home;            /* its first page: where /hent/ says it comes from */
   val *decl;             /* the whole entry (cover fields) */
   page_list pages;       /* in reading order */
   bool impose;

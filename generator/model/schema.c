@@ -8,7 +8,7 @@
 /* Front matter fields every page may carry, whatever its type. */
 static const char *common_fields[] = {"title", "type", "date", "draft", "weight", "slug", "url",
                                       "summary", "description", "layout", "aliases", "lastmod",
-                                      "booklet", "publish", NULL};
+                                      "booklet", "publish", "paginate", "noindex", NULL};
 
 /* ---------------------------------------------------------------- config */
 

@@ -285,6 +285,19 @@ static void booklet_add_page(builder *b, booklet *k, page *p) {
   p->booklets = arena_realloc(b->a, p->booklets, p->nbooklets * sizeof(booklet *),
                               (p->nbooklets + 1) * sizeof(booklet *));
   p->booklets[p->nbooklets++] = k;
+  if (!k->home) k->home = p;
+}
+
+/* Marks p as a page that links booklet k for download: its first page (the
+ * pixi guide, the conference, the catalog's memo) and the section page of a
+ * folder it names (temaer/, tilbud/). A proposal printed in the catalog does
+ * not: the catalog is one download, offered where the catalog begins. */
+static void booklet_link_from(builder *b, booklet *k, page *p) {
+  for (size_t i = 0; i < p->ndownloads; i++)
+    if (p->downloads[i] == k) return;
+  p->downloads = arena_realloc(b->a, p->downloads, p->ndownloads * sizeof(booklet *),
+                               (p->ndownloads + 1) * sizeof(booklet *));
+  p->downloads[p->ndownloads++] = k;
 }
 
 /* Reads `booklets:`: each entry names its pages as .md paths below content/,
@@ -311,6 +324,7 @@ void mb_read_booklets(builder *b) {
     k->subtitle = val_as_str(val_get(e, "subtitle"));
     k->author = val_as_str(val_get(e, "author"));
     k->subject = val_as_str(val_get(e, "subject"));
+    k->label = val_as_str(val_get(e, "label"));
     val *imp = val_get(e, "impose");
     k->impose = imp && imp->kind == VAL_BOOL && imp->u.b;
     if (!k->name || !k->layout) {
@@ -347,6 +361,7 @@ void mb_read_booklets(builder *b) {
       page *p = path ? map_get(&b->s->by_src, path) : NULL;
       if (p) {
         booklet_add_page(b, k, p);
+        if (j == 0) booklet_link_from(b, k, p);
         continue;
       }
       if (path && str_ends(path, "/")) {
@@ -355,6 +370,7 @@ void mb_read_booklets(builder *b) {
         page_list members = {0};
         if (sec) {
           booklet_add_page(b, k, sec);
+          booklet_link_from(b, k, sec);
           members = sec->pages;
         } else {
           for (size_t x = 0; x < b->all.n; x++)

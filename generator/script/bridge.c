@@ -169,49 +169,111 @@ static void push_toc(lua_State *L, const page_md *m) {
   cache_top(L, &m->toc);
 }
 
-/* Pushes the booklets page p is printed in, as made by the build: a list of
- * {name, title, url, printer_url, imposed_url, bytes, size, pages}, where
- * size is readable ("36 kB") and pages the reader PDF's page count. Booklets
- * that were not made (klar build --no-booklets) are left out. */
-static void push_booklets(lua_State *L, klua *k, const page *p) {
-  if (cached(L, &p->booklets)) return;
-  lua_createtable(L, (int)p->nbooklets, 0);
-  int n = 0;
-  for (size_t i = 0; i < p->nbooklets; i++) {
-    const booklet *b = p->booklets[i];
-    if (!b->made) continue;
-    lua_createtable(L, 0, 8);
-    lua_pushstring(L, b->name);
-    lua_setfield(L, -2, "name");
-    lua_pushstring(L, b->subtitle ? b->subtitle : b->title ? b->title : b->name);
-    lua_setfield(L, -2, "title");
-    klua_push_url(L, k, b->url);
-    lua_setfield(L, -2, "url");
-    klua_push_url(L, k, b->printer_url);
-    lua_setfield(L, -2, "printer_url");
-    if (b->imposed_url) {
-      klua_push_url(L, k, b->imposed_url);
-      lua_setfield(L, -2, "imposed_url");
-    }
-    lua_pushinteger(L, b->bytes);
-    lua_setfield(L, -2, "bytes");
-    /* Danish style: "36 kB", "1,2 MB". */
-    sbuf sz = SBUF_INIT;
-    if (b->bytes < 1000 * 1000) {
-      dk_number_put(&sz, (double)((b->bytes + 999) / 1000), 0);
-      sbuf_puts(&sz, "\xC2\xA0kB");
-    } else {
-      dk_number_put(&sz, (double)(b->bytes / 100000) / 10.0, 1);
-      sbuf_puts(&sz, "\xC2\xA0MB");
-    }
-    lua_pushstring(L, sbuf_str(&sz));
-    sbuf_free(&sz);
-    lua_setfield(L, -2, "size");
-    lua_pushinteger(L, b->npages);
-    lua_setfield(L, -2, "pages");
-    lua_rawseti(L, -2, ++n);
+/* Pushes booklet b as the layouts see it: {name, label, title, subtitle,
+ * description, home, made, url, printer_url, imposed_url, bytes, size,
+ * pages}. label is the short name to show (the declared `label`, else the
+ * title, else its first page's title), description the declared `subject`
+ * (nil without one: a layout may show home.summary), home the booklet's
+ * first page, title the subtitle or title as before. size is readable in
+ * Danish style ("36 kB", "1,2 MB": kilobytes rounded up, megabytes to one
+ * decimal, 1000 bytes a kilobyte), pages the reader PDF's page count. A
+ * booklet not made (klar serve, klar build --no-booklets without earlier
+ * PDFs) has made = false and neither url, size nor pages. */
+static void push_booklet(lua_State *L, klua *k, const booklet *b) {
+  lua_createtable(L, 0, 13);
+  lua_pushstring(L, b->name);
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, b->subtitle ? b->subtitle : b->title ? b->title : b->name);
+  lua_setfield(L, -2, "title");
+  const char *label = b->label ? b->label : b->title ? b->title : b->home ? b->home->title : b->name;
+  lua_pushstring(L, label);
+  lua_setfield(L, -2, "label");
+  if (b->subtitle) {
+    lua_pushstring(L, b->subtitle);
+    lua_setfield(L, -2, "subtitle");
   }
-  cache_top(L, &p->booklets);
+  if (b->subject) {
+    lua_pushstring(L, b->subject);
+    lua_setfield(L, -2, "description");
+  }
+  lua_pushstring(L, b->layout);
+  lua_setfield(L, -2, "layout");
+  klua_push_page(L, b->home);
+  lua_setfield(L, -2, "home");
+  lua_pushboolean(L, b->made);
+  lua_setfield(L, -2, "made");
+  if (!b->made) return;
+  klua_push_url(L, k, b->url);
+  lua_setfield(L, -2, "url");
+  klua_push_url(L, k, b->printer_url);
+  lua_setfield(L, -2, "printer_url");
+  if (b->imposed_url) {
+    klua_push_url(L, k, b->imposed_url);
+    lua_setfield(L, -2, "imposed_url");
+  }
+  lua_pushinteger(L, b->bytes);
+  lua_setfield(L, -2, "bytes");
+  sbuf sz = SBUF_INIT;
+  long kb = (b->bytes + 999) / 1000;
+  if (kb < 1000) {
+    dk_number_put(&sz, (double)kb, 0);
+    sbuf_puts(&sz, "\xC2\xA0kB");
+  } else {
+    dk_number_put(&sz, (double)((b->bytes + 50000) / 100000) / 10.0, 1);
+    sbuf_puts(&sz, "\xC2\xA0MB");
+  }
+  lua_pushstring(L, sbuf_str(&sz));
+  sbuf_free(&sz);
+  lua_setfield(L, -2, "size");
+  lua_pushinteger(L, b->npages);
+  lua_setfield(L, -2, "pages");
+}
+
+/* Pushes the made booklets of list (the page's booklets or downloads) as a
+ * list of push_booklet tables, cached under key. */
+static void push_booklet_list(lua_State *L, klua *k, booklet *const *list, size_t n, const void *key) {
+  if (cached(L, key)) return;
+  lua_createtable(L, (int)n, 0);
+  int m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!list[i]->made) continue;
+    push_booklet(L, k, list[i]);
+    lua_rawseti(L, -2, ++m);
+  }
+  cache_top(L, key);
+}
+
+/* Pushes the pager of page p (model.h): {number, total, pages (this page's
+ * part of the list), first, prev, next (pages, nil at the ends), all (every
+ * page of the list, in order)}; nil when the list is not split. */
+static void push_pager(lua_State *L, const page *p) {
+  const pager *g = p->pager;
+  if (!g) {
+    lua_pushnil(L);
+    return;
+  }
+  klua_watched(L, g->first, KLUA_READ_LIST); /* before the cache: every reader depends on the list */
+  if (cached(L, g)) return;
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, g->number);
+  lua_setfield(L, -2, "number");
+  lua_pushinteger(L, g->total);
+  lua_setfield(L, -2, "total");
+  push_list(L, &g->pages, g->first);
+  lua_setfield(L, -2, "pages");
+  klua_push_page(L, g->first);
+  lua_setfield(L, -2, "first");
+  klua_push_page(L, g->number > 1 ? g->all[g->number - 2] : NULL);
+  lua_setfield(L, -2, "prev");
+  klua_push_page(L, g->number < g->total ? g->all[g->number] : NULL);
+  lua_setfield(L, -2, "next");
+  lua_createtable(L, g->total, 0);
+  for (int i = 0; i < g->total; i++) {
+    klua_push_page(L, g->all[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "all");
+  cache_top(L, g);
 }
 
 /* Pushes field key of page p: a builtin field of docs/reference.md, else the
@@ -227,7 +289,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
   }
   switch (key[0]) {
   case 'b':
-    if (!strcmp(key, "booklets")) { push_booklets(L, k, p); return; }
+    if (!strcmp(key, "booklets")) { push_booklet_list(L, k, p->booklets, p->nbooklets, &p->booklets); return; }
     break;
   case 'c':
     if (!strcmp(key, "content")) { lua_pushstring(L, model_page_md(k->s, p)->html); return; }
@@ -240,6 +302,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
       return;
     }
     if (!strcmp(key, "draft")) { lua_pushboolean(L, p->draft); return; }
+    if (!strcmp(key, "downloads")) { push_booklet_list(L, k, p->downloads, p->ndownloads, &p->downloads); return; }
     break;
   case 'f':
     if (!strcmp(key, "file")) { lua_pushstring(L, p->file); return; }
@@ -258,6 +321,7 @@ void klua_push_field(lua_State *L, klua *k, const page *p, const char *key) {
       return;
     }
     if (!strcmp(key, "params")) { push_val(L, p->fm); return; }
+    if (!strcmp(key, "pager")) { push_pager(L, p); return; }
     break;
   case 'r':
     if (!strcmp(key, "referrers")) { push_list(L, &p->referrers, p); return; }
@@ -414,6 +478,16 @@ static int site_index(lua_State *L) {
       lua_setfield(L, -2, s->sections.entries[i].key);
     }
     cache_top(L, &s->sections);
+  } else if (!strcmp(key, "booklets")) {
+    /* Every booklet declared, made or not (the /hent/ page lists them all). */
+    klua_watched(L, NULL, KLUA_READ_LIST);
+    if (cached(L, &s->booklets)) return 1;
+    lua_createtable(L, (int)s->nbooklets, 0);
+    for (size_t i = 0; i < s->nbooklets; i++) {
+      push_booklet(L, k, &s->booklets[i]);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    cache_top(L, &s->booklets);
   } else if (!strcmp(key, "taxonomies")) {
     klua_watched(L, NULL, KLUA_READ_LIST);
     if (cached(L, &s->taxonomies)) return 1;

@@ -278,8 +278,13 @@ bool site_aliases(const site *s, const char *out, diag *d) {
       sbuf_puts(&b, s->language);
       sbuf_puts(&b, "\"><head><meta charset=\"utf-8\"><title>");
       sbuf_put_html(&b, p->title, strlen(p->title));
-      sbuf_puts(&b, "</title><link rel=\"canonical\" href=\"");
-      sbuf_put_html(&b, target.data, target.len);
+      /* Not a page of its own: search engines list the page it leads to
+       * (the absolute canonical) and not this address. */
+      sbuf abs = SBUF_INIT;
+      abs_url_put(s, &abs, p->url);
+      sbuf_puts(&b, "</title><meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"");
+      sbuf_put_html(&b, abs.data, abs.len);
+      sbuf_free(&abs);
       sbuf_puts(&b, "\"><meta http-equiv=\"refresh\" content=\"0; url=");
       sbuf_put_html(&b, target.data, target.len);
       sbuf_puts(&b, "\"></head><body><p>Siden er flyttet: <a href=\"");

@@ -488,3 +488,60 @@ function cap(s)
   local up = ({ ["æ"] = "Æ", ["ø"] = "Ø", ["å"] = "Å", ["é"] = "É" })[first] or first:upper()
   return up .. s:sub(#first + 1)
 end
+
+-- A booklet's page count and size as its download link shows them:
+-- "24 sider, 180 kB".
+function download_figures(b)
+  return plural(b.pages, 'side', 'sider') .. ', ' .. b.size
+end
+
+-- The accessible name of a booklet's download link: the visible words,
+-- then the figures, read as one phrase ("Hent som PDF, 24 sider, 180 kB").
+function download_name(b)
+  return t('download_pdf') .. ', ' .. download_figures(b)
+end
+
+-- The groups of the /hent/ page, in order, each {title=, items=}: the pixi
+-- guides by age, the catalogs, the conference programmes, the strategy and
+-- anything else, by the section of each booklet's first page.
+local download_groups = {
+  { key = 'pixi', title = 'download_group_pixi' },
+  { key = 'catalogs', title = 'download_group_catalogs' },
+  { key = 'konferencer', title = 'download_group_programmes' },
+  { key = 'strategi', title = 'download_group_strategy' },
+  { key = 'other', title = 'download_group_other' },
+}
+local download_group_of = { pixi = 'pixi', outputkatalog = 'catalogs', temaer = 'catalogs',
+  tilbud = 'catalogs', konferencer = 'konferencer', strategi = 'strategi' }
+
+function booklet_groups(site)
+  local by = {}
+  for _, b in ipairs(site.booklets or {}) do
+    local key = download_group_of[b.home and b.home.section or ''] or 'other'
+    by[key] = by[key] or {}
+    table.insert(by[key], b)
+  end
+  local out = {}
+  for _, g in ipairs(download_groups) do
+    if by[g.key] then
+      table.insert(out, { key = g.key, title = t(g.title), items = by[g.key] })
+    end
+  end
+  return out
+end
+
+-- Pages search engines should not list: the 404 page (served at every
+-- address that does not exist) and a page whose front matter says
+-- `noindex: true`. They get <meta name="robots" content="noindex"> and no
+-- canonical link (a canonical would name an address that is no page).
+function noindex(page)
+  return page.type == '404' or (page.params and page.params.noindex == true)
+end
+
+-- The items a list page shows: its part of the list when site.yaml's
+-- `paginate` splits the list (page.pager), else the whole list. The model
+-- sorts lists newest first within equal weights, as the news list wants.
+function list_items(page)
+  if page.pager then return page.pager.pages end
+  return page.pages
+end

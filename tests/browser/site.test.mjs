@@ -53,6 +53,7 @@ function pick(dir) {
   return sub.length ? `/${dir}/${sub[0]}/` : null;
 }
 const pages = ['/', '/404.html', '/outputkatalog/', '/temaer/', '/tilbud/', '/pixi/', '/nyheder/',
+  '/hent/', '/om/tilgaengelighed/', '/forslag/side/2/',
   pick('forslag'), pick('kernegrupper'), pick('temaer'), pick('tilbud'), pick('konferencer'), pick('pixi'),
   pick('nyheder'), pick('livsfaser'), pick('roller')].filter(Boolean);
 const videoPage = (() => {
