@@ -1,5 +1,6 @@
 /* typo: Danish typography on text: the site's quotes for straight double
- * quotes, and no-break spaces in amounts and dates ("10 kr.", "27. maj 2014"). */
+ * quotes, and no-break spaces in amounts, percentages and dates ("10 kr.",
+ * "kr. 500", "50 %", "27. maj 2014"), so a line never breaks inside them. */
 #include <string.h>
 #include "md_int.h"
 
@@ -40,6 +41,18 @@ static bool ends_month(const char *s, size_t b, size_t e) {
   return false;
 }
 
+/* Does a unit that belongs to the number before it start at s[r]: "kr",
+ * "mio", "mia", "%", "procent", "pct"? ("10 kr.", "50 %", "200 procent") */
+static bool unit_at(const char *s, size_t r, size_t e) {
+  switch (s[r]) {
+  case 'k': return starts_word(s, r, e, "kr");
+  case 'm': return starts_word(s, r, e, "mio") || starts_word(s, r, e, "mia");
+  case 'p': return starts_word(s, r, e, "procent") || starts_word(s, r, e, "pct");
+  case '%': return true;
+  default: return false;
+  }
+}
+
 /* Should the space at s[i] be a no-break space? b..e bounds the text.
  * Every rule needs a digit or a '.' on one side, or a month's last letter
  * before a digit, so most spaces are rejected by the first tests. */
@@ -48,12 +61,13 @@ static bool wants_nbsp(const char *s, size_t b, size_t i, size_t e) {
   unsigned char l = (unsigned char)s[i - 1];
   size_t r = i + 1;
   unsigned char rc = (unsigned char)s[r];
-  if (is_digit(l)) {
-    /* "10 kr.", "4,95 mio. kr.", "2 mia. kr." */
-    return (rc == 'k' && starts_word(s, r, e, "kr")) ||
-           (rc == 'm' && (starts_word(s, r, e, "mio") || starts_word(s, r, e, "mia")));
-  }
+  /* "10 kr.", "4,95 mio. kr.", "2 mia. kr.", "50 %" */
+  if (is_digit(l)) return unit_at(s, r, e);
   if (l == '.') {
+    /* "kr. 500" */
+    if (is_digit(rc) && i - b >= 3 && memcmp(s + i - 3, "kr.", 3) == 0 &&
+        (i - 3 == b || !is_alpha_byte((unsigned char)s[i - 4])))
+      return true;
     if (rc == 'k' && i - b >= 4 &&
         (memcmp(s + i - 4, "mio.", 4) == 0 || memcmp(s + i - 4, "mia.", 4) == 0) &&
         starts_word(s, r, e, "kr"))
@@ -95,8 +109,9 @@ uint32_t md_last_cp(const char *s, size_t n) {
 
 /* Rewrites one text node's literal into out: straight double quotes become
  * the site's quotes, chosen by the character before (prev carries across
- * nodes of one block), and the spaces of "10 kr.", "27. maj 2014" and
- * "mio. kr." become no-break spaces. Returns true if anything changed. */
+ * nodes of one block), and the spaces of "10 kr.", "kr. 500", "50 %",
+ * "27. maj 2014" and "mio. kr." become no-break spaces (also when the number
+ * ends the node before, as in "**10** kr."). Returns true if anything changed. */
 bool md_typo_text(const char *s, sbuf *out, uint32_t *prev, const char *qo, const char *qc) {
   size_t n = strlen(s), copied = 0;
   bool changed = false;
@@ -106,7 +121,9 @@ bool md_typo_text(const char *s, sbuf *out, uint32_t *prev, const char *qo, cons
     if (s[i] == '"') {
       uint32_t pc = i ? md_last_cp(s, i) : *prev;
       rep = opens_after(pc) ? qo : qc;
-    } else if (s[i] == ' ' && wants_nbsp(s, 0, i, n)) {
+    } else if (s[i] == ' ' && (wants_nbsp(s, 0, i, n) ||
+                               /* "**10** kr.": the number ends the node before */
+                               (i == 0 && *prev >= '0' && *prev <= '9' && n > 1 && unit_at(s, 1, n)))) {
       rep = "\xC2\xA0";
     } else {
       continue;

@@ -259,6 +259,16 @@ site *model_build_cached(arena *a, const char *root, bool drafts, bool future, i
   for (size_t i = 0; i < s->all.n; i++) {
     page *p = s->all.items[i];
     if (p->title) p->title = md_typography(p->title, &typo, a);
+    /* so do the summary and description, shown as written on cards, in
+     * meta tags and in feeds ("den 7. marts 2018" never breaks) */
+    static const char *const texts[] = {"summary", "description"};
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+      val *v = val_get(p->fm, texts[k]);
+      if (v && v->kind == VAL_STR && v->u.str.s) {
+        v->u.str.s = md_typography(v->u.str.s, &typo, a);
+        v->u.str.len = strlen(v->u.str.s);
+      }
+    }
   }
   vec_free(&kept);
   vec_free(&b->all);

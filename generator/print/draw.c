@@ -262,7 +262,7 @@ static void draw_running(draw *dr, const bl_running *run, bl_element el, const b
       const char *e = strchr(p, '}');
       const char *v = field_text(k, arena_strndup(k->a, p + 7, (size_t)(e - p - 7)));
       int y, m, d;
-      if (v && dk_parse_date(v, &y, &m, &d)) dk_date_put(&s, y, m, d, false);
+      if (v && dk_parse_date(v, &y, &m, &d)) dk_date_put(&s, y, m, d, true);
       else if (v) sbuf_puts(&s, v);
       p = e + 1;
     } else if (str_starts(p, "{subsection}"))

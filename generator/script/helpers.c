@@ -86,13 +86,15 @@ static int h_date(lua_State *L) {
   int y, m, day;
   if (!dk_parse_date(d, &y, &m, &day)) return luaL_error(L, "date: '%s' is not a date (write it as 2014-05-27)", d);
   sbuf b = SBUF_INIT;
-  if (!strcmp(style, "long")) dk_date_put(&b, y, m, day, false);
+  /* "27. maj 2014" never breaks across lines (no-break spaces, as in the
+   * Markdown text); only the weekday before it may stand on the line above. */
+  if (!strcmp(style, "long")) dk_date_put(&b, y, m, day, true);
   else if (!strcmp(style, "short")) dk_date_short_put(&b, y, m, day);
   else if (!strcmp(style, "iso")) sbuf_printf(&b, "%04d-%02d-%02d", y, m, day);
   else if (!strcmp(style, "weekday")) {
     sbuf_printf(&b, "%s ", dk_weekday(y, m, day));
-    dk_date_put(&b, y, m, day, false);
-  } else if (!strcmp(style, "month")) sbuf_printf(&b, "%s %d", dk_month(m), y);
+    dk_date_put(&b, y, m, day, true);
+  } else if (!strcmp(style, "month")) sbuf_printf(&b, "%s\u00a0%d", dk_month(m), y);
   else {
     sbuf_free(&b);
     return luaL_error(L, "date: unknown style '%s' (use short, iso, weekday or month)", style);

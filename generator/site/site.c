@@ -1,5 +1,6 @@
 /* site: assets, static files, sitemap, feed, robots and aliases. */
 #include "site.h"
+#include "cssmin.h"
 #include "lastmod.h"
 #include <time.h>
 #include "../core/dk.h"
@@ -62,6 +63,8 @@ static void copy_asset(const char *rel, void *ctx) {
     c->ok = false;
     return;
   }
+  /* Stylesheets go out minified (see cssmin.h); the hash is of those bytes. */
+  if (str_ends(rel, ".css")) n = cssmin_minify(data, n);
   const char *name = rel;
   /* CSS and JS change with the site and are cached for long: their names
    * carry a hash of their bytes. Fonts and images keep their names, so

@@ -126,6 +126,22 @@ function has_video(page)
   return type(c) == "string" and c:find("data-video-id", 1, true) ~= nil
 end
 
+-- the stylesheets a page loads after css/site.css: the rules of its own kind
+-- of page only (the front page, the output catalog, the interface matrix,
+-- the theme catalog's offers, a video), so no page carries the others' rules and each page's CSS
+-- stays under 15 KB (tests/browser checks it)
+local catalog_types = { catalog = true, group = true, proposal = true }
+local offer_types = { theme = true, stage = true, role = true, offer = true, conference = true }
+function page_css(page)
+  local out = {}
+  if page.kind == "home" then out[#out + 1] = "css/home.css" end
+  if page.layout == "matrix" then out[#out + 1] = "css/matrix.css"
+  elseif catalog_types[page.type] then out[#out + 1] = "css/catalog.css" end
+  if offer_types[page.type] then out[#out + 1] = "css/offers.css" end
+  if has_video(page) then out[#out + 1] = "css/video.css" end
+  return out
+end
+
 -- class of <body>: the kind and the type, for the few styles that differ
 function body_class(page)
   local c = "kind-" .. tostring(page.kind or "page")

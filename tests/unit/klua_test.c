@@ -133,12 +133,13 @@ TEST(referrers) {
 TEST(danish_formatting) {
   klua *k = klua_new(F.s);
   klua_set_page(k, F.p1);
-  CHECK_STR(ev(k, "date('2014-05-27')"), "27. maj 2014");
-  CHECK_STR(ev(k, "date(page)"), "27. maj 2014");
+  /* dates never break across lines: no-break spaces inside them */
+  CHECK_STR(ev(k, "date('2014-05-27')"), "27.\u00a0maj\u00a02014");
+  CHECK_STR(ev(k, "date(page)"), "27.\u00a0maj\u00a02014");
   CHECK_STR(ev(k, "date(page.date, 'short')"), "27.5.2014");
   CHECK_STR(ev(k, "date(page.date, 'iso')"), "2014-05-27");
-  CHECK_STR(ev(k, "date(page.date, 'weekday')"), "tirsdag 27. maj 2014");
-  CHECK_STR(ev(k, "date(page.date, 'month')"), "maj 2014");
+  CHECK_STR(ev(k, "date(page.date, 'weekday')"), "tirsdag 27.\u00a0maj\u00a02014");
+  CHECK_STR(ev(k, "date(page.date, 'month')"), "maj\u00a02014");
   CHECK(has(ev(k, "date('2014-02-30')"), "'2014-02-30' is not a date"));
   CHECK(has(ev(k, "date(nil)"), "date: no date given"));
   CHECK(has(ev(k, "date(page.date, 'long-ish')"), "unknown style 'long-ish'"));

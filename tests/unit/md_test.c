@@ -181,9 +181,15 @@ TEST(typography_nbsp) {
                NULL));
   CHECK_STR(r.html, "<p>Det koster 10\u00a0kr. fra 27.\u00a0maj\u00a02014, i alt 4,95\u00a0mio.\u00a0kr. "
                     "og 2\u00a0mia.\u00a0kr.</p>\n");
-  /* no false positives: "10 kroner", "maj måned", "27. gang" */
-  CHECK(render("10 kroner i maj måned for 27. gang\n", &o, &r, NULL));
-  CHECK_STR(r.html, "<p>10 kroner i maj måned for 27. gang</p>\n");
+  /* percentages, the amount after "kr.", a number that ends the node before */
+  CHECK(render("50 % af 200 pct. og 3 procent; kr. 1.500 og **10** kr. i alt\n", &o, &r, NULL));
+  CHECK_STR(r.html, "<p>50\u00a0% af 200\u00a0pct. og 3\u00a0procent; kr.\u00a01.500 og <strong>10</strong>\u00a0kr. "
+                    "i alt</p>\n");
+  CHECK(render("| Pris | Dato |\n|---|---|\n| 1.500 kr. | 3. maj |\n", &o, &r, NULL));
+  CHECK(strstr(r.html, "<td>1.500\u00a0kr.</td>") && strstr(r.html, "<td>3.\u00a0maj</td>"));
+  /* no false positives: "10 kroner", "maj måned", "27. gang", "5 pctx", "skr. 5" */
+  CHECK(render("10 kroner i maj måned for 27. gang, 5 pctx og skr. 5\n", &o, &r, NULL));
+  CHECK_STR(r.html, "<p>10 kroner i maj måned for 27. gang, 5 pctx og skr. 5</p>\n");
 }
 
 TEST(typography_not_in_code) {
