@@ -28,7 +28,7 @@
 
 #define ALPHA "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 #define TOP_K 5           /* excerpts per term: the first screen of results */
-#define SHARD_LIMIT 10000 /* bytes a shard may reach before it is split */
+#define SHARD_LIMIT 8000  /* bytes a shard may reach before it is split */
 /* Pages a page file holds: a small site has one, a large one files of 32
  * pages, so a result loads little more than its own title and URL. */
 #define PAGES_ONE_FILE 256
