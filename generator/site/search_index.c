@@ -591,8 +591,12 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
   pool_run(jobs, terms.n, entry_one, &es, NULL);
 
   const char *dir = fsx_join(a, out, SEARCH_DIR);
-  if (!fsx_mkdirs(dir)) {
+  /* One mkdir a folder, as the build makes the others (build_test counts them). */
+  const char *rel[1] = {SEARCH_DIR};
+  char *failed = NULL;
+  if (!fsx_mkdir_tree(out, rel, 1, &failed)) {
     diag_error(d, NULL, 0, 0, "cannot create the folder %s in the output folder: %s", SEARCH_DIR, strerror(errno));
+    free(failed);
     ok = false;
   } else {
     sbuf start = SBUF_INIT;
