@@ -14,7 +14,7 @@ $(shell mkdir -p $(BUILD) && { [ $(DEPS_STAMP) -nt scripts/deps.sh ] || { sh scr
 
 PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng librsvg-2.0 libjpeg libwebp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode -lstemmer
 
 # Warnings: all of -Wall -Wextra as errors; -Wshadow and -Wstrict-prototypes
 # catch the two mistakes most common in a C codebase of this shape.

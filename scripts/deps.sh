@@ -31,6 +31,8 @@ need_pc libwebp libwebp-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev
+# The search index stems Danish words with Snowball (no pkg-config file).
+need_file /usr/include/libstemmer.h libstemmer-dev
 need_cmd python3 python3
 # No system fonts: the booklets are set in the font files of assets/fonts/.
 

@@ -10,6 +10,7 @@
 #include "../md/md.h"
 #include "../model/model.h"
 #include "../print/print.h"
+#include "../site/search.h"
 #include "../site/shortcode.h"
 #include "../image/image.h"
 #include "../site/site.h"
@@ -422,6 +423,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   site_feed(s, stage, d);
   site_robots(s, stage, d);
   site_aliases(s, stage, d);
+  search_write(s, stage, jobs, d);
   st->pages = (int)s->all.n;
 swap:
   if (diag_errors(d)) goto done;

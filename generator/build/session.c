@@ -65,6 +65,7 @@
 #include "../load/content.h"
 #include "../model/model.h"
 #include "../image/image.h"
+#include "../site/search.h"
 #include "../site/site.h"
 #include <errno.h>
 #include <stdio.h>
@@ -387,13 +388,22 @@ static bool finish(build_session *bs, gen *g, out_txn *t, bool ok, int before, u
 
 /* --------------------------------------------------------- full build */
 
+/* The search index, made whole by every update (an edit changes the words
+ * of a page, and with them which shards there are): files of it that the
+ * update did not make go. */
+static void write_search(build_session *bs, site *s, out_txn *t, diag *d) {
+  search_write(s, out_txn_dir(t, "other"), bs->jobs, d);
+  t->whole = SEARCH_DIR "/";
+}
+
 /* The files of the output besides pages, assets and statics. */
-static void write_others(site *s, out_txn *t, diag *d) {
+static void write_others(build_session *bs, site *s, out_txn *t, diag *d) {
   const char *other = out_txn_dir(t, "other");
   site_sitemap(s, other, d);
   site_feed(s, other, d);
   site_robots(s, other, d);
   site_aliases(s, other, d);
+  write_search(bs, s, t, d);
 }
 
 /* Builds everything anew into a new generation; on success it replaces
@@ -440,7 +450,7 @@ static bool full_from(build_session *bs, gen *g, int before, diag *d, session_re
   page_deps *deps = xcalloc(s->all.n ? s->all.n : 1, sizeof *deps);
   ok = render_pages(bs, g, g->ls, todo, s->all.n, deps, &t, d);
   site_statics(s, out_txn_dir(&t, "statics"), d);
-  write_others(s, &t, d);
+  write_others(bs, s, &t, d);
   if (!finish(bs, g, &t, ok, before, todo, s->all.n, deps, d, r)) goto fail_done;
   gen_free(bs->g);
   bs->g = g;
@@ -548,6 +558,8 @@ static bool update_bodies(build_session *bs, body_edit *e, size_t n, diag *d, se
      * after an error: the last good output stays as it was). */
     if (ok && diag_errors(d) == before) site_sitemap(s, out_txn_dir(&t, "other"), d);
     trace("feed", &t0);
+    write_search(bs, s, &t, d);
+    trace("search", &t0);
     ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
   } else {
     deps_free_all(deps, nt);
@@ -682,7 +694,7 @@ static bool update_fields(build_session *bs, const char *const *srcs, size_t n, 
   bool ok = diag_errors(d) == before && out_txn_begin(&t, g->a, bs->out, d);
   if (ok) {
     ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
-    write_others(s, &t, d);
+    write_others(bs, s, &t, d);
     ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
   } else {
     deps_free_all(deps, nt);

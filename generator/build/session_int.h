@@ -53,6 +53,8 @@ typedef struct out_txn {
   arena *a;
   map made;            /* rel → (void*)1: every file this update made, changed or not */
   bool all;            /* the update made the whole site: remove what it did not make */
+  const char *whole;   /* a folder the update made whole ("soeg/indeks/"), or NULL: the
+                        * files below it that it did not make are removed too */
   bool created;        /* the output folder was not there at the start */
   out_page *pages;     /* out_txn_page */
   size_t npages, cappages;

@@ -2,6 +2,7 @@
  * session_int.h). */
 #include "session_int.h"
 #include "../core/fsx.h"
+#include "../core/str.h"
 #include "../core/pool.h"
 #include <errno.h>
 #include <stdio.h>
@@ -225,10 +226,11 @@ int out_txn_commit(out_txn *t, out_manifest *m, diag *d) {
     }
     pg->written = pg->moved = false;
   }
-  if (t->all) {
+  if (t->all || t->whole) {
     for (size_t i = 0; i < m->files.n; i++) {
       const char *rel = m->files.entries[i].key;
       if (!m->files.entries[i].value || map_has(&t->made, rel)) continue;
+      if (!t->all && !str_starts(rel, t->whole)) continue;
       const char *path = fsx_join(t->a, t->out, rel);
       if (unlink(path) != 0 && errno != ENOENT) {
         diag_error(d, path, 0, 0, "cannot remove the file the site no longer has: %s", strerror(errno));

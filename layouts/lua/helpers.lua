@@ -561,3 +561,16 @@ function list_items(page)
   if page.pager then return page.pager.pages end
   return page.pages
 end
+
+-- the way from a page's folder back to the site's root ("../" from
+-- /soeg/), so that a page can name the site's files relatively and work
+-- opened from the disk (file://) as well as from the server
+function root_of(page)
+  local depth = select(2, tostring(page.url):gsub("/", "")) - 1
+  return string.rep("../", math.max(depth, 0))
+end
+
+-- a site URL made relative to the page (url("/x/") → "../x/" from /soeg/)
+function relative(page, u)
+  return root_of(page) .. tostring(u):gsub("^/", "")
+end
