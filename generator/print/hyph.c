@@ -161,15 +161,23 @@ static void pattern_breaks(const unsigned char *lat, int len, char *breaks) {
 /* An e-mail or web address: the token (up to white space) from p has an
  * '@' or "://", or begins with "www." (after an opening bracket or quote).
  * Returns its end, or NULL. */
+static bool token_end(const char *t, const char *end) {
+  unsigned char c = (unsigned char)*t;
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0') return true;
+  return c == 0xC2 && t + 1 < end && (unsigned char)t[1] == 0xA0; /* no-break space */
+}
+
 static const char *address_end(const char *p, const char *end) {
   const char *t = p;
   bool at = false;
-  while (t < end && !strchr(" \t\n\r", *t) && !((unsigned char)t[0] == 0xC2 && (unsigned char)t[1] == 0xA0)) {
+  /* Every look ahead stays below end: the text is not terminated there
+   * (the fuzzer read past it at a lone 0xC2). */
+  while (t < end && !token_end(t, end)) {
     if (*t == '@' || (*t == ':' && end - t >= 3 && t[1] == '/' && t[2] == '/')) at = true;
     t++;
   }
   if (at) return t;
-  while (p < t && strchr("(<[\"'", *p)) p++;
+  while (p < t && (*p == '(' || *p == '<' || *p == '[' || *p == '"' || *p == '\'')) p++;
   if (t - p >= 4 && strncasecmp(p, "www.", 4) == 0) return t;
   return NULL;
 }
