@@ -139,6 +139,15 @@ function page_css(page)
   elseif catalog_types[page.type] then out[#out + 1] = "css/catalog.css" end
   if offer_types[page.type] then out[#out + 1] = "css/offers.css" end
   if has_video(page) then out[#out + 1] = "css/video.css" end
+  if page.layout == "search" then out[#out + 1] = "css/search.css" end
+  if page.section == "hent" then out[#out + 1] = "css/hent.css" end
+  if page.type == "404" then out[#out + 1] = "css/notfound.css" end
+  if page.pager then out[#out + 1] = "css/pager.css" end
+  if page.type == "pixi" and page.kind ~= "section" then out[#out + 1] = "css/guide.css" end
+  if (page.kind == "section" and page.section == "nyheder") or page.kind == "taxonomy" then
+    out[#out + 1] = "css/lists.css"
+  end
+  if page.layout == "statement" then out[#out + 1] = "css/statement.css" end
   return out
 end
 
