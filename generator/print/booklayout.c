@@ -503,11 +503,12 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     p.field = attr(r, n, "field");
     if (!p.field) err(r, n, "<index> needs a field attribute (a front matter field, e.g. stages)%s%s", NULL, NULL);
   } else if (strcmp(nm, "content") == 0 || strcmp(nm, "blank") == 0) {
-    static const char *const ok[] = {NULL}, *const cok[] = {"fit", NULL};
+    static const char *const ok[] = {NULL}, *const cok[] = {"fit", "min-fill", NULL};
     check_attrs(r, n, nm[0] == 'c' ? cok : ok);
     no_children(r, n);
     p.kind = nm[0] == 'c' ? BL_PART_CONTENT : BL_PART_BLANK;
     fit_attr(r, n, &p);
+    num_attr(r, n, "min-fill", &p.min_fill, 0, 1);
   } else {
     err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank page notes index back%s", nm,
         NULL);

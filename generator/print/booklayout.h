@@ -84,6 +84,9 @@ typedef struct bl_part {
                                booklet's pages ("stages"); title is its heading */
   bool fit;                 /* content, toc: fit="page", each stretch between page breaks
                                is planned onto one page; running on is an overflow */
+  double min_fill;          /* content: min-fill="0.3", the least share of its text area
+                               the last page of a text running on before a page break
+                               may fill (a stub is pulled back or warned about); 0: any */
 } bl_part;
 
 /* A Markdown template set before or after the body of every booklet page
