@@ -14,10 +14,11 @@ typedef struct flow {
   int base;            /* physical number of the first page flowed, for left/right breaks */
   size_t first;        /* its index in pages */
   double notes_h;      /* the footnotes at the foot of this frame, with their rule */
-  int frame;           /* frames flowed before this one (pages times columns) */
+  int frame;           /* this frame's number in the flow: page * columns + column */
   double sq;           /* this frame's space before and after, as a share of the styles' */
-  const double *sqs;   /* each frame's share (NULL: all 1), nsq of them */
+  const double *sqs;   /* the share of frames sq_base, sq_base + 1, ... (NULL: all 1) */
   size_t nsq;
+  int sq_base;
 } flow;
 
 static bpage *new_page(bk *k, page_vec *pages, pg_kind kind, const bl_part *part) {
@@ -34,7 +35,10 @@ static void page_free_frags(void *p) {
 }
 
 /* The share of the styles' spacing frame i gets (see bk_flow_content). */
-static double squeeze_of(const flow *f, int i) { return f->sqs && (size_t)i < f->nsq ? f->sqs[i] : 1; }
+static double squeeze_of(const flow *f, int i) {
+  i -= f->sq_base;
+  return f->sqs && i >= 0 && (size_t)i < f->nsq ? f->sqs[i] : 1;
+}
 
 /* Whether the current frame is the last column of a right-hand page: the
  * reader turns the leaf after it. */
@@ -46,11 +50,13 @@ static bool leaf_turn(const flow *f) {
 static void next_frame(flow *f) {
   f->y = 0;
   f->notes_h = 0;
-  f->sq = squeeze_of(f, ++f->frame);
-  if (++f->col < f->k->ncols) return;
-  f->col = 0;
-  f->pg = new_page(f->k, f->pages, f->kind, NULL);
-  arena_defer(f->k->a, page_free_frags, f->pg);
+  if (++f->col >= f->k->ncols) {
+    f->col = 0;
+    f->pg = new_page(f->k, f->pages, f->kind, NULL);
+    arena_defer(f->k->a, page_free_frags, f->pg);
+  }
+  f->frame = (int)(f->pages->n - 1 - f->first) * f->k->ncols + f->col;
+  f->sq = squeeze_of(f, f->frame);
 }
 
 static void place(flow *f, box *b, int from, int to, double h, bool first, bool last, bool rep) {
@@ -256,48 +262,52 @@ static double keep_need(const flow *f, box **bs, size_t i, size_t n) {
   return need;
 }
 
-static void flow_all(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base, const double *sqs,
-                     size_t nsq) {
-  flow f = {k, pages, kind, NULL, 0, 0, base, pages->n, 0, 0, 1, sqs, nsq};
-  f.sq = squeeze_of(&f, 0);
+/* Starts a flow of boxes on to pages, the first of physical number base. */
+static void flow_begin(flow *f, bk *k, page_vec *pages, pg_kind kind, int base) {
+  *f = (flow){k, pages, kind, NULL, 0, 0, base, pages->n, 0, 0, 1, NULL, 0, 0};
   for (size_t i = 0; i < k->notes.n; i++) k->notes.items[i]->placed = false;
-  f.pg = new_page(k, pages, kind, NULL);
-  arena_defer(k->a, page_free_frags, f.pg);
-  for (size_t i = 0; i < n; i++) {
-    box *b = bs[i];
-    if (b->brk && (f.y > 0 || f.col > 0 || f.pg->frags.n)) {
-      f.col = k->ncols - 1;
-      next_frame(&f);
+  f->pg = new_page(k, pages, kind, NULL);
+  arena_defer(k->a, page_free_frags, f->pg);
+}
+
+/* Flows box i of bs (n boxes: keep-with-next looks ahead). */
+static void flow_box(flow *f, box **bs, size_t i, size_t n) {
+  bk *k = f->k;
+  box *b = bs[i];
+  if (b->brk && (f->y > 0 || f->col > 0 || f->pg->frags.n)) {
+    f->col = k->ncols - 1;
+    next_frame(f);
+  }
+  if (b->brk && b->brk_side) {
+    /* A left- or right-hand start: leave the facing page empty. */
+    int no = f->base + (int)(f->pages->n - 1 - f->first);
+    bool right = no % 2 == 1;
+    if (right != (b->brk_side == 1)) {
+      f->pg->gap = true;
+      f->col = k->ncols - 1;
+      next_frame(f);
     }
-    if (b->brk && b->brk_side) {
-      /* A left- or right-hand start: leave the facing page empty. */
-      int no = f.base + (int)(pages->n - 1 - f.first);
-      bool right = no % 2 == 1;
-      if (right != (b->brk_side == 1)) {
-        f.pg->gap = true;
-        f.col = k->ncols - 1;
-        next_frame(&f);
-      }
-    }
-    if (b->keep && f.y > 0) {
-      double need = keep_need(&f, bs, i, n);
-      if (f.y + need > room(&f) + 0.01 && need <= k->frame_h) next_frame(&f);
-    }
-    switch (b->kind) {
-    case BX_TEXT: flow_text(&f, b); break;
-    case BX_TABLE: flow_table(&f, b); break;
-    default: {
-      double h = bk_full_h(b);
-      if (f.y > 0 && f.y + b->sb * f.sq + h > room(&f) + 0.01) next_frame(&f);
-      place(&f, b, 0, 0, h, true, true, false);
-      f.y += b->sa * f.sq;
-    }
-    }
+  }
+  if (b->keep && f->y > 0) {
+    double need = keep_need(f, bs, i, n);
+    if (f->y + need > room(f) + 0.01 && need <= k->frame_h) next_frame(f);
+  }
+  switch (b->kind) {
+  case BX_TEXT: flow_text(f, b); break;
+  case BX_TABLE: flow_table(f, b); break;
+  default: {
+    double h = bk_full_h(b);
+    if (f->y > 0 && f->y + b->sb * f->sq + h > room(f) + 0.01) next_frame(f);
+    place(f, b, 0, 0, h, true, true, false);
+    f->y += b->sa * f->sq;
+  }
   }
 }
 
 void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base) {
-  flow_all(k, pages, kind, bs, n, base, NULL, 0);
+  flow f;
+  flow_begin(&f, k, pages, kind, base);
+  for (size_t i = 0; i < n; i++) flow_box(&f, bs, i, n);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -343,32 +353,26 @@ double bk_column_fill(const bk *k, const bpage *pg, int col) {
  * asks for a new page (or nothing at all), not with text from before. */
 static bool fresh(const frag *fr) { return !fr || (fr->first && fr->b->brk); }
 
-/* The frame after frame i of the flow from first (NULL past the end). */
-static const frag *next_start(bk *k, const page_vec *pages, size_t first, int i, bool *end) {
-  int j = i + 1;
-  size_t pi = first + (size_t)(j / k->ncols);
-  *end = pi >= pages->n;
-  return *end ? NULL : bk_column_start(pages->items[pi], j % k->ncols);
-}
-
-/* The first frame of the flow whose spacing squeezed could mend it, and
- * which frame to squeeze: a planned frame that runs over (itself), or the
- * stub a text leaves before a page break, filled less than min_fill (the
- * frame before it, to pull the stub back). -1: none but those in done. */
-static int mend_at(bk *k, const page_vec *pages, size_t first, bool fit, double min_fill, const bool *done,
-                   size_t ndone) {
+/* Whether frame i of the flow from first (column i % ncols of page first
+ * + i / ncols) needs mending, and which frame squeezed could mend it: a
+ * planned frame that runs over (itself), or the stub a text leaves before
+ * a page break, filled less than min_fill (the frame before it, to pull
+ * the stub back). Frames from `from` on are looked at; a segment's last
+ * frame is followed by a page break. Returns the frame, or -1 for none but
+ * those in done (indexed from `from`). */
+static int mend_at(bk *k, const page_vec *pages, size_t first, int from, bool fit, double min_fill,
+                   const bool *done, size_t ndone) {
   int nf = (int)(pages->n - first) * k->ncols;
-  for (int i = 0; i < nf; i++) {
+  for (int i = from; i < nf; i++) {
     const bpage *pg = pages->items[first + (size_t)(i / k->ncols)];
     const frag *st = bk_column_start(pg, i % k->ncols);
-    bool end;
-    const frag *nx = next_start(k, pages, first, i, &end);
+    const frag *nx = NULL;
+    if (i + 1 < nf) nx = bk_column_start(pages->items[first + (size_t)((i + 1) / k->ncols)], (i + 1) % k->ncols);
     int at = -1;
-    if (fit && !end && !fresh(nx) && st) at = i;
-    else if (min_fill > 0 && i > 0 && !fresh(st) && (end || fresh(nx)) &&
-             bk_column_fill(k, pg, i % k->ncols) < min_fill)
+    if (fit && !fresh(nx) && st) at = i;
+    else if (min_fill > 0 && i > from && !fresh(st) && fresh(nx) && bk_column_fill(k, pg, i % k->ncols) < min_fill)
       at = i - 1;
-    if (at >= 0 && !((size_t)at < ndone && done[at])) return at;
+    if (at >= from && !((size_t)(at - from) < ndone && done[at - from])) return at;
   }
   return -1;
 }
@@ -378,31 +382,79 @@ static int mend_at(bk *k, const page_vec *pages, size_t first, bool fit, double 
 #define SQUEEZE_MIN 0.4
 #define SQUEEZE_STEP 0.15
 
+/* What a flow looks like before a segment, to flow it again from there. */
+typedef struct mark {
+  flow f;
+  size_t npages, nfrags, nnotes;
+  bool gap;
+  const box *cut;
+} mark;
+
+static mark flow_mark(const flow *f) {
+  mark m = {*f, f->pages->n, f->pg->frags.n, f->pg->notes.n, f->pg->gap, f->pg->cut};
+  return m;
+}
+
+/* Back to mark m; the footnotes of boxes from..to were not placed then. */
+static void flow_back(flow *f, const mark *m, box **bs, size_t from, size_t to) {
+  *f = m->f;
+  f->pages->n = m->npages;
+  f->pg->frags.n = m->nfrags;
+  f->pg->notes.n = m->nnotes;
+  f->pg->gap = m->gap;
+  f->pg->cut = m->cut;
+  for (size_t i = from; i < to; i++)
+    for (int r = 0; r < bs[i]->nrefs; r++)
+      if (bs[i]->refs[r].note) bs[i]->refs[r].note->placed = false;
+}
+
 void bk_flow_content(bk *k, page_vec *pages, box **bs, size_t n, int base) {
   const bl_part *part = NULL;
   for (size_t i = 0; i < k->L->nparts; i++)
     if (k->L->parts[i].kind == BL_PART_CONTENT) part = &k->L->parts[i];
   bool fit = part && part->fit;
   double min_fill = part ? part->min_fill : 0;
-  size_t first = pages->n;
+  flow f;
+  flow_begin(&f, k, pages, PG_CONTENT, base);
+  if (!fit && min_fill <= 0) {
+    for (size_t i = 0; i < n; i++) flow_box(&f, bs, i, n);
+    return;
+  }
   VEC(double) sq = {0};
   VEC(bool) done = {0};
-  /* Each frame is mended in turn, from the front: squeezing a frame moves
-   * only what comes after it. A frame squeezed to the least that still
-   * fails gets its spacing back and is left for check.c to report. */
-  for (int round = 0;; round++) {
-    pages->n = first;
-    flow_all(k, pages, PG_CONTENT, bs, n, base, sq.items, sq.n);
-    int at = round < 400 ? mend_at(k, pages, first, fit, min_fill, done.items, done.n) : -1;
-    if (at < 0) break;
-    while (sq.n <= (size_t)at) vec_push(&sq, 1.0);
-    while (done.n <= (size_t)at) vec_push(&done, false);
-    if (sq.items[at] > SQUEEZE_MIN + 1e-9) {
-      sq.items[at] = sq.items[at] - SQUEEZE_STEP < SQUEEZE_MIN ? SQUEEZE_MIN : sq.items[at] - SQUEEZE_STEP;
-    } else {
-      sq.items[at] = 1;
-      done.items[at] = true;
+  /* Segment by segment (the boxes up to the next page break, which starts
+   * afresh whatever came before): each frame in turn, from the front, as
+   * squeezing a frame moves only what comes after it. A frame squeezed to
+   * the least that still fails gets its spacing back and is left for
+   * check.c to report. A segment a footnote of an earlier one reaches into
+   * is flowed as it comes. */
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && !bs[j]->brk) j++;
+    mark m = flow_mark(&f);
+    sq.n = done.n = 0;
+    for (int round = 0;; round++) {
+      flow_back(&f, &m, bs, i, j);
+      f.sqs = sq.items;
+      f.nsq = sq.n;
+      f.sq_base = m.f.frame;
+      f.sq = squeeze_of(&f, f.frame);
+      for (size_t b = i; b < j; b++) flow_box(&f, bs, b, n);
+      int at = round < 100 ? mend_at(k, pages, f.first, m.f.frame, fit, min_fill, done.items, done.n) : -1;
+      if (at < 0) break;
+      size_t r = (size_t)(at - m.f.frame);
+      while (sq.n <= r) vec_push(&sq, 1.0);
+      while (done.n <= r) vec_push(&done, false);
+      if (sq.items[r] > SQUEEZE_MIN + 1e-9) {
+        sq.items[r] = sq.items[r] - SQUEEZE_STEP < SQUEEZE_MIN ? SQUEEZE_MIN : sq.items[r] - SQUEEZE_STEP;
+      } else {
+        sq.items[r] = 1;
+        done.items[r] = true;
+      }
     }
+    f.sqs = NULL;
+    f.nsq = 0;
+    i = j;
   }
   vec_free(&sq);
   vec_free(&done);
