@@ -241,7 +241,8 @@ bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d);
 bool bk_lay_out(bk *k, bk_laid *l);
 
 /* The pages of the printer PDF: pages padded with blank pages before the
- * back cover to a multiple of 4. out is emptied first. */
+ * back cover to a multiple of 4 (saddle stitching), or, for a layout with
+ * binding="none", as they are. out is emptied first. */
 void bk_printer_pages(bk *k, const page_vec *pages, page_vec *out);
 
 /* Whether pg is empty because the layout asks for it: a <blank/> page, a

@@ -585,8 +585,13 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     }
     const char *en = name_of(c);
     if (strcmp(en, "page") == 0) {
-      static const char *const ok[] = {"width", "height", "bleed", "marks", "pages", NULL};
+      static const char *const ok[] = {"width", "height", "bleed", "marks", "pages", "binding", NULL};
       check_attrs(&r, c, ok);
+      const char *bind = attr(&r, c, "binding");
+      if (bind && strcmp(bind, "none") == 0) L->loose = true;
+      else if (bind && strcmp(bind, "saddle-stitch") != 0)
+        aerr(&r, c, "binding", "binding must be saddle-stitch (pages padded to a multiple of 4) or none "
+                               "(single sheets, not padded), not '%s'%s", bind, NULL);
       num_attr(&r, c, "width", &L->width, 20, 1000);
       num_attr(&r, c, "height", &L->height, 20, 1000);
       num_attr(&r, c, "bleed", &L->bleed, 0, 20);
@@ -594,7 +599,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       double pages = 0;
       num_attr(&r, c, "pages", &pages, 0, 1000);
       L->pages = (int)pages;
-      if (pages != floor(pages) || (L->pages && L->pages % 4))
+      if (pages != floor(pages) || (L->pages && L->pages % 4 && !L->loose))
         err(&r, c, "pages must be a whole multiple of 4 (saddle stitching)%s%s", NULL, NULL);
     } else if (strcmp(en, "impose") == 0) {
       static const char *const ok[] = {"creep", "sheet", NULL};

@@ -127,6 +127,9 @@ typedef struct booklayout {
   double sheet_w, sheet_h;  /* its size in mm, landscape (wider than high) */
   int sheet_line, sheet_col; /* where sheet= is written, for messages */
   int pages;                /* a fixed page count (pixi: 24), 0 = as many as needed */
+  bool loose;               /* <page binding="none">: single sheets or a stapled memo, the
+                               printer PDF not padded; else saddle-stitched, padded to a
+                               multiple of 4 with blank pages before the back cover */
   double inner, outer, top, bottom; /* margins, mm */
   int columns;
   double gap;               /* between columns, mm */

@@ -191,7 +191,7 @@ static void pad_pages(bk *k, page_vec *pages, int target) {
 void bk_printer_pages(bk *k, const page_vec *pages, page_vec *out) {
   out->n = 0;
   for (size_t i = 0; i < pages->n; i++) vec_push(out, pages->items[i]);
-  pad_pages(k, out, (int)((pages->n + 3) / 4 * 4));
+  if (!k->L->loose) pad_pages(k, out, (int)((pages->n + 3) / 4 * 4));
 }
 
 bool bk_meant_blank(const bpage *pg) {
@@ -449,6 +449,13 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
                "booklet '%s' needs %zu pages, but layout %s has room for %d; shorten the "
                "text or choose another layout",
                b->name, pages->n, k.L->file, k.L->pages);
+    goto done;
+  }
+  if (b->impose && k.L->loose) {
+    diag_error(d, b->file ? b->file : k.L->file, b->file ? b->line : 0, b->file && b->fields ? b->fields->col : 0,
+               "booklet '%s' asks for printer spreads (impose: true), but layout %s is not saddle-stitched "
+               "(binding=\"none\"); remove impose or choose another layout",
+               b->name, k.L->file);
     goto done;
   }
   /* What the preview marks on the pages: errors and warnings here. */

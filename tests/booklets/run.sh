@@ -11,6 +11,10 @@
 #             the preview's summary of the booklet lists them
 #   turns     no right-hand page ends with a hyphenated word (pdftotext
 #             shows the break as U+00AD) when a page follows it
+#   policy    padding per product: the catalogs to a multiple of 4 with
+#             the blanks before the back cover, the programmes and the memo
+#             not at all, the memo without bleed; impose with binding="none"
+#             is an error
 #   pixi      pixi-graviditet keeps its plan: Robusthed's third milestone
 #             (three lines since its text was restored) stays on page 4,
 #             each theme on its spread, five pages of notes
@@ -77,6 +81,35 @@ case $(blank_pages "$t/pdf/booklets/outputkatalog.pdf") in
 "2 ") ok "blank_pages finds the catalog's empty page 2" ;;
 *) no "blank_pages finds the catalog's empty page 2 ($(blank_pages "$t/pdf/booklets/outputkatalog.pdf"))" ;;
 esac
+
+# ----------------------------------------------------------------- policy
+# Padding per product (the layout's <page binding>): a saddle-stitched
+# catalog padded to a multiple of 4 with its blank pages just before the
+# back cover; the A4 programmes and the memo not padded; the memo without
+# bleed or crop marks (its boxes all the page).
+pn() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
+d=$t/pdf/booklets
+rn=$(pn "$d/tema-og-tilbudskatalog.pdf") tn=$(pn "$d/tema-og-tilbudskatalog-tryk.pdf")
+want=" 2"
+i=$rn
+while [ "$i" -lt "$tn" ]; do want="$want $i"; i=$((i + 1)); done
+got=$(grep '^printer-blank' "$t/prev/_klar/booklets/tema-og-tilbudskatalog/summary" | sed 's/^printer-blank//')
+[ $((tn % 4)) -eq 0 ] && [ "$got" = "$want" ] && ok "theme catalog: $rn pages padded to $tn, blank pages$got before the back cover" \
+  || no "theme catalog: $rn pages padded to $tn, blank pages '$got' (want '$want')"
+for b in program-hedensted-2027 program-juelsminde-2027 program-toerring-2027 outputkatalog-notat; do
+  [ "$(pn "$d/$b.pdf")" = "$(pn "$d/$b-tryk.pdf")" ] && ok "$b: printer PDF not padded ($(pn "$d/$b-tryk.pdf") pages)" \
+    || no "$b: printer PDF not padded ($(pn "$d/$b.pdf") reader, $(pn "$d/$b-tryk.pdf") printer pages)"
+done
+pdfinfo -box "$d/outputkatalog-notat-tryk.pdf" | awk '/^(MediaBox|BleedBox|TrimBox):/ { print $2, $3, $4, $5 }' | sort -u > "$t/boxes"
+[ "$(wc -l < "$t/boxes")" -eq 1 ] && grep -q '^0.00 0.00 595.28 841.89$' "$t/boxes" && ok "the memo's printer PDF is plain A4: no bleed, no marks" \
+  || no "the memo's printer PDF is plain A4: $(tr '\n' ';' < "$t/boxes")"
+sed -i 's/^  - name: outputkatalog-notat$/&\n    impose: true/' "$site/content/site.yaml"
+make_pdf "$t/imp" outputkatalog-notat
+rc=$?
+grep -q "error: booklet 'outputkatalog-notat' asks for printer spreads (impose: true), but layout layouts/print/notat.xml is not saddle-stitched" "$t/log" && [ "$rc" -eq 1 ] \
+  && ok "impose with binding=\"none\": an error at the booklet (exit 1)" || { no "impose with binding=\"none\": an error (exit $rc)"; head -n 3 "$t/log"; }
+cp layouts/print/notat.xml "$site/layouts/print/notat.xml"
+cp content/site.yaml "$site/content/site.yaml"
 
 # ------------------------------------------------------------------ turns
 # The last line of a right-hand page's text (above its folio) must not end
