@@ -215,7 +215,9 @@ typedef struct bk_problem {
   print_problem_kind kind;
   int page;            /* 0-based index in the pages */
   int other;           /* overflow: the page the text runs on to; blank: the
-                          page whose content was pushed past it; -1 none */
+                          page whose content was pushed past it; split: the
+                          page after the turn; lonely: 0 an orphan, 1 a
+                          widow; -1 none */
   const char *file;    /* the content concerned (or the booklet's declaration) */
   int line, col;
   bool reported;       /* already an error (a line taller than the page) */
@@ -238,6 +240,16 @@ bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d);
  * in place. */
 bool bk_lay_out(bk *k, bk_laid *l);
 
+/* The pages of the printer PDF: pages padded with blank pages before the
+ * back cover to a multiple of 4 (saddle stitching), or, for a layout with
+ * binding="none", as they are. out is emptied first. */
+void bk_printer_pages(bk *k, const page_vec *pages, page_vec *out);
+
+/* Whether pg is empty because the layout asks for it: a <blank/> page, a
+ * page of padding, or the page a left- or right-hand start leaves in a
+ * layout that plans no pages. */
+bool bk_meant_blank(const bpage *pg);
+
 /* Frees l (may be NULL) and everything k holds. */
 void bk_close(bk *k, bk_laid *l);
 
@@ -257,8 +269,10 @@ double bk_now(void);
  *   overrun   every page past the layout's fixed page count */
 void bk_find_problems(bk *k, const page_vec *pages, problem_vec *out);
 
-/* Reports the problems as warnings, those the flow reported excepted. */
-void bk_report_problems(bk *k, const page_vec *pages, const problem_vec *ps);
+/* Reports the problems, those the flow reported excepted: with strict (the
+ * PDF), overflows and blank pages as errors, the rest as warnings; without
+ * (the preview, which draws the pages all the same), all as warnings. */
+void bk_report_problems(bk *k, const page_vec *pages, const problem_vec *ps, bool strict);
 
 /* ------------------------------------------------------------------------ */
 /* text.c: fonts and text. Every text and layout lives in k->a.              */
@@ -319,6 +333,22 @@ double bk_full_h(const box *b);
 /* Flows boxes onto pages appended to pages; base is the physical number
  * of the first of them (odd: a right-hand page). */
 void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base);
+
+/* Flows the content like bk_flow_boxes, then mends what it can by
+ * squeezing a page's spacing (down to 0.4 of the styles'): a page of a
+ * planned part (fit="page") that runs over, and a stub of a text left
+ * before a page break filled less than the part's min-fill (pulled back
+ * on to the page before). What it cannot mend, check.c reports. */
+void bk_flow_content(bk *k, page_vec *pages, box **bs, size_t n, int base);
+
+/* Whether line of t ends at one of hyph's breaks (with a hyphen drawn). */
+bool bk_line_hyphenated(const text *t, int line);
+
+/* The height of a fragment; the first fragment of column col of pg (or
+ * NULL); how full column col of pg is, as a share of the text area. */
+double bk_frag_h(const frag *fr);
+const frag *bk_column_start(const bpage *pg, int col);
+double bk_column_fill(const bk *k, const bpage *pg, int col);
 
 /* ------------------------------------------------------------------------ */
 /* draw.c: drawing and the PDFs                                              */

@@ -503,11 +503,12 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
     p.field = attr(r, n, "field");
     if (!p.field) err(r, n, "<index> needs a field attribute (a front matter field, e.g. stages)%s%s", NULL, NULL);
   } else if (strcmp(nm, "content") == 0 || strcmp(nm, "blank") == 0) {
-    static const char *const ok[] = {NULL}, *const cok[] = {"fit", NULL};
+    static const char *const ok[] = {NULL}, *const cok[] = {"fit", "min-fill", NULL};
     check_attrs(r, n, nm[0] == 'c' ? cok : ok);
     no_children(r, n);
     p.kind = nm[0] == 'c' ? BL_PART_CONTENT : BL_PART_BLANK;
     fit_attr(r, n, &p);
+    num_attr(r, n, "min-fill", &p.min_fill, 0, 1);
   } else {
     err(r, n, "unknown element <%s> in <sequence>; known: cover toc content blank page notes index back%s", nm,
         NULL);
@@ -584,8 +585,13 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     }
     const char *en = name_of(c);
     if (strcmp(en, "page") == 0) {
-      static const char *const ok[] = {"width", "height", "bleed", "marks", "pages", NULL};
+      static const char *const ok[] = {"width", "height", "bleed", "marks", "pages", "binding", NULL};
       check_attrs(&r, c, ok);
+      const char *bind = attr(&r, c, "binding");
+      if (bind && strcmp(bind, "none") == 0) L->loose = true;
+      else if (bind && strcmp(bind, "saddle-stitch") != 0)
+        aerr(&r, c, "binding", "binding must be saddle-stitch (pages padded to a multiple of 4) or none "
+                               "(single sheets, not padded), not '%s'%s", bind, NULL);
       num_attr(&r, c, "width", &L->width, 20, 1000);
       num_attr(&r, c, "height", &L->height, 20, 1000);
       num_attr(&r, c, "bleed", &L->bleed, 0, 20);
@@ -593,7 +599,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       double pages = 0;
       num_attr(&r, c, "pages", &pages, 0, 1000);
       L->pages = (int)pages;
-      if (pages != floor(pages) || (L->pages && L->pages % 4))
+      if (pages != floor(pages) || (L->pages && L->pages % 4 && !L->loose))
         err(&r, c, "pages must be a whole multiple of 4 (saddle stitching)%s%s", NULL, NULL);
     } else if (strcmp(en, "impose") == 0) {
       static const char *const ok[] = {"creep", "sheet", NULL};

@@ -84,6 +84,9 @@ typedef struct bl_part {
                                booklet's pages ("stages"); title is its heading */
   bool fit;                 /* content, toc: fit="page", each stretch between page breaks
                                is planned onto one page; running on is an overflow */
+  double min_fill;          /* content: min-fill="0.3", the least share of its text area
+                               the last page of a text running on before a page break
+                               may fill (a stub is pulled back or warned about); 0: any */
 } bl_part;
 
 /* A Markdown template set before or after the body of every booklet page
@@ -124,6 +127,9 @@ typedef struct booklayout {
   double sheet_w, sheet_h;  /* its size in mm, landscape (wider than high) */
   int sheet_line, sheet_col; /* where sheet= is written, for messages */
   int pages;                /* a fixed page count (pixi: 24), 0 = as many as needed */
+  bool loose;               /* <page binding="none">: single sheets or a stapled memo, the
+                               printer PDF not padded; else saddle-stitched, padded to a
+                               multiple of 4 with blank pages before the back cover */
   double inner, outer, top, bottom; /* margins, mm */
   int columns;
   double gap;               /* between columns, mm */

@@ -696,6 +696,12 @@ void bk_page_boxes(bk *k, const page *p, int index) {
       for (char *save = NULL, *f = strtok_r(fs, " ", &save); f; f = strtok_r(NULL, " ", &save))
         if (val_get(p->fm, f)) h.level = k->L->title_level;
     }
+    /* Its position is the title's in the front matter, for messages. */
+    const val *tv = val_get(p->fm, "title");
+    if (tv) {
+      h.line = tv->key_line ? tv->key_line : tv->line;
+      h.col = tv->key_line ? tv->key_col : tv->col;
+    }
     h.id = "top";
     h.runs = &r;
     h.nruns = 1;

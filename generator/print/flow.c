@@ -14,6 +14,11 @@ typedef struct flow {
   int base;            /* physical number of the first page flowed, for left/right breaks */
   size_t first;        /* its index in pages */
   double notes_h;      /* the footnotes at the foot of this frame, with their rule */
+  int frame;           /* this frame's number in the flow: page * columns + column */
+  double sq;           /* this frame's space before and after, as a share of the styles' */
+  const double *sqs;   /* the share of frames sq_base, sq_base + 1, ... (NULL: all 1) */
+  size_t nsq;
+  int sq_base;
 } flow;
 
 static bpage *new_page(bk *k, page_vec *pages, pg_kind kind, const bl_part *part) {
@@ -29,17 +34,33 @@ static void page_free_frags(void *p) {
   vec_free(&((bpage *)p)->notes);
 }
 
+/* The share of the styles' spacing frame i gets (see bk_flow_content). */
+static double squeeze_of(const flow *f, int i) {
+  i -= f->sq_base;
+  return f->sqs && i >= 0 && (size_t)i < f->nsq ? f->sqs[i] : 1;
+}
+
+/* Whether the current frame is the last column of a right-hand page: the
+ * reader turns the leaf after it. */
+static bool leaf_turn(const flow *f) {
+  int no = f->base + (int)(f->pages->n - 1 - f->first);
+  return no % 2 == 1 && f->col == f->k->ncols - 1;
+}
+
 static void next_frame(flow *f) {
   f->y = 0;
   f->notes_h = 0;
-  if (++f->col < f->k->ncols) return;
-  f->col = 0;
-  f->pg = new_page(f->k, f->pages, f->kind, NULL);
-  arena_defer(f->k->a, page_free_frags, f->pg);
+  if (++f->col >= f->k->ncols) {
+    f->col = 0;
+    f->pg = new_page(f->k, f->pages, f->kind, NULL);
+    arena_defer(f->k->a, page_free_frags, f->pg);
+  }
+  f->frame = (int)(f->pages->n - 1 - f->first) * f->k->ncols + f->col;
+  f->sq = squeeze_of(f, f->frame);
 }
 
 static void place(flow *f, box *b, int from, int to, double h, bool first, bool last, bool rep) {
-  double sb = f->y > 0 ? b->sb : 0;
+  double sb = f->y > 0 ? b->sb * f->sq : 0;
   frag fr = {b, from, to, f->col, f->y + sb, first, last, rep};
   vec_push(&f->pg->frags, fr);
   f->y += sb + h;
@@ -94,10 +115,12 @@ static double header_h(const box *b) {
   return h;
 }
 
-/* The height a box needs at least on the page where it starts. */
+/* The height a box needs at least on the page where it starts: two lines
+ * of a text, all of it when it has three or fewer (two before a break and
+ * two after it). */
 static double min_h(const box *b) {
   switch (b->kind) {
-  case BX_TEXT: return bk_text_h(b, 0, b->t.nlines < 2 ? b->t.nlines : 2);
+  case BX_TEXT: return bk_text_h(b, 0, b->t.nlines <= 3 ? b->t.nlines : 2);
   case BX_IMAGE: return b->ih;
   case BX_TABLE: return header_h(b) + (b->nrows > b->nheader ? b->rows[b->nheader].h : 0);
   default: return 1;
@@ -117,10 +140,16 @@ double bk_full_h(const box *b) {
   }
 }
 
+/* Whether the last thing placed in the current frame is a heading. */
+static bool after_heading(const flow *f) {
+  const bpage *pg = f->pg;
+  return pg->frags.n && pg->frags.items[pg->frags.n - 1].col == f->col && pg->frags.items[pg->frags.n - 1].b->keep;
+}
+
 static void flow_text(flow *f, box *b) {
   int n = b->t.nlines, from = 0;
   while (from < n) {
-    double sb = f->y > 0 ? b->sb : 0;
+    double sb = f->y > 0 ? b->sb * f->sq : 0;
     double avail = room(f) - f->y - sb;
     int k = from;
     /* A line goes where its footnotes fit below it too. */
@@ -128,7 +157,7 @@ static void flow_text(flow *f, box *b) {
     if (k == n) {
       place(f, b, from, n, bk_text_h(b, from, n), from == 0, true, false);
       place_notes(f, b, from, n);
-      f->y += b->sa;
+      f->y += b->sa * f->sq;
       return;
     }
     /* Split: two lines at least before the break (orphans) and after it
@@ -156,6 +185,17 @@ static void flow_text(flow *f, box *b) {
       f->pg->cut = b;
       k = from + 1;
     }
+    /* A word is not split across a leaf turn: its line goes over with it
+     * while two lines stay behind, else the paragraph goes over whole
+     * (unless a heading above it would be left behind). */
+    if (leaf_turn(f) && bk_line_hyphenated(&b->t, k - 1)) {
+      if (k - from > 2) {
+        k--;
+      } else if (from == 0 && f->y > 0 && !after_heading(f)) {
+        next_frame(f);
+        continue;
+      }
+    }
     place(f, b, from, k, bk_text_h(b, from, k), from == 0, false, false);
     place_notes(f, b, from, k);
     next_frame(f);
@@ -169,7 +209,7 @@ static void flow_table(flow *f, box *b) {
   bool first = true;
   double hh = header_h(b);
   while (true) {
-    double sb = f->y > 0 ? b->sb : 0;
+    double sb = f->y > 0 ? b->sb * f->sq : 0;
     double avail = room(f) - f->y - sb - hh;
     double used = 0;
     int k = r, lo = first ? 0 : r; /* the first fragment carries the header's references */
@@ -195,7 +235,7 @@ static void flow_table(flow *f, box *b) {
     place(f, b, r, k, hh + used, first, k == n, !first);
     place_notes(f, b, lo, k);
     if (k == n) {
-      f->y += b->sa;
+      f->y += b->sa * f->sq;
       return;
     }
     next_frame(f);
@@ -204,51 +244,218 @@ static void flow_table(flow *f, box *b) {
   }
 }
 
-/* Flows boxes onto pages appended to pages; base is the physical number
- * of the first of them (odd: a right-hand page). */
-void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base) {
-  flow f = {k, pages, kind, NULL, 0, 0, base, pages->n, 0};
+/* What a heading kept with what follows needs at the foot of a frame:
+ * itself, every kept box after it, and two lines of what comes next (a
+ * text of one line, like a group's mission under its name, takes the
+ * start of the text after it along). */
+static double keep_need(const flow *f, box **bs, size_t i, size_t n) {
+  double sq = f->sq, need = bs[i]->sb * sq;
+  size_t j = i;
+  for (; j < n && bs[j]->keep; j++) need += (j > i ? bs[j]->sb * sq : 0) + bk_full_h(bs[j]) + bs[j]->sa * sq;
+  for (int lines = 0; j < n && lines < 2 && !bs[j]->brk; j++) {
+    const box *nb = bs[j];
+    need += nb->sb * sq + min_h(nb);
+    if (nb->kind != BX_TEXT) break;
+    lines += nb->t.nlines <= 3 ? nb->t.nlines : 2;
+    if (lines < 2) need += nb->sa * sq;
+  }
+  return need;
+}
+
+/* Starts a flow of boxes on to pages, the first of physical number base. */
+static void flow_begin(flow *f, bk *k, page_vec *pages, pg_kind kind, int base) {
+  *f = (flow){k, pages, kind, NULL, 0, 0, base, pages->n, 0, 0, 1, NULL, 0, 0};
   for (size_t i = 0; i < k->notes.n; i++) k->notes.items[i]->placed = false;
-  f.pg = new_page(k, pages, kind, NULL);
-  arena_defer(k->a, page_free_frags, f.pg);
-  for (size_t i = 0; i < n; i++) {
-    box *b = bs[i];
-    if (b->brk && (f.y > 0 || f.col > 0 || f.pg->frags.n)) {
-      f.col = k->ncols - 1;
-      next_frame(&f);
+  f->pg = new_page(k, pages, kind, NULL);
+  arena_defer(k->a, page_free_frags, f->pg);
+}
+
+/* Flows box i of bs (n boxes: keep-with-next looks ahead). */
+static void flow_box(flow *f, box **bs, size_t i, size_t n) {
+  bk *k = f->k;
+  box *b = bs[i];
+  if (b->brk && (f->y > 0 || f->col > 0 || f->pg->frags.n)) {
+    f->col = k->ncols - 1;
+    next_frame(f);
+  }
+  if (b->brk && b->brk_side) {
+    /* A left- or right-hand start: leave the facing page empty. */
+    int no = f->base + (int)(f->pages->n - 1 - f->first);
+    bool right = no % 2 == 1;
+    if (right != (b->brk_side == 1)) {
+      f->pg->gap = true;
+      f->col = k->ncols - 1;
+      next_frame(f);
     }
-    if (b->brk && b->brk_side) {
-      /* A left- or right-hand start: leave the facing page empty. */
-      int no = f.base + (int)(pages->n - 1 - f.first);
-      bool right = no % 2 == 1;
-      if (right != (b->brk_side == 1)) {
-        f.pg->gap = true;
-        f.col = k->ncols - 1;
-        next_frame(&f);
-      }
-    }
-    /* Keep with next: the box, every kept box after it and the start of
-     * the first one not kept must fit together. */
-    if (b->keep && f.y > 0) {
-      double need = b->sb;
-      size_t j = i;
-      while (j < n && bs[j]->keep) {
-        need += bk_full_h(bs[j]) + bs[j]->sa + (j > i ? bs[j]->sb : 0);
-        j++;
-      }
-      if (j < n) need += bs[j]->sb + min_h(bs[j]);
-      if (f.y + need > room(&f) + 0.01 && need <= k->frame_h) next_frame(&f);
-    }
-    switch (b->kind) {
-    case BX_TEXT: flow_text(&f, b); break;
-    case BX_TABLE: flow_table(&f, b); break;
-    default: {
-      double h = bk_full_h(b);
-      if (f.y > 0 && f.y + b->sb + h > room(&f) + 0.01) next_frame(&f);
-      place(&f, b, 0, 0, h, true, true, false);
-      f.y += b->sa;
-    }
-    }
+  }
+  if (b->keep && f->y > 0) {
+    double need = keep_need(f, bs, i, n);
+    if (f->y + need > room(f) + 0.01 && need <= k->frame_h) next_frame(f);
+  }
+  switch (b->kind) {
+  case BX_TEXT: flow_text(f, b); break;
+  case BX_TABLE: flow_table(f, b); break;
+  default: {
+    double h = bk_full_h(b);
+    if (f->y > 0 && f->y + b->sb * f->sq + h > room(f) + 0.01) next_frame(f);
+    place(f, b, 0, 0, h, true, true, false);
+    f->y += b->sa * f->sq;
+  }
   }
 }
 
+void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int base) {
+  flow f;
+  flow_begin(&f, k, pages, kind, base);
+  for (size_t i = 0; i < n; i++) flow_box(&f, bs, i, n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fitting: spacing squeezed where a page would run over or leave a stub     */
+
+bool bk_line_hyphenated(const text *t, int line) {
+  if (line < 0 || line >= t->nlines || !t->lay) return false;
+  const char *s = pango_layout_get_text(t->lay);
+  int end = t->lines[line].start + t->lines[line].len;
+  return end >= 2 && (unsigned char)s[end - 2] == 0xC2 && (unsigned char)s[end - 1] == 0xAD;
+}
+
+double bk_frag_h(const frag *fr) {
+  const box *b = fr->b;
+  switch (b->kind) {
+  case BX_TEXT: return bk_text_h(b, fr->from, fr->to);
+  case BX_TABLE: {
+    double h = header_h(b);
+    for (int r = fr->from; r < fr->to; r++) h += b->rows[r].h;
+    return h;
+  }
+  default: return bk_full_h(b);
+  }
+}
+
+/* The first fragment of column col of page pg, or NULL. */
+const frag *bk_column_start(const bpage *pg, int col) {
+  for (size_t i = 0; i < pg->frags.n; i++)
+    if (pg->frags.items[i].col == col) return &pg->frags.items[i];
+  return NULL;
+}
+
+double bk_column_fill(const bk *k, const bpage *pg, int col) {
+  double y = 0;
+  for (size_t i = 0; i < pg->frags.n; i++) {
+    const frag *fr = &pg->frags.items[i];
+    if (fr->col == col && fr->y + bk_frag_h(fr) > y) y = fr->y + bk_frag_h(fr);
+  }
+  return y / k->frame_h;
+}
+
+/* Whether a frame starting with fragment fr starts afresh: with a box that
+ * asks for a new page (or nothing at all), not with text from before. */
+static bool fresh(const frag *fr) { return !fr || (fr->first && fr->b->brk); }
+
+/* Whether frame i of the flow from first (column i % ncols of page first
+ * + i / ncols) needs mending, and which frame squeezed could mend it: a
+ * planned frame that runs over (itself), or the stub a text leaves before
+ * a page break, filled less than min_fill (the frame before it, to pull
+ * the stub back). Frames from `from` on are looked at; a segment's last
+ * frame is followed by a page break. Returns the frame, or -1 for none but
+ * those in done (indexed from `from`). */
+static int mend_at(bk *k, const page_vec *pages, size_t first, int from, bool fit, double min_fill,
+                   const bool *done, size_t ndone) {
+  int nf = (int)(pages->n - first) * k->ncols;
+  for (int i = from; i < nf; i++) {
+    const bpage *pg = pages->items[first + (size_t)(i / k->ncols)];
+    const frag *st = bk_column_start(pg, i % k->ncols);
+    const frag *nx = NULL;
+    if (i + 1 < nf) nx = bk_column_start(pages->items[first + (size_t)((i + 1) / k->ncols)], (i + 1) % k->ncols);
+    int at = -1;
+    if (fit && !fresh(nx) && st) at = i;
+    else if (min_fill > 0 && i > from && !fresh(st) && fresh(nx) && bk_column_fill(k, pg, i % k->ncols) < min_fill)
+      at = i - 1;
+    if (at >= from && !((size_t)(at - from) < ndone && done[at - from])) return at;
+  }
+  return -1;
+}
+
+/* The least share of the styles' spacing a frame may be squeezed to, and
+ * the step towards it. */
+#define SQUEEZE_MIN 0.4
+#define SQUEEZE_STEP 0.15
+
+/* What a flow looks like before a segment, to flow it again from there. */
+typedef struct mark {
+  flow f;
+  size_t npages, nfrags, nnotes;
+  bool gap;
+  const box *cut;
+} mark;
+
+static mark flow_mark(const flow *f) {
+  mark m = {*f, f->pages->n, f->pg->frags.n, f->pg->notes.n, f->pg->gap, f->pg->cut};
+  return m;
+}
+
+/* Back to mark m; the footnotes of boxes from..to were not placed then. */
+static void flow_back(flow *f, const mark *m, box **bs, size_t from, size_t to) {
+  *f = m->f;
+  f->pages->n = m->npages;
+  f->pg->frags.n = m->nfrags;
+  f->pg->notes.n = m->nnotes;
+  f->pg->gap = m->gap;
+  f->pg->cut = m->cut;
+  for (size_t i = from; i < to; i++)
+    for (int r = 0; r < bs[i]->nrefs; r++)
+      if (bs[i]->refs[r].note) bs[i]->refs[r].note->placed = false;
+}
+
+void bk_flow_content(bk *k, page_vec *pages, box **bs, size_t n, int base) {
+  const bl_part *part = NULL;
+  for (size_t i = 0; i < k->L->nparts; i++)
+    if (k->L->parts[i].kind == BL_PART_CONTENT) part = &k->L->parts[i];
+  bool fit = part && part->fit;
+  double min_fill = part ? part->min_fill : 0;
+  flow f;
+  flow_begin(&f, k, pages, PG_CONTENT, base);
+  if (!fit && min_fill <= 0) {
+    for (size_t i = 0; i < n; i++) flow_box(&f, bs, i, n);
+    return;
+  }
+  VEC(double) sq = {0};
+  VEC(bool) done = {0};
+  /* Segment by segment (the boxes up to the next page break, which starts
+   * afresh whatever came before): each frame in turn, from the front, as
+   * squeezing a frame moves only what comes after it. A frame squeezed to
+   * the least that still fails gets its spacing back and is left for
+   * check.c to report. A segment a footnote of an earlier one reaches into
+   * is flowed as it comes. */
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && !bs[j]->brk) j++;
+    mark m = flow_mark(&f);
+    sq.n = done.n = 0;
+    for (int round = 0;; round++) {
+      flow_back(&f, &m, bs, i, j);
+      f.sqs = sq.items;
+      f.nsq = sq.n;
+      f.sq_base = m.f.frame;
+      f.sq = squeeze_of(&f, f.frame);
+      for (size_t b = i; b < j; b++) flow_box(&f, bs, b, n);
+      int at = round < 100 ? mend_at(k, pages, f.first, m.f.frame, fit, min_fill, done.items, done.n) : -1;
+      if (at < 0) break;
+      size_t r = (size_t)(at - m.f.frame);
+      while (sq.n <= r) vec_push(&sq, 1.0);
+      while (done.n <= r) vec_push(&done, false);
+      if (sq.items[r] > SQUEEZE_MIN + 1e-9) {
+        sq.items[r] = sq.items[r] - SQUEEZE_STEP < SQUEEZE_MIN ? SQUEEZE_MIN : sq.items[r] - SQUEEZE_STEP;
+      } else {
+        sq.items[r] = 1;
+        done.items[r] = true;
+      }
+    }
+    f.sqs = NULL;
+    f.nsq = 0;
+    i = j;
+  }
+  vec_free(&sq);
+  vec_free(&done);
+}

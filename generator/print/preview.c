@@ -191,6 +191,11 @@ static const char *label_of(print_problem_kind kind) {
   case PRINT_OVERFLOW: return "Løber over";
   case PRINT_BLANK: return "Tom side";
   case PRINT_OVERRUN: return "For mange sider";
+  case PRINT_STUB: return "Næsten tom";
+  case PRINT_HEADING: return "Overskrift nederst";
+  case PRINT_SPLIT: return "Orddeling ved bladvending";
+  case PRINT_LONELY: return "Enlig linje";
+  case PRINT_NKINDS: break;
   }
   return "";
 }
@@ -237,6 +242,27 @@ static void describe(bk *k, sbuf *h, const bk_problem *p, size_t npages) {
     sbuf_printf(h, "layoutet <code>%s</code> har plads til %d sider, men hæftet fylder %zu.", k->L->name,
                 k->L->pages, npages);
     break;
+  case PRINT_STUB:
+    sbuf_puts(h, "siden rummer kun de sidste linjer af teksten fra ");
+    put_where(h, p);
+    sbuf_puts(h, " før et sideskift.");
+    break;
+  case PRINT_HEADING:
+    sbuf_puts(h, "overskriften ");
+    put_where(h, p);
+    sbuf_puts(h, " står nederst på siden med under to linjer tekst efter sig.");
+    break;
+  case PRINT_SPLIT:
+    sbuf_puts(h, "et ord i teksten fra ");
+    put_where(h, p);
+    sbuf_printf(h, " er delt med bindestreg, så resten står på side %d, når man vender bladet.", p->other + 1);
+    break;
+  case PRINT_LONELY:
+    sbuf_puts(h, p->other == 0 ? "afsnittets første linje fra " : "afsnittets sidste linje fra ");
+    put_where(h, p);
+    sbuf_puts(h, p->other == 0 ? " står alene nederst på siden." : " står alene øverst på siden.");
+    break;
+  case PRINT_NKINDS: break;
   }
   sbuf_puts(h, "</li>\n");
 }
@@ -254,7 +280,7 @@ static void put_page(sbuf *h, int no, const char *side, uint64_t v, int w, int h
   sbuf_printf(h, "<img src=\"p%02d.png?v=%012llx\" alt=\"Side %d\" width=\"%d\" height=\"%d\">", no,
               (unsigned long long)(v & 0xffffffffffffULL), no, w, hgt);
   /* One label per kind of problem the page has. */
-  bool seen[3] = {false, false, false};
+  bool seen[PRINT_NKINDS] = {false};
   for (size_t i = 0; i < ps->n; i++) {
     const bk_problem *p = &ps->items[i];
     if (p->page != no - 1 || seen[p->kind]) continue;
@@ -318,7 +344,7 @@ bool print_preview(const site *s, const booklet_spec *b, const char *dir, diag *
   }
   const page_vec *pages = &l.pages;
   bk_find_problems(&k, pages, &ps);
-  bk_report_problems(&k, pages, &ps);
+  bk_report_problems(&k, pages, &ps, false);
   const char *bdir = fsx_join(k.a, dir, b->name);
   if (!fsx_mkdirs(bdir) || !fsx_is_dir(bdir)) {
     diag_error(d, NULL, 0, 0, "cannot create folder %s: %s", bdir, strerror(errno));
@@ -350,6 +376,18 @@ bool print_preview(const site *s, const booklet_spec *b, const char *dir, diag *
   sbuf_clear(&html);
   sbuf_printf(&html, "pages %zu\nproblems %zu\n", pages->n, ps.n);
   for (size_t i = 0; i < pages->n; i++) sbuf_printf(&html, "p%02zu %016llx\n", i + 1, (unsigned long long)vs[i]);
+  /* The pages the layout leaves empty on purpose, of both PDFs: a test
+   * that finds an empty page in them asks here whether it was meant. */
+  page_vec printer = {0};
+  bk_printer_pages(&k, pages, &printer);
+  const page_vec *both[2] = {pages, &printer};
+  for (int w = 0; w < 2; w++) {
+    sbuf_puts(&html, w ? "printer-blank" : "blank");
+    for (size_t i = 0; i < both[w]->n; i++)
+      if (bk_meant_blank(both[w]->items[i])) sbuf_printf(&html, " %zu", i + 1);
+    sbuf_puts(&html, "\n");
+  }
+  vec_free(&printer);
   if (!put_file(k.a, d, sumpath, html.data, html.len)) goto done;
   if (info) {
     info->pages = (int)pages->n;

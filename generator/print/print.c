@@ -188,6 +188,16 @@ static void pad_pages(bk *k, page_vec *pages, int target) {
   }
 }
 
+void bk_printer_pages(bk *k, const page_vec *pages, page_vec *out) {
+  out->n = 0;
+  for (size_t i = 0; i < pages->n; i++) vec_push(out, pages->items[i]);
+  if (!k->L->loose) pad_pages(k, out, (int)((pages->n + 3) / 4 * 4));
+}
+
+bool bk_meant_blank(const bpage *pg) {
+  return pg->kind == PG_BLANK || (pg->gap && !(pg->part && pg->part->fit));
+}
+
 static const bl_part *toc_part(bk *k) {
   for (size_t i = 0; i < k->L->nparts; i++)
     if (k->L->parts[i].kind == BL_PART_TOC) return &k->L->parts[i];
@@ -329,7 +339,7 @@ bool bk_lay_out(bk *k, bk_laid *l) {
   for (int round = 0; round < 3; round++) {
     l->content.n = 0;
     l->hs.n = 0;
-    bk_flow_boxes(k, &l->content, PG_CONTENT, k->content.items, k->content.n, base);
+    bk_flow_content(k, &l->content, k->content.items, k->content.n, base);
     for (size_t i = 0; i < l->content.n; i++)
       for (size_t j = 0; j < l->content.items[i]->frags.n; j++) {
         frag *fr = &l->content.items[i]->frags.items[j];
@@ -441,16 +451,26 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
                b->name, pages->n, k.L->file, k.L->pages);
     goto done;
   }
-  /* What the preview marks on the pages, as warnings here. */
+  if (b->impose && k.L->loose) {
+    diag_error(d, b->file ? b->file : k.L->file, b->file ? b->line : 0, b->file && b->fields ? b->fields->col : 0,
+               "booklet '%s' asks for printer spreads (impose: true), but layout %s is not saddle-stitched "
+               "(binding=\"none\"); remove impose or choose another layout",
+               b->name, k.L->file);
+    goto done;
+  }
+  /* What the preview marks on the pages: errors and warnings here. */
   {
     problem_vec ps = {0};
     bk_find_problems(&k, pages, &ps);
-    bk_report_problems(&k, pages, &ps);
+    bk_report_problems(&k, pages, &ps, true);
     if (info) info->problems = (int)ps.n;
+    bool lost = false;
+    for (size_t i = 0; i < ps.n; i++)
+      lost |= (ps.items[i].kind == PRINT_OVERFLOW || ps.items[i].kind == PRINT_BLANK) && !ps.items[i].reported;
     vec_free(&ps);
+    if (lost) goto done; /* reported as errors: no PDF with text run off or a stray empty page */
   }
-  for (size_t i = 0; i < pages->n; i++) vec_push(&printer, pages->items[i]);
-  pad_pages(&k, &printer, (int)((pages->n + 3) / 4 * 4));
+  bk_printer_pages(&k, pages, &printer);
 
   /* klar check: laid out, so every print error is found; nothing drawn. */
   if (!outdir) {

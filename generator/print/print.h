@@ -43,15 +43,26 @@ typedef struct booklet_info {
 } booklet_info;
 
 /* What a page of a booklet can show wrong; the preview marks each on its
- * page and both it and print_booklet report them as warnings with the
- * position of the content concerned:
+ * page and reports them as warnings; print_booklet (and so klar build and
+ * check) reports the first three as errors, the rest as warnings, each with
+ * the position of the content concerned:
  *   PRINT_OVERFLOW  content that does not fit its page: a line or table row
  *                   taller than the text area, cover texts taller than the
  *                   page, or, where the layout plans the pages (fit="page"),
  *                   text that runs on to the next page
- *   PRINT_BLANK     a page of content with nothing on it
- *   PRINT_OVERRUN   a page past the layout's fixed page count (pages="24") */
-typedef enum { PRINT_OVERFLOW, PRINT_BLANK, PRINT_OVERRUN } print_problem_kind;
+ *   PRINT_BLANK     a page of content with nothing on it that the layout did
+ *                   not ask for
+ *   PRINT_OVERRUN   a page past the layout's fixed page count (pages="24")
+ *   PRINT_STUB      the last page of a text before a page break filled less
+ *                   than the layout's <content min-fill>
+ *   PRINT_HEADING   a heading at the foot of a page, less than two lines of
+ *                   its text under it
+ *   PRINT_SPLIT     a hyphenated word whose halves a leaf turn parts (the
+ *                   last line of a right-hand page)
+ *   PRINT_LONELY    one line of a paragraph alone at the foot of a page (an
+ *                   orphan) or at the head of the next (a widow) */
+typedef enum { PRINT_OVERFLOW, PRINT_BLANK, PRINT_OVERRUN, PRINT_STUB, PRINT_HEADING, PRINT_SPLIT,
+               PRINT_LONELY, PRINT_NKINDS } print_problem_kind;
 
 /* Makes the booklet b of site s into folder outdir (created if missing):
  *   NAME.pdf       the reader PDF: trim-size pages, bookmarks, links, labels, tags
