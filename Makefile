@@ -12,7 +12,7 @@ BUILD   ?= build
 DEPS_STAMP := $(BUILD)/.deps-build
 $(shell mkdir -p $(BUILD) && { [ $(DEPS_STAMP) -nt scripts/deps.sh ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
 
-PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng librsvg-2.0 libjpeg libwebp
+PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng librsvg-2.0 libjpeg libwebp lcms2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode -lstemmer
 
@@ -54,6 +54,11 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The press profile is built into colour.o (.incbin), which -MMD cannot see.
+ICC := generator/print/icc/klar-fogra39.icc
+$(BUILD)/obj/generator/print/colour.o $(BUILD)/san/generator/print/colour.o \
+$(BUILD)/tsan/generator/print/colour.o $(BUILD)/fuzz/obj/generator/print/colour.o: $(ICC)
 
 # The sanitizer build: the same sources under ASan and UBSan, for the unit
 # tests (one target of `make test`).

@@ -1,0 +1,125 @@
+/* colour: lcms2 behind klar's interface (see colour.h). The transforms are
+ * made once for the process and used by every booklet thread; they are
+ * made without lcms2's one-pixel cache (cmsFLAGS_NOCACHE), which is what
+ * makes one transform safe to share between threads. */
+#include "colour.h"
+#include <lcms2.h>
+#include <math.h>
+#include <pthread.h>
+
+/* The profile, built into the program so that klar finds it wherever it is
+ * installed. The path is relative to the top folder, where make runs. */
+__asm__(".section .rodata\n"
+        ".balign 16\n"
+        "klar_fogra39_icc:\n"
+        ".incbin \"generator/print/icc/klar-fogra39.icc\"\n"
+        "klar_fogra39_icc_end:\n"
+        ".previous\n");
+extern const unsigned char klar_fogra39_icc[] __asm__("klar_fogra39_icc");
+extern const unsigned char klar_fogra39_icc_end[] __asm__("klar_fogra39_icc_end");
+
+/* Colours whose chroma (C*ab, CIELAB D50) is below this print as black ink
+ * alone. The greys of the layouts lean blue (#1c2430 has C* 8, #6b7785 has
+ * 9); the lightest real colour of the palettes (#e3eff5, a pale blue
+ * background) has 6 and would print as grey, so backgrounds lighter than
+ * L* 90 keep their hue: a tint that pale is never rich black. */
+#define NEUTRAL_CHROMA 12.0
+#define NEUTRAL_MAX_L 90.0
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static bool ready;
+static cmsHTRANSFORM to_lab, to_press, to_screen, from_press_lab;
+static pthread_mutex_t pixels_lock = PTHREAD_MUTEX_INITIALIZER;
+static cmsHTRANSFORM to_press_pixels; /* made on first use: precalculated, costly */
+static cmsHPROFILE press, srgb, lab;
+static double k_lightness[101]; /* L* of black ink alone, 0..100 % */
+
+const unsigned char *colour_profile(size_t *len) {
+  *len = (size_t)(klar_fogra39_icc_end - klar_fogra39_icc);
+  return klar_fogra39_icc;
+}
+
+static void open_profiles(void) {
+  size_t n;
+  const unsigned char *icc = colour_profile(&n);
+  press = cmsOpenProfileFromMem(icc, (cmsUInt32Number)n);
+  srgb = cmsCreate_sRGBProfile();
+  lab = cmsCreateLab4Profile(NULL);
+  if (!press || !srgb || !lab) return;
+  /* Few colours pass through these, so they are not optimised into
+   * precalculated grids (which costs tens of milliseconds to make). */
+  cmsUInt32Number fl = cmsFLAGS_NOCACHE | cmsFLAGS_NOOPTIMIZE;
+  to_lab = cmsCreateTransform(srgb, TYPE_RGB_DBL, lab, TYPE_Lab_DBL, INTENT_RELATIVE_COLORIMETRIC, fl);
+  to_press = cmsCreateTransform(srgb, TYPE_RGB_DBL, press, TYPE_CMYK_DBL, INTENT_PERCEPTUAL, fl);
+  to_screen = cmsCreateTransform(press, TYPE_CMYK_DBL, srgb, TYPE_RGB_DBL, INTENT_RELATIVE_COLORIMETRIC,
+                                 fl | cmsFLAGS_BLACKPOINTCOMPENSATION);
+  from_press_lab = cmsCreateTransform(press, TYPE_CMYK_DBL, lab, TYPE_Lab_DBL, INTENT_RELATIVE_COLORIMETRIC, fl);
+  if (!to_lab || !to_press || !to_screen || !from_press_lab) return;
+  for (int i = 0; i <= 100; i++) {
+    double cmyk[4] = {0, 0, 0, i}, out[3];
+    cmsDoTransform(from_press_lab, cmyk, out, 1);
+    k_lightness[i] = out[0];
+  }
+  ready = true;
+}
+
+bool colour_ready(void) {
+  pthread_once(&once, open_profiles);
+  return ready;
+}
+
+static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+/* The black tint (0..1) that prints with lightness l: the ramp of black
+ * ink alone, read backwards; darker than solid black is solid black. */
+static double k_for_lightness(double l) {
+  if (l >= k_lightness[0]) return 0;
+  for (int i = 1; i <= 100; i++)
+    if (l >= k_lightness[i]) {
+      double f = (k_lightness[i - 1] - l) / (k_lightness[i - 1] - k_lightness[i]);
+      return (i - 1 + f) / 100;
+    }
+  return 1;
+}
+
+colour_cmyk colour_press(unsigned rgb) {
+  colour_cmyk r = {0, 0, 0, 1};
+  if (!colour_ready()) return r;
+  double in[3] = {((rgb >> 16) & 255) / 255.0, ((rgb >> 8) & 255) / 255.0, (rgb & 255) / 255.0};
+  if (in[0] == 1 && in[1] == 1 && in[2] == 1) return (colour_cmyk){0, 0, 0, 0};
+  double l[3];
+  cmsDoTransform(to_lab, in, l, 1);
+  if (hypot(l[1], l[2]) < NEUTRAL_CHROMA && l[0] < NEUTRAL_MAX_L) {
+    r.k = k_for_lightness(l[0]);
+    /* Tints that round to nothing or to solid are made exact. */
+    r.k = round(r.k * 1000) / 1000;
+    return r;
+  }
+  double out[4];
+  cmsDoTransform(to_press, in, out, 1);
+  r.c = clamp01(out[0] / 100);
+  r.m = clamp01(out[1] / 100);
+  r.y = clamp01(out[2] / 100);
+  r.k = clamp01(out[3] / 100);
+  return r;
+}
+
+unsigned colour_screen(colour_cmyk c) {
+  if (!colour_ready()) return 0;
+  double in[4] = {c.c * 100, c.m * 100, c.y * 100, c.k * 100}, out[3];
+  cmsDoTransform(to_screen, in, out, 1);
+  unsigned v = 0;
+  for (int i = 0; i < 3; i++) v = v << 8 | (unsigned)lround(clamp01(out[i]) * 255);
+  return v;
+}
+
+void colour_press_pixels(const unsigned char *rgb, size_t n, unsigned char *out) {
+  if (!colour_ready()) return;
+  pthread_mutex_lock(&pixels_lock);
+  if (!to_press_pixels)
+    to_press_pixels = cmsCreateTransform(srgb, TYPE_RGB_8, press, TYPE_CMYK_8, INTENT_PERCEPTUAL,
+                                         cmsFLAGS_NOCACHE);
+  cmsHTRANSFORM t = to_press_pixels;
+  pthread_mutex_unlock(&pixels_lock);
+  if (t) cmsDoTransform(t, rgb, out, (cmsUInt32Number)n);
+}
