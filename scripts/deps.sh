@@ -29,6 +29,7 @@ need_pc librsvg-2.0 librsvg2-dev
 need_pc libjpeg libjpeg-dev
 need_pc libwebp libwebp-dev
 need_pc lcms2 liblcms2-dev
+need_pc zlib zlib1g-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev

@@ -6,43 +6,62 @@
 #include <lcms2.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <zlib.h>
 
-/* The profile, built into the program so that klar finds it wherever it is
- * installed. The path is relative to the top folder, where make runs. */
+/* The profile, built into the program (deflated, as the PDFs embed it) so
+ * that klar finds it wherever it is installed. The Makefile names the file,
+ * relative to the top folder where make runs. */
+#ifndef KLAR_ICC_Z
+#define KLAR_ICC_Z "build/icc/klar-fogra39.icc.z"
+#endif
 __asm__(".section .rodata\n"
         ".balign 16\n"
-        "klar_fogra39_icc:\n"
-        ".incbin \"generator/print/icc/klar-fogra39.icc\"\n"
-        "klar_fogra39_icc_end:\n"
+        "klar_fogra39_icc_z:\n"
+        ".incbin \"" KLAR_ICC_Z "\"\n"
+        "klar_fogra39_icc_z_end:\n"
         ".previous\n");
-extern const unsigned char klar_fogra39_icc[] __asm__("klar_fogra39_icc");
-extern const unsigned char klar_fogra39_icc_end[] __asm__("klar_fogra39_icc_end");
+extern const unsigned char klar_fogra39_icc_z[] __asm__("klar_fogra39_icc_z");
+extern const unsigned char klar_fogra39_icc_z_end[] __asm__("klar_fogra39_icc_z_end");
 
 /* Colours whose chroma (C*ab, CIELAB D50) is below this print as black ink
- * alone. The greys of the layouts lean blue (#1c2430 has C* 8, #6b7785 has
- * 9); the lightest real colour of the palettes (#e3eff5, a pale blue
- * background) has 6 and would print as grey, so backgrounds lighter than
- * L* 90 keep their hue: a tint that pale is never rich black. */
+ * alone. The greys of the layouts lean blue (#1c2430 has C* 9, #6b7785 has
+ * 9); the pale blue background #e3eff5 has 5.5 and would print as grey, so
+ * colours lighter than L* 90 keep their hue: a tint that pale is never
+ * rich black. */
 #define NEUTRAL_CHROMA 12.0
 #define NEUTRAL_MAX_L 90.0
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static bool ready;
+static unsigned char *icc;   /* the profile inflated, for lcms2 */
+static size_t icc_len;
 static cmsHTRANSFORM to_lab, to_press, to_screen, from_press_lab;
 static pthread_mutex_t pixels_lock = PTHREAD_MUTEX_INITIALIZER;
 static cmsHTRANSFORM to_press_pixels; /* made on first use: precalculated, costly */
 static cmsHPROFILE press, srgb, lab;
 static double k_lightness[101]; /* L* of black ink alone, 0..100 % */
 
-const unsigned char *colour_profile(size_t *len) {
-  *len = (size_t)(klar_fogra39_icc_end - klar_fogra39_icc);
-  return klar_fogra39_icc;
+const unsigned char *colour_profile_deflated(size_t *len) {
+  *len = (size_t)(klar_fogra39_icc_z_end - klar_fogra39_icc_z);
+  return klar_fogra39_icc_z;
+}
+
+/* Inflates the built-in profile; false when it is damaged. */
+static bool inflate_profile(void) {
+  size_t zlen;
+  const unsigned char *z = colour_profile_deflated(&zlen);
+  uLongf n = 1 << 20; /* the profile is 247 kB; 1 MB leaves room */
+  icc = malloc(n);
+  if (!icc) abort();
+  if (uncompress(icc, &n, z, (uLong)zlen) != Z_OK) return false;
+  icc_len = n;
+  return true;
 }
 
 static void open_profiles(void) {
-  size_t n;
-  const unsigned char *icc = colour_profile(&n);
-  press = cmsOpenProfileFromMem(icc, (cmsUInt32Number)n);
+  if (!inflate_profile()) return;
+  press = cmsOpenProfileFromMem(icc, (cmsUInt32Number)icc_len);
   srgb = cmsCreate_sRGBProfile();
   lab = cmsCreateLab4Profile(NULL);
   if (!press || !srgb || !lab) return;

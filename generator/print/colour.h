@@ -19,8 +19,9 @@ typedef struct colour_cmyk {
   double c, m, y, k;
 } colour_cmyk;
 
-/* The ICC profile's bytes (static, never freed); *len gets their count. */
-const unsigned char *colour_profile(size_t *len);
+/* The ICC profile's bytes deflated (zlib, as a PDF's FlateDecode stream
+ * holds them; static, never freed); *len gets their count. */
+const unsigned char *colour_profile_deflated(size_t *len);
 
 /* Opens the profile the first time it is called. Returns false when lcms2
  * cannot read it (a broken build); every other function then gives black

@@ -433,9 +433,10 @@ static void document(cx *c) {
 
   qpdf_oh root = qpdf_get_root(q);
   size_t icc_len;
-  const unsigned char *icc = colour_profile(&icc_len);
+  const unsigned char *icc = colour_profile_deflated(&icc_len);
   qpdf_oh prof = qpdf_oh_new_stream(q);
-  qpdf_oh_replace_stream_data(q, prof, icc, icc_len, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+  /* Given compressed, qpdf writes it as it is (it recompresses no Flate). */
+  qpdf_oh_replace_stream_data(q, prof, icc, icc_len, name(c, "/FlateDecode"), qpdf_oh_new_null(q));
   qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, prof), "/N", qpdf_oh_new_integer(q, 4));
   qpdf_oh oi = qpdf_oh_new_dictionary(q);
   qpdf_oh_replace_key(q, oi, "/Type", name(c, "/OutputIntent"));
