@@ -24,13 +24,15 @@ __asm__(".section .rodata\n"
 extern const unsigned char klar_fogra39_icc_z[] __asm__("klar_fogra39_icc_z");
 extern const unsigned char klar_fogra39_icc_z_end[] __asm__("klar_fogra39_icc_z_end");
 
-/* Colours whose chroma (C*ab, CIELAB D50) is below this print as black ink
- * alone. The greys of the layouts lean blue (#1c2430 has C* 9, #6b7785 has
- * 9); the pale blue background #e3eff5 has 5.5 and would print as grey, so
- * colours lighter than L* 90 keep their hue: a tint that pale is never
- * rich black. */
+/* Colours whose chroma (C*ab, CIELAB D50) is below NEUTRAL_CHROMA print as
+ * black ink alone. The greys of the layouts lean blue (#1c2430 has C* 9,
+ * #6b7785 has 9); the pale blue background #e3eff5 has 5.5 and would print
+ * as grey, so colours lighter than L* 90 keep their hue unless they are
+ * grey to the eye (chroma below NEUTRAL_PALE, as #e8e8e8 of a table head):
+ * a tint that pale is never rich black. */
 #define NEUTRAL_CHROMA 12.0
 #define NEUTRAL_MAX_L 90.0
+#define NEUTRAL_PALE 2.0
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static bool ready;
@@ -108,7 +110,8 @@ colour_cmyk colour_press(unsigned rgb) {
   if (in[0] == 1 && in[1] == 1 && in[2] == 1) return (colour_cmyk){0, 0, 0, 0};
   double l[3];
   cmsDoTransform(to_lab, in, l, 1);
-  if (hypot(l[1], l[2]) < NEUTRAL_CHROMA && l[0] < NEUTRAL_MAX_L) {
+  double chroma = hypot(l[1], l[2]);
+  if (chroma < NEUTRAL_PALE || (chroma < NEUTRAL_CHROMA && l[0] < NEUTRAL_MAX_L)) {
     r.k = k_for_lightness(l[0]);
     /* Tints that round to nothing or to solid are made exact. */
     r.k = round(r.k * 1000) / 1000;

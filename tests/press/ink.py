@@ -9,8 +9,9 @@
   largest C+M+Y+K of any pixel must stay within 300 % (FOGRA39's limit);
 - grey stays black: with the reader PDF, both rendered at the same
   resolution over the trim, every pixel that is grey or black in the reader
-  (channels within 30 of each other, darker than 216) must have no cyan,
-  magenta or yellow in the printer PDF: text, rules and running heads are
+  (channels within 30 of each other and darker than 216, or all three
+  equal) must have no cyan, magenta or yellow in the printer PDF: text,
+  rules, running heads and grey backgrounds are
   black ink alone, never four-colour black;
 - text-only pages: a page whose reader image holds nothing but paper white
   and the greys above has C,
@@ -116,12 +117,12 @@ with tempfile.TemporaryDirectory() as tmp:
             for m in re.finditer(rb"[^\x00]", cmy):
                 k = 3 * m.start()
                 r, g, b = rgb[k], rgb[k + 1], rgb[k + 2]
-                if max(r, g, b) - min(r, g, b) <= 30 and max(r, g, b) < 216:
+                if (max(r, g, b) - min(r, g, b) <= 30 and max(r, g, b) < 216) or r == g == b != 255:
                     rich += 1
             if rich:
                 fails.append(f"page {i + 1}: {rich} grey or black pixels printed with C, M or Y")
             # Grey only: each pixel paper white or a grey the rule above covers.
-            if not any(max(c) - min(c) > 30 or (max(c) >= 216 and min(c) < 250)
+            if not any(max(c) - min(c) > 30 or (max(c) >= 216 and min(c) < 250 and max(c) != min(c))
                        for c in set(zip(rgb[0::3], rgb[1::3], rgb[2::3]))):
                 grey_only.append(pi + 1)
         if grey_only:
