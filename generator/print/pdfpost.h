@@ -33,7 +33,8 @@ typedef struct pdfpost_ink {
 typedef struct pdfpost_press {
   bool on;
   bool x1a;                  /* PDF/X-1a:2003 (no transparency, PDF 1.4); else PDF/X-4 */
-  const char *title;         /* Info /Title and dc:title; required by PDF/X */
+  const char *title;         /* Info /Title and dc:title (required by PDF/X) when the
+                                PDF has none of its own */
   const char *date;          /* "YYYY-MM-DDTHH:MM:SS" UTC, or NULL for now */
   const pdfpost_ink *palette;
   size_t npalette;

@@ -371,7 +371,8 @@ static bool convert_resources(cx *c, qpdf_oh res, bool *transparent) {
 
 /* The XMP packet: what PDF/X-4 asks of the metadata (ISO 15930-7, 6.7.2):
  * the PDF/X version, title, dates, trapping, document and version ids. */
-static void xmp(sbuf *o, const pdfpost_press *p, const char *date, const char *version, const char *docid) {
+static void xmp(sbuf *o, const pdfpost_press *p, const char *title, const char *date, const char *version,
+                const char *docid) {
   sbuf_puts(o, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
                "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
                "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
@@ -384,7 +385,7 @@ static void xmp(sbuf *o, const pdfpost_press *p, const char *date, const char *v
                "  xmlns:pdfx=\"http://ns.adobe.com/pdfx/1.3/\">\n"
                "<dc:format>application/pdf</dc:format>\n"
                "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-  if (p->title) sbuf_put_xml(o, p->title, strlen(p->title));
+  sbuf_put_xml(o, title, strlen(title));
   sbuf_printf(o, "</rdf:li></rdf:Alt></dc:title>\n"
                  "<xmp:CreateDate>%sZ</xmp:CreateDate>\n"
                  "<xmp:ModifyDate>%sZ</xmp:ModifyDate>\n"
@@ -428,8 +429,21 @@ static void document(cx *c) {
   char pdfdate[32]; /* D:YYYYMMDDHHmmSSZ */
   snprintf(pdfdate, sizeof pdfdate, "D:%.4s%.2s%.2s%.2s%.2s%.2sZ", date, date + 5, date + 8, date + 11, date + 14,
            date + 17);
+  /* The title Cairo wrote (each booklet's own, see draw.c) is kept; the
+   * press's title only stands in for a missing one. */
+  qpdf_oh trailer = qpdf_get_trailer(q);
+  if (!qpdf_oh_has_key(q, trailer, "/Info"))
+    qpdf_oh_replace_key(q, trailer, "/Info", qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q)));
+  qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
+  const char *title = p->title ? p->title : "";
+  if (qpdf_oh_has_key(q, info, "/Title")) {
+    const char *t = qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, info, "/Title"));
+    if (t && *t) title = t;
+  }
+  char *title_copy = strdup(title); /* qpdf's string lives only to its next call */
+  if (!title_copy) abort();
   char docid[37];
-  doc_uuid(docid, p->title, date);
+  doc_uuid(docid, title_copy, date);
 
   qpdf_oh root = qpdf_get_root(q);
   size_t icc_len;
@@ -449,7 +463,7 @@ static void document(cx *c) {
   qpdf_oh_replace_key(q, root, "/OutputIntents", qpdf_oh_wrap_in_array(q, qpdf_make_indirect_object(q, oi)));
 
   sbuf x = SBUF_INIT;
-  xmp(&x, p, date, version, docid);
+  xmp(&x, p, title_copy, date, version, docid);
   qpdf_oh meta = qpdf_oh_new_stream(q);
   qpdf_oh_replace_stream_data(q, meta, (const unsigned char *)sbuf_str(&x), x.len, qpdf_oh_new_null(q),
                               qpdf_oh_new_null(q));
@@ -459,11 +473,8 @@ static void document(cx *c) {
   qpdf_oh_replace_key(q, md, "/Subtype", name(c, "/XML"));
   qpdf_oh_replace_key(q, root, "/Metadata", meta);
 
-  qpdf_oh trailer = qpdf_get_trailer(q);
-  if (!qpdf_oh_has_key(q, trailer, "/Info"))
-    qpdf_oh_replace_key(q, trailer, "/Info", qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q)));
-  qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
-  qpdf_oh_replace_key(q, info, "/Title", qpdf_oh_new_unicode_string(q, p->title ? p->title : ""));
+  qpdf_oh_replace_key(q, info, "/Title", qpdf_oh_new_unicode_string(q, title_copy));
+  free(title_copy);
   qpdf_oh_replace_key(q, info, "/Creator", qpdf_oh_new_string(q, "klar"));
   qpdf_oh_replace_key(q, info, "/Producer", qpdf_oh_new_string(q, "klar"));
   qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, pdfdate));
