@@ -12,7 +12,7 @@ BUILD   ?= build
 DEPS_STAMP := $(BUILD)/.deps-build
 $(shell mkdir -p $(BUILD) && { [ $(DEPS_STAMP) -nt scripts/deps.sh ] || { sh scripts/deps.sh build >&2 && touch $(DEPS_STAMP); }; })
 
-PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng librsvg-2.0 libjpeg libwebp
+PKGS := libcmark-gfm libxml-2.0 lua5.4 yaml-0.1 cairo-pdf pangocairo pangoft2 fontconfig libqpdf libmicrohttpd libpng librsvg-2.0 libjpeg libwebp lcms2 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -lqrencode -lstemmer
 
@@ -54,6 +54,19 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The press profile is built into colour.o (.incbin, which -MMD cannot see)
+# deflated, as every printer PDF embeds it: compressing it there cost each
+# PDF 10 ms.
+ICC_Z := $(BUILD)/icc/klar-fogra39.icc.z
+$(ICC_Z): generator/print/icc/klar-fogra39.icc
+	@mkdir -p $(dir $@)
+	$(Q)python3 -c 'import sys, zlib; open(sys.argv[2], "wb").write(zlib.compress(open(sys.argv[1], "rb").read(), 9))' $< $@
+COLOUR_O := $(BUILD)/obj/generator/print/colour.o $(BUILD)/san/generator/print/colour.o \
+  $(BUILD)/tsan/generator/print/colour.o $(BUILD)/fuzz/obj/generator/print/colour.o
+$(COLOUR_O): $(ICC_Z)
+$(COLOUR_O): CFLAGS += -DKLAR_ICC_Z='"$(ICC_Z)"'
+$(BUILD)/fuzz/obj/generator/print/colour.o: FUZZFLAGS += -DKLAR_ICC_Z='"$(ICC_Z)"'
 
 # The sanitizer build: the same sources under ASan and UBSan, for the unit
 # tests (one target of `make test`).

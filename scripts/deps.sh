@@ -28,6 +28,8 @@ need_pc libpng libpng-dev
 need_pc librsvg-2.0 librsvg2-dev
 need_pc libjpeg libjpeg-dev
 need_pc libwebp libwebp-dev
+need_pc lcms2 liblcms2-dev
+need_pc zlib zlib1g-dev
 need_file /usr/include/hyphen.h libhyphen-dev
 need_file /usr/share/hyphen/hyph_da_DK.dic hyphen-da
 need_file /usr/include/qrencode.h libqrencode-dev
@@ -39,6 +41,7 @@ need_cmd python3 python3
 if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd pdfinfo poppler-utils
   need_cmd qpdf qpdf
+  need_cmd gs ghostscript
   need_cmd zbarimg zbar-tools
   need_cmd chromium chromium
   # the fallback font of tests/lighthouse (a visitor without Noto Sans)

@@ -362,6 +362,9 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed);
 
 /* Where the imposed spread sits on the press sheet (see draw.c). */
 bool bk_sheet_offset(bk *k, double *ox, double *oy);
+/* The PDFs' creation date, "YYYY-MM-DDTHH:MM:SS" UTC (see draw.c), in k's
+ * arena. */
+const char *bk_pdf_date(bk *k);
 
 /* Draws page i of pages onto a new image surface at scale pixels per point,
  * white where nothing is drawn: the same drawing as the reader PDF's page,

@@ -17,6 +17,7 @@
 #include "../core/xmlpos.h"
 #include "../core/vec.h"
 #include "../core/msg.h"
+#include "colour.h"
 
 #define NS "urn:klar:print"
 
@@ -165,17 +166,65 @@ static void color_attr(rd *r, xmlNode *n, const char *name, unsigned *out, bool 
     *has = false;
     return;
   }
+  for (size_t i = 0; i < r->L->npalette; i++)
+    if (strcmp(v, r->L->palette[i].name) == 0) {
+      *out = r->L->palette[i].rgb;
+      if (has) *has = true;
+      return;
+    }
   /* Six hex digits exactly: strtoul alone also takes a sign, blanks and
    * "0x", so "#-fffff" and "# 0xfff" passed as colours. */
   bool hex = v[0] == '#' && strlen(v) == 7;
   for (int i = 1; hex && i < 7; i++) hex = isxdigit((unsigned char)v[i]);
   unsigned long x = hex ? strtoul(v + 1, NULL, 16) : 0;
   if (!hex) {
-    aerr(r, n, name, "attribute '%s' must be a colour #RRGGBB, not '%s'", name, v);
+    aerr(r, n, name, "attribute '%s' must be a colour #RRGGBB or the name of a <color>, not '%s'", name, v);
     return;
   }
   *out = (unsigned)x;
   if (has) *has = true;
+}
+
+typedef VEC(bl_ink) ink_vec;
+
+/* <color name="rød" cmyk="0 95 85 10" rgb="#b3202e"/>: a palette colour,
+ * its press colour in percent of each ink. Without rgb the reader PDF
+ * shows how the ink prints. */
+static void read_color(rd *r, xmlNode *n, ink_vec *pal) {
+  static const char *const ok[] = {"name", "cmyk", "rgb", NULL};
+  check_attrs(r, n, ok);
+  bl_ink ink = {attr(r, n, "name"), 0, {0}};
+  const char *v = attr(r, n, "cmyk");
+  if (!ink.name || !*ink.name || !v) {
+    err(r, n, "<color> needs a name and a cmyk value (four percentages: cmyk=\"0 95 85 10\")%s%s", NULL, NULL);
+    return;
+  }
+  const char *p = v;
+  for (int i = 0; i < 4; i++) {
+    char *end;
+    double x = strtod(p, &end);
+    if (end == p || !isfinite(x) || x < 0 || x > 100) {
+      p = NULL;
+      break;
+    }
+    ink.cmyk[i] = x / 100;
+    p = end;
+  }
+  if (p) while (isspace((unsigned char)*p)) p++;
+  if (!p || *p) {
+    aerr(r, n, "cmyk", "cmyk must be four percentages from 0 to 100 for cyan, magenta, yellow and black, not '%s'%s",
+         v, NULL);
+    return;
+  }
+  if (ink.cmyk[0] + ink.cmyk[1] + ink.cmyk[2] + ink.cmyk[3] > 3.0 + 1e-9)
+    aerr(r, n, "cmyk", "the colour '%s' has more than 300 %% ink in all; the press condition allows 300 %%%s",
+         ink.name, NULL);
+  if (attr(r, n, "rgb")) color_attr(r, n, "rgb", &ink.rgb, NULL);
+  else ink.rgb = colour_screen((colour_cmyk){ink.cmyk[0], ink.cmyk[1], ink.cmyk[2], ink.cmyk[3]});
+  for (size_t i = 0; i < pal->n; i++)
+    if (strcmp(pal->items[i].name, ink.name) == 0)
+      aerr(r, n, "name", "the colour '%s' is named twice in this layout%s", ink.name, NULL);
+  vec_push(pal, ink);
 }
 
 static bool parse_align(const char *v, bl_align *out, bool running) {
@@ -576,7 +625,8 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
   const char *nm = attr(&r, root, "name");
   if (nm) L->name = nm;
 
-  /* First pass: geometry and font (the styles' defaults depend on them). */
+  /* First pass: geometry, font and palette (the styles depend on them). */
+  ink_vec pal = {0};
   for (xmlNode *c = root->children; c; c = c->next) {
     if (!is_el(c)) continue;
     if (!c->ns || strcmp((const char *)c->ns->href, NS) != 0) {
@@ -631,16 +681,30 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       if ((v = attr(&r, c, "lang"))) L->lang = v;
       num_attr(&r, c, "size", &size, 4, 48);
       num_attr(&r, c, "leading", &leading, 0.8, 4);
+    } else if (strcmp(en, "color") == 0) {
+      read_color(&r, c, &pal);
+      L->palette = pal.items; /* the named colours are looked up as they come */
+      L->npalette = pal.n;
+    } else if (strcmp(en, "press") == 0) {
+      static const char *const ok[] = {"standard", NULL};
+      check_attrs(&r, c, ok);
+      const char *v = attr(&r, c, "standard");
+      if (v && strcmp(v, "PDF/X-1a") == 0) L->pdfx_1a = true;
+      else if (v && strcmp(v, "PDF/X-4") != 0)
+        aerr(&r, c, "standard", "standard must be PDF/X-4 or PDF/X-1a, not '%s'%s", v, NULL);
     } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
                strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title") && strcmp(en, "links") &&
                strcmp(en, "video") && strcmp(en, "footnotes") &&
                strcmp(en, "impose")) {
-      err(&r, c, "unknown element <%s>; known: page margins columns font style header footer "
+      err(&r, c, "unknown element <%s>; known: page margins columns font color press style header footer "
                  "links video footnotes impose template page-title sequence%s",
           en, NULL);
     }
     if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);
   }
+  L->palette = arena_alloc(a, (pal.n ? pal.n : 1) * sizeof *L->palette);
+  if (pal.n) memcpy(L->palette, pal.items, pal.n * sizeof *L->palette);
+  vec_free(&pal);
   set_defaults(L, size, leading);
   if (L->width - L->inner - L->outer < 20 || L->height - L->top - L->bottom < 20) {
     err(&r, root, "the margins leave less than 20 mm for the text%s%s", NULL, NULL);

@@ -114,6 +114,15 @@ typedef struct bl_running {
   bool rule;                /* a hairline between it and the text area */
 } bl_running;
 
+/* A colour of the layout's palette (<color name cmyk rgb>): the press
+ * colour is printed as given; rgb is what the reader PDF shows (given, or
+ * the press colour's look through the profile). */
+typedef struct bl_ink {
+  const char *name;
+  unsigned rgb;             /* 0xRRGGBB */
+  double cmyk[4];           /* 0..1 */
+} bl_ink;
+
 typedef struct booklayout {
   const char *name;         /* "pixi" */
   const char *file;         /* "layouts/print/pixi.xml", for messages */
@@ -145,6 +154,9 @@ typedef struct booklayout {
   bool notes_on_page;       /* <footnotes place="page">: a footnote at the foot of the column
                                where its reference falls; else ("section", the default)
                                after the body of its booklet page */
+  bl_ink *palette; size_t npalette; /* <color>: named colours, style colours may name them */
+  bool pdfx_1a;             /* <press standard="PDF/X-1a">: the printer PDF as PDF/X-1a:2003,
+                               else PDF/X-4 */
   const char *title_if;     /* <page-title if="group" level="2"/>: pages with this field */
   int title_level;          /* have their title as a heading of this level, not h1 */
 } booklayout;

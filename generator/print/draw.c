@@ -13,6 +13,7 @@
 #include "impose.h"
 #include "../core/fsx.h"
 #include "../image/emblem.h"
+#include "pdfpost.h"
 
 /* ------------------------------------------------------------------------ */
 /* Drawing                                                                   */
@@ -627,10 +628,13 @@ static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
   assert(dr->tags.n == open);
 }
 
+/* Crop marks, fold marks and registration targets are stroked in the
+ * registration colour, which pdfpost turns into the All separation: they
+ * print on every plate, so the plates can be registered by them. */
 static void crop_marks(cairo_t *cr, double x0, double y0, double w, double h, double bleed,
                        double slug) {
   cairo_save(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
+  set_rgb(cr, PDFPOST_REGISTRATION);
   cairo_set_line_width(cr, 0.25);
   double off = bleed + 0.5 * MM, end = bleed + slug;
   double xs[2] = {x0, x0 + w}, ys[2] = {y0, y0 + h};
@@ -708,7 +712,7 @@ static bool finish_pdf(bk *k, cairo_t *cr, cairo_surface_t *sf, pdf_file *pf, co
  * (a programme dated by its conference) or none is given. Never in the
  * future: the site's build date is the newest date of any page, which put
  * next year's conference into every booklet. */
-static const char *pdf_date(bk *k) {
+const char *bk_pdf_date(bk *k) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
   struct tm tm;
@@ -757,7 +761,7 @@ static void set_metadata(bk *k, cairo_surface_t *sf) {
   }
   if (*kw) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_KEYWORDS, kw);
   cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "klar");
-  const char *date = pdf_date(k);
+  const char *date = bk_pdf_date(k);
   cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, date);
   cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
@@ -887,7 +891,7 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
       if (k->L->marks) {
         crop_marks(cr, m, m, 2 * k->pw, k->ph, bleed, slug);
         /* The fold. */
-        cairo_set_source_rgb(cr, 0, 0, 0);
+        set_rgb(cr, PDFPOST_REGISTRATION);
         cairo_set_line_width(cr, 0.25);
         cairo_move_to(cr, m + k->pw, 0);
         cairo_line_to(cr, m + k->pw, slug - 0.5 * MM);

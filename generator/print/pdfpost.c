@@ -4,6 +4,7 @@
 #include "pdfpost.h"
 #include "pdftag.h"
 #include <qpdf/qpdf-c.h>
+#include "pdfx.h"
 #include <stdio.h>
 
 static qpdf_oh box_array(qpdf_data q, const double b[4]) {
@@ -20,7 +21,8 @@ static bool failed(qpdf_data q, char *err, size_t errlen) {
 }
 
 bool pdfpost_finish(const char *in, const char *out, const char *lang,
-                    const pdfpost_boxes *boxes, const pdfpost_tags *tags, char *err, size_t errlen) {
+                    const pdfpost_boxes *boxes, const pdfpost_tags *tags, const pdfpost_press *press,
+                    char *err, size_t errlen) {
   qpdf_data q = qpdf_init();
   qpdf_set_suppress_warnings(q, QPDF_TRUE);
   bool ok = false;
@@ -43,6 +45,12 @@ bool pdfpost_finish(const char *in, const char *out, const char *lang,
   if (qpdf_init_write(q, out) & QPDF_ERRORS) goto done;
   qpdf_set_deterministic_ID(q, QPDF_TRUE);
   qpdf_set_object_stream_mode(q, qpdf_o_generate);
+  /* After init_write: the press file sets its own version and streams. */
+  if (press && press->on && !pdfx_convert(q, press, err, errlen)) {
+    qpdf_cleanup(&q);
+    return false;
+  }
+  if (failed(q, err, errlen)) goto done;
   if (qpdf_write(q) & QPDF_ERRORS) goto done;
   ok = true;
 done:

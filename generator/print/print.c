@@ -486,6 +486,15 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     diag_error(d, NULL, 0, 0, "cannot create folder %s: %s", outdir, strerror(errno));
     goto done;
   }
+  /* The printer PDFs are press files: CMYK, PDF/X (pdfx.c). */
+  pdfpost_press press = {.on = true, .x1a = k.L->pdfx_1a, .date = bk_pdf_date(&k), .npalette = k.L->npalette};
+  press.title = b->title ? b->title : b->npages && b->pages[0]->title ? b->pages[0]->title : b->name;
+  pdfpost_ink *inks = arena_alloc(a, (k.L->npalette ? k.L->npalette : 1) * sizeof *inks);
+  for (size_t i = 0; i < k.L->npalette; i++) {
+    inks[i].rgb = k.L->palette[i].rgb;
+    memcpy(inks[i].cmyk, k.L->palette[i].cmyk, sizeof inks[i].cmyk);
+  }
+  press.palette = inks;
   const char *kinds[3] = {"", "-tryk", "-ark"};
   int nout = b->impose ? 3 : 2;
   for (int o = 0; o < nout; o++) {
@@ -511,7 +520,8 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     }
     char err[512];
     pdfpost_tags tags = {k.alts.items, k.alts.n};
-    if (!pdfpost_finish(raw, tmp, k.L->lang, &bx, o == 0 ? &tags : NULL, err, sizeof err)) {
+    if (!pdfpost_finish(raw, tmp, k.L->lang, &bx, o == 0 ? &tags : NULL, o > 0 ? &press : NULL, err,
+                        sizeof err)) {
       diag_error(d, NULL, 0, 0, "cannot finish %s: %s", final, err);
       goto done;
     }

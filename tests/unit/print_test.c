@@ -188,8 +188,8 @@ TEST(layout_errors_have_lines) {
                     "<style element=\"h1\" color=\"# 0xfff\"/>\n<style element=\"h2\" color=\"#0D4f6e\"/></print>";
   CHECK(booklayout_parse(a, col, strlen(col), "layouts/print/col.xml", d) == NULL);
   txt = diag_text(d);
-  CHECK(strstr(txt, "layouts/print/col.xml:2:20: error: attribute 'color' must be a colour #RRGGBB, not '#-fffff'"));
-  CHECK(strstr(txt, "layouts/print/col.xml:3:21: error: attribute 'color' must be a colour #RRGGBB, not '# 0xfff'"));
+  CHECK(strstr(txt, "layouts/print/col.xml:2:20: error: attribute 'color' must be a colour #RRGGBB or the name of a <color>, not '#-fffff'"));
+  CHECK(strstr(txt, "layouts/print/col.xml:3:21: error: attribute 'color' must be a colour #RRGGBB or the name of a <color>, not '# 0xfff'"));
   CHECK(!strstr(txt, "col.xml:4:"));
   free(txt);
   const char *c2 = "<print xmlns=\"urn:klar:print\"><columns count=\"2\" gap=\"5\"/></print>";
