@@ -169,7 +169,8 @@ async function keyboard(width) {
     const what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} ${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}`;
     let kind = 'other';
     if (e.matches('.skip-link, a[href="#indhold"]')) kind = 'skip';
-    else if (e.matches('input[type="search"]') && e.closest('header')) kind = 'search';
+    // the header's search: its box, or on a phone its button to the search page
+    else if (e.closest('header [role="search"]')) kind = 'search';
     else if (e.closest('header nav, header details') || (e.matches('summary') && e.closest('header'))) kind = 'menu';
     else if (e.closest('main')) kind = 'main';
     else if (e.closest('header')) kind = 'header';
