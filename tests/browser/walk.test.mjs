@@ -29,13 +29,14 @@ const root = path.resolve(rootArg);
 const shots = path.join(path.resolve(outArg), 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
 
-// The page a query must show first, chosen by reading content/: the only
-// page with the word "børnenes" itself, and the page with "barnet" in its
-// title (barn/børn are joined by the irregular-forms table, so many pages
-// match "barnet"; the title decides).
+// The page a query must show first, as the search suite agrees
+// (tests/search): the guide "Barnets første år" for both. Through the
+// barn/børn table "børnenes" and "barnet" are one word, and that guide
+// carries it in its title and most often in its text; the only page with
+// "børnenes" written so, /forslag/den-roede-traad-i-laering/, uses it once.
 const expectedFirst = {
-  'børnenes': '/forslag/den-roede-traad-i-laering/',
-  'barnet': '/tilbud/naar-barnet-er-bekymret/',
+  'børnenes': '/pixi/pixi-0-1-aar/',
+  'barnet': '/pixi/pixi-0-1-aar/',
 };
 
 let passed = 0, failed = 0;
