@@ -6,6 +6,7 @@
 #include <qpdf/qpdf-c.h>
 #include "pdfx.h"
 #include <stdio.h>
+#include <string.h>
 
 static qpdf_oh box_array(qpdf_data q, const double b[4]) {
   char buf[160];
@@ -20,6 +21,19 @@ static bool failed(qpdf_data q, char *err, size_t errlen) {
   return true;
 }
 
+/* Info's CreationDate and ModDate as PDF dates ("D:20261203000000Z") from
+ * "2026-12-03T00:00:00": Cairo 1.16 writes "(20261203000000)", which
+ * readers show as no date or a wrong one. */
+static void set_info_dates(qpdf_data q, const char *date) {
+  char d[32];
+  snprintf(d, sizeof d, "D:%.4s%.2s%.2s%.2s%.2s%.2sZ", date, date + 5, date + 8, date + 11, date + 14, date + 17);
+  qpdf_oh trailer = qpdf_get_trailer(q);
+  if (!qpdf_oh_has_key(q, trailer, "/Info")) return;
+  qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
+  qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, d));
+  qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, d));
+}
+
 bool pdfpost_finish(const char *in, const char *out, const char *lang,
                     const pdfpost_boxes *boxes, const pdfpost_tags *tags, const pdfpost_press *press,
                     char *err, size_t errlen) {
@@ -32,6 +46,7 @@ bool pdfpost_finish(const char *in, const char *out, const char *lang,
   /* The reader PDF: what no structure element holds is an artifact; each
    * Figure gets its alternative text. */
   if (tags && (!pdftag_artifacts(q) || !pdftag_set_alts(q, tags->alts, tags->nalts))) goto done;
+  if (tags && tags->date && strlen(tags->date) == 19) set_info_dates(q, tags->date);
   if (boxes && boxes->on) {
     int n = qpdf_get_num_pages(q);
     if (n < 0) goto done;

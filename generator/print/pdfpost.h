@@ -20,6 +20,8 @@ typedef struct pdfpost_boxes {
 typedef struct pdfpost_tags {
   const char *const *alts;
   size_t nalts;
+  const char *date;     /* "YYYY-MM-DDThh:mm:ss" (UTC): Info's dates, which Cairo 1.16
+                           writes without their "D:" (NULL: left as written) */
 } pdfpost_tags;
 
 /* A colour of the layout's palette: what the drawing used (0xRRGGBB) and

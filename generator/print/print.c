@@ -519,7 +519,7 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
       memcpy(bx.bleed, bl, sizeof bl);
     }
     char err[512];
-    pdfpost_tags tags = {k.alts.items, k.alts.n};
+    pdfpost_tags tags = {k.alts.items, k.alts.n, bk_pdf_date(&k)};
     if (!pdfpost_finish(raw, tmp, k.L->lang, &bx, o == 0 ? &tags : NULL, o > 0 ? &press : NULL, err,
                         sizeof err)) {
       diag_error(d, NULL, 0, 0, "cannot finish %s: %s", final, err);

@@ -215,6 +215,12 @@ for pdf in "$out"/booklets/*.pdf; do
   info=$(pdfinfo -isodates "$pdf")
   created=$(echo "$info" | sed -n 's/^CreationDate: *//p')
   check "$(basename "$pdf"): a subject and keywords" "echo \"\$info\" | grep -q '^Subject: *[^ ]' && echo \"\$info\" | grep -q '^Keywords: *[^ ]'"
+  raw=$(python3 -c 'import json,subprocess,sys
+o=json.loads(subprocess.run(["qpdf","--json","--json-key=qpdf",sys.argv[1]],capture_output=True,text=True).stdout)["qpdf"][1]
+i=o["trailer"]["value"].get("/Info"); v=o.get("obj:"+i,{}).get("value",{}) if i else {}
+print(v.get("/CreationDate",""), v.get("/ModDate",""))' "$pdf")
+  check "$(basename "$pdf"): Info dates are PDF dates, D:YYYYMMDDHHmmSS ($raw)" \
+    "echo \"\$raw\" | grep -Eq '^u:D:[0-9]{14}[Z+-]?[^ ]* u:D:[0-9]{14}'"
   check "$(basename "$pdf"): created ($created) not after today" \
     "[ -n \"\$created\" ] && [ \$(date -u -d \"\$created\" +%s 2>/dev/null || echo 99999999999) -le $now ]"
 done
