@@ -142,7 +142,7 @@
     })).then(function () {
       var lists = stems.map(function (t) {
         var e = shards[shardOf[t]][t];
-        return e ? { post: postings(e[0]), ex: e[1], df: e[0] ? Object.keys(postings(e[0])).length : 0 } : null;
+        return e ? { post: postings(e[0]), df: e[0] ? Object.keys(postings(e[0])).length : 0 } : null;
       });
       var score = {}, hits = {};
       lists.forEach(function (l) {
@@ -157,7 +157,7 @@
         var r = { id: +id, meta: null, excerpt: null };
         stems.forEach(function (t) {
           var e = shards[shardOf[t]][t];
-          if (r.excerpt === null && e && e[1][id] !== undefined) r.excerpt = e[1][id];
+          if (r.excerpt === null && e && e[1] && e[1][id] !== undefined) r.excerpt = e[1][id];
         });
         return r;
       });

@@ -28,6 +28,14 @@
 
 #define ALPHA "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 #define TOP_K 5           /* excerpts per term: the first screen of results */
+/* Excerpts a page gives at most: to the words it is among the TOP_K best
+ * pages of, the words on most pages first (those a parent searches for),
+ * then in the page's order. An excerpt for each of a word's best pages
+ * stored the page's text several times over: on the generated benchmark
+ * site (a third of its text made-up words on a few pages each) 800,000
+ * excerpts, twice the size of the Markdown, and an index build that took
+ * twice klar's own time. A result without one shows no excerpt. */
+#define EXCERPTS_PER_PAGE 12
 #define SHARD_LIMIT 8000  /* bytes a shard may reach before it is split */
 /* Pages a page file holds: a small site has one, a large one files of 32
  * pages, so a result loads little more than its own title and URL. */
@@ -38,8 +46,11 @@
 
 enum { IN_BODY = 0, IN_TITLE = 1, IN_FIELD = 2 };
 
+struct gterm;
 typedef struct pterm {
   const char *stem;
+  struct gterm *g; /* its term in the merge */
+  unsigned hash;   /* map_hash of stem */
   int tf;         /* in the body */
   bool title, field;
   long off;       /* first place in the body text, -1 when not there */
@@ -63,30 +74,126 @@ typedef struct index_shared {
   pdoc *docs;
 } index_shared;
 
+/* A table of stems that keeps each one's hash beside its slot, so that a
+ * lookup reads a key only when the hashes match: core's map compares keys
+ * at every probe, and with a key in a different cache line each time that
+ * was most of the merge's second (several million lookups on the benchmark
+ * site). Slots hold an index + 1 into the caller's array; the caller finds
+ * the stem of an index through stem_at. */
+typedef struct stab {
+  unsigned *hash, *slot;
+  size_t nslots, n;
+} stab;
+
+typedef const char *(*stab_key_fn)(const void *items, unsigned at);
+
+/* The slot of stem (hash h): where it is, or the empty slot it would go to. */
+static size_t stab_find(const stab *t, const char *stem, unsigned h, stab_key_fn key, const void *items) {
+  size_t mask = t->nslots - 1, i = h & mask;
+  while (t->slot[i] && !(t->hash[i] == h && strcmp(key(items, t->slot[i] - 1), stem) == 0)) i = (i + 1) & mask;
+  return i;
+}
+
+/* Makes room for one more, doubling the slots at half full. */
+static void stab_room(stab *t) {
+  if ((t->n + 1) * 2 <= t->nslots) return;
+  size_t n = t->nslots ? t->nslots * 2 : 1024;
+  unsigned *hash = xcalloc(n, sizeof *hash), *slot = xcalloc(n, sizeof *slot);
+  for (size_t i = 0; i < t->nslots; i++) {
+    if (!t->slot[i]) continue;
+    size_t j = t->hash[i] & (n - 1);
+    while (slot[j]) j = (j + 1) & (n - 1);
+    slot[j] = t->slot[i], hash[j] = t->hash[i];
+  }
+  free(t->hash);
+  free(t->slot);
+  t->hash = hash, t->slot = slot, t->nslots = n;
+}
+
+static void stab_clear(stab *t) {
+  if (t->nslots) memset(t->slot, 0, t->nslots * sizeof *t->slot);
+  t->n = 0;
+}
+
+static void stab_free(stab *t) {
+  free(t->hash);
+  free(t->slot);
+}
+
+/* What a word is for the index: its stem and the stem's hash, or stem NULL
+ * for a stop word. The worker keeps one for each word it has met, so that
+ * the stop word list (a binary search), the stemmer and the irregular table
+ * see each word once, not every time it occurs: 8 million words on the
+ * benchmark site, a few hundred thousand of them different. */
+typedef struct wordinfo {
+  const char *word; /* in the worker's arena */
+  size_t n;
+  const char *stem;
+  unsigned hash;
+} wordinfo;
+
 typedef struct index_worker {
   stemmer *st;
   arena *keep;
+  stab seen; /* the page's stems, kept from page to page for its room */
+  stab words; /* the words met → index + 1 in known */
+  VEC(wordinfo) known;
 } index_worker;
+
+/* FNV-1a of n bytes, as map_hash. */
+static unsigned hash_bytes(const char *s, size_t n) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* The worker's wordinfo of the lower-case word w (n bytes). */
+static const wordinfo *word_info(index_worker *w, const char *word, size_t n) {
+  unsigned h = hash_bytes(word, n);
+  stab *t = &w->words;
+  stab_room(t);
+  size_t mask = t->nslots - 1, i = h & mask;
+  for (; t->slot[i]; i = (i + 1) & mask) {
+    const wordinfo *k = &w->known.items[t->slot[i] - 1];
+    if (t->hash[i] == h && k->n == n && memcmp(k->word, word, n) == 0) return k;
+  }
+  wordinfo k = {arena_strndup(w->keep, word, n), n, NULL, 0};
+  if (!search_is_stop(word, n)) {
+    k.stem = arena_strdup(w->keep, stem_word(w->st, word, n));
+    k.hash = map_hash(k.stem);
+  }
+  vec_push(&w->known, k);
+  t->slot[i] = (unsigned)w->known.n, t->hash[i] = h, t->n++;
+  return &w->known.items[w->known.n - 1];
+}
 
 typedef struct page_ctx {
   index_worker *w;
-  map seen; /* stem → index+1 in terms */
   VEC(pterm) terms;
   int where;
   int words;
 } page_ctx;
 
+static const char *pterm_key(const void *items, unsigned at) {
+  return ((const pterm *)items)[at].stem;
+}
+
 static void on_word(void *ctx, const char *word, size_t n, size_t start, size_t end) {
   page_ctx *c = ctx;
   (void)end;
-  if (search_is_stop(word, n)) return;
-  const char *stem = stem_word(c->w->st, word, n);
-  size_t at = (size_t)map_get(&c->seen, stem);
+  const wordinfo *k = word_info(c->w, word, n);
+  if (!k->stem) return;
+  const char *stem = k->stem;
+  unsigned h = k->hash;
+  stab *seen = &c->w->seen;
+  stab_room(seen);
+  size_t i = stab_find(seen, stem, h, pterm_key, c->terms.items);
+  size_t at = seen->slot[i];
   if (!at) {
-    pterm t = {arena_strdup(c->w->keep, stem), 0, false, false, -1};
+    pterm t = {stem, NULL, h, 0, false, false, -1};
     vec_push(&c->terms, t);
     at = c->terms.n;
-    map_set(&c->seen, t.stem, (void *)at);
+    seen->slot[i] = (unsigned)at, seen->hash[i] = h, seen->n++;
   }
   pterm *t = &c->terms.items[at - 1];
   if (c->where == IN_TITLE) t->title = true;
@@ -128,7 +235,8 @@ static void index_one(void *sh, void *wk, size_t i) {
   d->lead = md->summary;
   d->label = search_type_label(is->s, p);
   d->stages = search_stages(is->s, p, w->keep);
-  page_ctx c = {.w = w, .seen = MAP_INIT};
+  page_ctx c = {.w = w};
+  stab_clear(&w->seen);
   words_of(&c, IN_TITLE, p->title);
   static const char *const fields[] = {"summary", "description", "short", "mission", "audience", "age", NULL};
   for (int k = 0; fields[k]; k++) words_of(&c, IN_FIELD, val_as_str(val_get(p->fm, fields[k])));
@@ -140,7 +248,6 @@ static void index_one(void *sh, void *wk, size_t i) {
   d->nterms = c.terms.n;
   d->words = c.words;
   vec_free(&c.terms);
-  map_free(&c.seen);
 }
 
 /* ------------------------------------------------------------ the merge */
@@ -153,10 +260,18 @@ typedef struct posting {
 
 typedef struct gterm {
   const char *stem;
-  VEC(posting) post;
-  sbuf entry;    /* "stem":[...] */
+  struct { posting *items; size_t n; } post; /* in the merge's one array */
+  posting best[TOP_K]; /* its best pages, best first */
+  int nbest;
+  bool excerpt[TOP_K];  /* which of them give it an excerpt */
+  const char *entry; /* "stem":[...], in an entries arena */
+  size_t entry_len;
   size_t size;   /* entry plus what its pages add to the shard's page table */
 } gterm;
+
+static const char *gterm_key(const void *items, unsigned at) {
+  return ((gterm *const *)items)[at]->stem;
+}
 
 /* A weight from 0 to 63: BM25's term frequency part (k1 1.2, b 0.75), then
  * more for a word in the title or in the summary and other fields. */
@@ -235,22 +350,28 @@ static void put_excerpt(sbuf *b, const char *text, size_t n, long off, const cha
   bool cut = stop < n && text[stop] != '\n';
   if (cut && last_space > (size_t)off) stop = last_space;
   while (cut && stop > start && ((unsigned char)text[stop] & 0xC0) == 0x80) stop--; /* not inside a character */
-  sbuf e = SBUF_INIT;
-  if (start > 0 && text[start - 1] != '\n') sbuf_puts(&e, "… ");
+  /* On the stack: the excerpt is at most EXCERPT bytes and two ellipses
+   * (a run of bytes without a space may make it longer: then it is cut). */
+  char e[EXCERPT + 64];
+  size_t len = 0, room = sizeof e - 8;
+  if (start > 0 && text[start - 1] != '\n') memcpy(e, "… ", 4), len = 4;
   bool space = false;
-  for (size_t i = start; i < stop; i++) {
+  for (size_t i = start; i < stop && len < room; i++) {
     char c = text[i];
     if (c == '\n' || c == ' ' || c == '\t') {
-      space = e.len > 0;
+      space = len > 0;
       continue;
     }
-    if (space) sbuf_putc(&e, ' ');
+    if (space) e[len++] = ' ';
     space = false;
-    sbuf_putc(&e, c);
+    e[len++] = c;
   }
-  if (cut) sbuf_puts(&e, " …");
-  put_js_str(b, e.data ? e.data : "", e.len);
-  sbuf_free(&e);
+  if (len >= room) { /* cut: not inside a character (its last may go too) */
+    while (len > 0 && ((unsigned char)e[len - 1] & 0xC0) == 0x80) len--;
+    if (len > 0 && ((unsigned char)e[len - 1] & 0x80)) len--;
+  }
+  if (cut) memcpy(e + len, " …", 4), len += 4;
+  put_js_str(b, e, len);
 }
 
 static int cmp_best(const void *a, const void *b) {
@@ -276,9 +397,23 @@ static void put_page_meta(sbuf *b, const page *p, const pdoc *d) {
   sbuf_putc(b, ']');
 }
 
-/* The term's entry: "stem":["postings",{id:"excerpt",...}] */
-static void make_entry(gterm *t, const pdoc *docs, const site *s) {
-  sbuf *b = &t->entry;
+/* The term's TOP_K best pages, by insertion: no copy of all the postings. */
+static void find_best(gterm *t) {
+  int top = 0;
+  for (size_t i = 0; i < t->post.n; i++) {
+    const posting *p = &t->post.items[i];
+    if (top == TOP_K && cmp_best(p, &t->best[TOP_K - 1]) >= 0) continue;
+    int j = top < TOP_K ? top++ : TOP_K - 1;
+    while (j > 0 && cmp_best(p, &t->best[j - 1]) < 0) t->best[j] = t->best[j - 1], j--;
+    t->best[j] = *p;
+  }
+  t->nbest = top;
+}
+
+/* The term's entry: "stem":["postings",{id:"excerpt",...}], or
+ * "stem":["postings"] when none of its best pages gives it an excerpt. */
+static void make_entry(gterm *t, const pdoc *docs, sbuf *b) {
+  sbuf_clear(b);
   put_js_cstr(b, t->stem);
   sbuf_puts(b, ":[\"");
   int prev = -1;
@@ -288,33 +423,75 @@ static void make_entry(gterm *t, const pdoc *docs, const site *s) {
     sbuf_putc(b, ALPHA[t->post.items[i].weight]);
     prev = id;
   }
-  sbuf_puts(b, "\",{");
-  posting *best = xcalloc(t->post.n + 1, sizeof *best);
-  memcpy(best, t->post.items, t->post.n * sizeof *best);
-  qsort(best, t->post.n, sizeof *best, cmp_best);
-  size_t top = t->post.n < TOP_K ? t->post.n : TOP_K;
-  t->size = 0;
-  for (size_t i = 0; i < top; i++) {
-    const pdoc *d = &docs[best[i].page];
-    if (i) sbuf_putc(b, ',');
+  sbuf_putc(b, '"');
+  bool any = false;
+  for (int i = 0; i < t->nbest; i++) {
+    if (!t->excerpt[i]) continue;
+    const pdoc *d = &docs[t->best[i].page];
+    sbuf_puts(b, any ? "," : ",{");
+    any = true;
     sbuf_printf(b, "%d:", d->id);
-    put_excerpt(b, d->text, d->tlen, best[i].off, d->lead);
+    put_excerpt(b, d->text, d->tlen, t->best[i].off, d->lead);
   }
-  free(best);
-  sbuf_puts(b, "}]");
-  t->size += b->len;
+  sbuf_puts(b, any ? "}]" : "]");
+  t->size = b->len;
 }
+
+typedef struct entries_worker {
+  sbuf b;
+  arena *keep; /* the entries */
+} entries_worker;
 
 typedef struct entries_shared {
   gterm **terms;
   const pdoc *docs;
-  const site *s;
 } entries_shared;
 
 static void entry_one(void *sh, void *wk, size_t i) {
   entries_shared *es = sh;
+  entries_worker *w = wk;
+  gterm *t = es->terms[i];
+  make_entry(t, es->docs, &w->b);
+  t->entry = arena_strndup(w->keep, w->b.data, w->b.len);
+  t->entry_len = w->b.len;
+}
+
+static void best_one(void *sh, void *wk, size_t i) {
   (void)wk;
-  make_entry(es->terms[i], es->docs, es->s);
+  find_best(((entries_shared *)sh)->terms[i]);
+}
+
+typedef struct offer { /* a page's excerpt for a term */
+  gterm *g;
+  int slot; /* in g->best */
+  int order; /* the term's place on the page */
+} offer;
+
+static int cmp_offer(const void *a, const void *b) {
+  const offer *x = a, *y = b;
+  if (x->g->post.n != y->g->post.n) return x->g->post.n > y->g->post.n ? -1 : 1;
+  return x->order - y->order;
+}
+
+/* Which of the terms' best pages give an excerpt: EXCERPTS_PER_PAGE a page,
+ * chosen as that constant's comment says. Serial and in site order: the
+ * same whatever the thread count. */
+static void choose_excerpts(pdoc *docs, size_t ndocs) {
+  VEC(offer) offers = {0};
+  for (size_t i = 0; i < ndocs; i++) {
+    offers.n = 0;
+    for (size_t j = 0; j < docs[i].nterms; j++) {
+      gterm *g = docs[i].terms[j].g;
+      for (int k = 0; k < g->nbest; k++)
+        if (g->best[k].page == (int)i) {
+          offer o = {g, k, (int)j};
+          vec_push(&offers, o);
+        }
+    }
+    if (offers.n > EXCERPTS_PER_PAGE) qsort(offers.items, offers.n, sizeof *offers.items, cmp_offer);
+    for (size_t k = 0; k < offers.n && k < EXCERPTS_PER_PAGE; k++) offers.items[k].g->excerpt[offers.items[k].slot] = true;
+  }
+  vec_free(&offers);
 }
 
 /* ------------------------------------------------------------- shards */
@@ -407,7 +584,7 @@ static void shard_one(void *sh, void *wk, size_t k) {
   sbuf_puts(b, ",{");
   for (size_t i = ss->first[k]; i < ss->first[k + 1]; i++) {
     if (i > ss->first[k]) sbuf_putc(b, ',');
-    sbuf_put(b, ss->terms[i]->entry.data, ss->terms[i]->entry.len);
+    sbuf_put(b, ss->terms[i]->entry, ss->terms[i]->entry_len);
   }
   sbuf_puts(b, "});\n");
   sbuf_clear(&w->file);
@@ -538,7 +715,12 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
     wp[k] = &iw[k];
   }
   pool_run(jobs, s->all.n, index_one, &is, wp);
-  for (int k = 0; k < jobs; k++) stem_free(iw[k].st);
+  for (int k = 0; k < jobs; k++) {
+    stem_free(iw[k].st);
+    stab_free(&iw[k].seen);
+    stab_free(&iw[k].words);
+    vec_free(&iw[k].known);
+  }
   free(iw);
   free(wp);
 
@@ -569,26 +751,56 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
     }
   }
   map_free(&label_at);
-  map by_stem = MAP_INIT;
+  /* Each page's terms to the site's: first their count of pages, then the
+   * postings in site order, in one array. */
+  stab by_stem = {0};
   VEC(gterm *) terms = {0};
+  size_t npost = 0;
+  for (size_t i = 0; i < s->all.n; i++) {
+    for (size_t j = 0; j < docs[i].nterms; j++) {
+      pterm *t = &docs[i].terms[j];
+      stab_room(&by_stem);
+      size_t at = stab_find(&by_stem, t->stem, t->hash, gterm_key, terms.items);
+      if (!by_stem.slot[at]) {
+        gterm *g = arena_calloc(a, 1, sizeof *g);
+        g->stem = t->stem;
+        vec_push(&terms, g);
+        by_stem.slot[at] = (unsigned)terms.n, by_stem.hash[at] = t->hash, by_stem.n++;
+      }
+      t->g = terms.items[by_stem.slot[at] - 1];
+      t->g->post.n++;
+      npost++;
+    }
+  }
+  stab_free(&by_stem);
+  posting *all = arena_alloc(a, (npost + 1) * sizeof *all);
+  for (size_t k = 0, used = 0; k < terms.n; k++) {
+    terms.items[k]->post.items = all + used;
+    used += terms.items[k]->post.n;
+    terms.items[k]->post.n = 0;
+  }
   for (size_t i = 0; i < s->all.n; i++) {
     for (size_t j = 0; j < docs[i].nterms; j++) {
       const pterm *t = &docs[i].terms[j];
-      gterm *g = map_get(&by_stem, t->stem);
-      if (!g) {
-        g = arena_calloc(a, 1, sizeof *g);
-        g->stem = t->stem;
-        map_set(&by_stem, g->stem, g);
-        vec_push(&terms, g);
-      }
       posting pst = {(int)i, weight_of(t, docs[i].words, avg), t->off};
-      vec_push(&g->post, pst);
+      t->g->post.items[t->g->post.n++] = pst;
     }
   }
-  map_free(&by_stem);
   qsort(terms.items, terms.n, sizeof *terms.items, cmp_gterm);
-  entries_shared es = {terms.items, docs, s};
-  pool_run(jobs, terms.n, entry_one, &es, NULL);
+  entries_shared es = {terms.items, docs};
+  pool_run(jobs, terms.n, best_one, &es, NULL);
+  choose_excerpts(docs, s->all.n);
+  entries_worker *ew = xcalloc((size_t)jobs, sizeof *ew);
+  wp = xcalloc((size_t)jobs, sizeof(void *));
+  for (int k = 0; k < jobs; k++) {
+    ew[k].keep = arena_new();
+    arena_defer(a, (void (*)(void *))arena_free, ew[k].keep);
+    wp[k] = &ew[k];
+  }
+  pool_run(jobs, terms.n, entry_one, &es, wp);
+  for (int k = 0; k < jobs; k++) sbuf_free(&ew[k].b);
+  free(ew);
+  free(wp);
 
   const char *dir = fsx_join(a, out, SEARCH_DIR);
   /* One mkdir a folder, as the build makes the others (build_test counts them). */
@@ -619,10 +831,6 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
     ok &= write_pages(s, dir, docs, npages, per_file, d, a);
     ok &= write_file(dir, "start.js", &start, d, a);
     sbuf_free(&start);
-  }
-  for (size_t i = 0; i < terms.n; i++) {
-    vec_free(&terms.items[i]->post);
-    sbuf_free(&terms.items[i]->entry);
   }
   vec_free(&terms);
   sbuf_free(&labels);
