@@ -8,12 +8,14 @@
  *                                 l: [type labels and stages]})
  *   k-N.js     klarSearch.keys(N, [shard prefixes]): only on a large site (kf > 0), where
  *              start.js lists the first prefix of each k file
- *   t-PFX.js   klarSearch.shard("PFX", {stem: [postings, {id: excerpt}]})
+ *   t-PFX.js   klarSearch.shard("PFX", {stem: [postings, {id: excerpt}]}), or
+ *              [postings] alone when none of the term's best pages gives it an excerpt
  *   p-N.js     klarSearch.pages(N, [[title, url, type, stages], ...]), g pages a file
  * (type and stages: places in l, -1 for none)
  * A term's postings are one string: per page the difference to the page
  * before (variable length, base 32) and a weight (0-63), in the alphabet
- * ALPHA. The k best pages of a term have their excerpt in the term's shard;
+ * ALPHA. The k best pages of a term have their excerpt in the term's shard,
+ * up to EXCERPTS_PER_PAGE a page (the page's text is not stored whole);
  * a result's title and URL are in its page file. A one-word query on a
  * small site loads four files: search.js, start.js, one shard and the one
  * page file. */
