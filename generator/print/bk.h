@@ -336,9 +336,9 @@ void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int
 
 /* Flows the content like bk_flow_boxes, then mends what it can by
  * squeezing a page's spacing (down to 0.4 of the styles'): a page of a
- * planned part (fit="page") that runs over, and a stub of a text left
- * before a page break filled less than the part's min-fill (pulled back
- * on to the page before). What it cannot mend, check.c reports. */
+ * planned part (fit="page") that runs over, and the nearly empty last page
+ * of a text before a page break, filled less than the part's min-fill
+ * (its lines pulled back on to the page before). What it cannot mend, check.c reports. */
 void bk_flow_content(bk *k, page_vec *pages, box **bs, size_t n, int base);
 
 /* Whether line of t ends at one of hyph's breaks (with a hyphen drawn). */

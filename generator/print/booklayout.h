@@ -86,7 +86,7 @@ typedef struct bl_part {
                                is planned onto one page; running on is an overflow */
   double min_fill;          /* content: min-fill="0.3", the least share of its text area
                                the last page of a text running on before a page break
-                               may fill (a stub is pulled back or warned about); 0: any */
+                               may fill (a nearly empty page is pulled back or warned about); 0: any */
 } bl_part;
 
 /* A Markdown template set before or after the body of every booklet page

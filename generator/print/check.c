@@ -77,7 +77,7 @@ static int lines_under(const bpage *pg, size_t j, int col) {
 }
 
 /* The problems of the text on flowed page i that the flow tried to avoid:
- * a stub before a page break, a heading at the foot of a column, a word
+ * a nearly empty page before a page break, a heading at the foot of a column, a word
  * split by a leaf turn, a line alone at the foot or head of a column. */
 static void text_problems(bk *k, const page_vec *pages, size_t i, problem_vec *out) {
   const bpage *pg = pages->items[i];
@@ -88,7 +88,7 @@ static void text_problems(bk *k, const page_vec *pages, size_t i, problem_vec *o
     const frag *nx = next_column(k, pages, i, col, &end);
     double min_fill = pg->kind == PG_CONTENT && pg->part ? pg->part->min_fill : 0;
     if (min_fill > 0 && !fresh(st) && (end || fresh(nx)) && bk_column_fill(k, pg, col) < min_fill)
-      add(out, PRINT_STUB, (int)i, -1, st->b->file, st->b->line, st->b->col, false);
+      add(out, PRINT_NEARLY_EMPTY, (int)i, -1, st->b->file, st->b->line, st->b->col, false);
     const frag *last = NULL;
     for (size_t j = 0; j < pg->frags.n; j++) {
       const frag *fr = &pg->frags.items[j];
@@ -151,7 +151,7 @@ void bk_find_problems(bk *k, const page_vec *pages, problem_vec *out) {
 }
 
 /* The content part's min-fill (0 when it sets none). */
-static double stub_share(const bk *k) {
+static double min_fill_share(const bk *k) {
   for (size_t i = 0; i < k->L->nparts; i++)
     if (k->L->parts[i].kind == BL_PART_CONTENT) return k->L->parts[i].min_fill;
   return 0;
@@ -199,12 +199,12 @@ void bk_report_problems(bk *k, const page_vec *pages, const problem_vec *ps, boo
                    "text or choose another layout",
                    name, pages->n, k->L->file, k->L->pages);
       break;
-    case PRINT_STUB:
+    case PRINT_NEARLY_EMPTY:
       diag_warning(k->d, p->file, p->line, p->col,
                    "page %d of booklet '%s' holds only the last lines of this text before a page "
                    "break and is less than %.0f%% full; shorten the text so that they fit on page %d, "
                    "or add to it",
-                   no, name, stub_share(k) * 100, no - 1);
+                   no, name, min_fill_share(k) * 100, no - 1);
       break;
     case PRINT_HEADING:
       diag_warning(k->d, p->file, p->line, p->col,

@@ -311,7 +311,7 @@ void bk_flow_boxes(bk *k, page_vec *pages, pg_kind kind, box **bs, size_t n, int
 }
 
 /* ------------------------------------------------------------------------ */
-/* Fitting: spacing squeezed where a page would run over or leave a stub     */
+/* Fitting: spacing squeezed where a page would run over or be nearly empty */
 
 bool bk_line_hyphenated(const text *t, int line) {
   if (line < 0 || line >= t->nlines || !t->lay) return false;
@@ -355,9 +355,9 @@ static bool fresh(const frag *fr) { return !fr || (fr->first && fr->b->brk); }
 
 /* Whether frame i of the flow from first (column i % ncols of page first
  * + i / ncols) needs mending, and which frame squeezed could mend it: a
- * planned frame that runs over (itself), or the stub a text leaves before
- * a page break, filled less than min_fill (the frame before it, to pull
- * the stub back). Frames from `from` on are looked at; a segment's last
+ * planned frame that runs over (itself), or the nearly empty page a text
+ * leaves before a page break, filled less than min_fill (the frame before
+ * it, to pull its lines back). Frames from `from` on are looked at; a segment's last
  * frame is followed by a page break. Returns the frame, or -1 for none but
  * those in done (indexed from `from`). */
 static int mend_at(bk *k, const page_vec *pages, size_t first, int from, bool fit, double min_fill,

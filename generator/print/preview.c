@@ -191,7 +191,7 @@ static const char *label_of(print_problem_kind kind) {
   case PRINT_OVERFLOW: return "Løber over";
   case PRINT_BLANK: return "Tom side";
   case PRINT_OVERRUN: return "For mange sider";
-  case PRINT_STUB: return "Næsten tom";
+  case PRINT_NEARLY_EMPTY: return "Næsten tom";
   case PRINT_HEADING: return "Overskrift nederst";
   case PRINT_SPLIT: return "Orddeling ved bladvending";
   case PRINT_LONELY: return "Enlig linje";
@@ -242,7 +242,7 @@ static void describe(bk *k, sbuf *h, const bk_problem *p, size_t npages) {
     sbuf_printf(h, "layoutet <code>%s</code> har plads til %d sider, men hæftet fylder %zu.", k->L->name,
                 k->L->pages, npages);
     break;
-  case PRINT_STUB:
+  case PRINT_NEARLY_EMPTY:
     sbuf_puts(h, "siden rummer kun de sidste linjer af teksten fra ");
     put_where(h, p);
     sbuf_puts(h, " før et sideskift.");

@@ -53,15 +53,15 @@ typedef struct booklet_info {
  *   PRINT_BLANK     a page of content with nothing on it that the layout did
  *                   not ask for
  *   PRINT_OVERRUN   a page past the layout's fixed page count (pages="24")
- *   PRINT_STUB      the last page of a text before a page break filled less
- *                   than the layout's <content min-fill>
+ *   PRINT_NEARLY_EMPTY  the last page of a text before a page break, filled
+ *                   less than the layout's <content min-fill>
  *   PRINT_HEADING   a heading at the foot of a page, less than two lines of
  *                   its text under it
  *   PRINT_SPLIT     a hyphenated word whose halves a leaf turn parts (the
  *                   last line of a right-hand page)
  *   PRINT_LONELY    one line of a paragraph alone at the foot of a page (an
  *                   orphan) or at the head of the next (a widow) */
-typedef enum { PRINT_OVERFLOW, PRINT_BLANK, PRINT_OVERRUN, PRINT_STUB, PRINT_HEADING, PRINT_SPLIT,
+typedef enum { PRINT_OVERFLOW, PRINT_BLANK, PRINT_OVERRUN, PRINT_NEARLY_EMPTY, PRINT_HEADING, PRINT_SPLIT,
                PRINT_LONELY, PRINT_NKINDS } print_problem_kind;
 
 /* Makes the booklet b of site s into folder outdir (created if missing):

@@ -3,7 +3,7 @@
 # bundled site in tests/out/booklets:
 #   bundled   every booklet is made with no error and no warning: nothing
 #             runs over, no page is empty that the layout did not ask for,
-#             no stub before a page break, no heading at the foot of a page,
+#             no nearly empty page before a page break, no heading at the foot of a page,
 #             no word split across a leaf turn, no line alone
 #   blank     every page of every reader and printer PDF rendered by
 #             poppler: a page with no text (pdftotext) and no image
@@ -18,7 +18,7 @@
 #   pixi      pixi-graviditet keeps its plan: Robusthed's third milestone
 #             (three lines since its text was restored) stays on page 4,
 #             each theme on its spread, five pages of notes
-#   findings  made to happen in copies of the layouts: a stub under a
+#   findings  made to happen in copies of the layouts: a nearly empty page under a
 #             stricter min-fill, a heading that may not keep with its
 #             text, an overflowing pixi; each with the content's file:line,
 #             warnings or (for the PDF) errors as the layout's plan asks
@@ -143,14 +143,14 @@ for p in 18 19 20 21 22; do page "$g" $p | grep -Eq 'Det har vi set|Det vil vi p
 [ "$notes" -eq 5 ] && ok "... five pages of notes (18-22)" || no "... five pages of notes (18-22): $notes"
 
 # --------------------------------------------------------------- findings
-# A stub: a min-fill no page of text can meet is warned about at the text
+# A nearly empty page: a min-fill no page of text can meet is warned about at the text
 # that runs on to the page, and the PDF is still made.
 cp layouts/print/katalog.xml "$t/katalog.xml"
 sed -i 's/<content min-fill="0.3"\/>/<content min-fill="0.95"\/>/' "$site/layouts/print/katalog.xml"
-make_pdf "$t/stub" outputkatalog
+make_pdf "$t/nearly-empty" outputkatalog
 rc=$?
 grep -Eq "^content/[a-z/-]+\.md:[0-9]+:[0-9]+: warning: page [0-9]+ of booklet 'outputkatalog' holds only the last lines of this text before a page break and is less than 95% full" "$t/log" \
-  && [ "$rc" -eq 0 ] && ok "a stub: a warning with the file and line (exit 0)" || { no "a stub: a warning with the file and line (exit $rc)"; head -n 5 "$t/log"; }
+  && [ "$rc" -eq 0 ] && ok "a nearly empty page: a warning with the file and line (exit 0)" || { no "a nearly empty page: a warning with the file and line (exit $rc)"; head -n 5 "$t/log"; }
 cp "$t/katalog.xml" "$site/layouts/print/katalog.xml"
 
 # A heading that may not keep with its text: the memo's "Beskæftigelse" is
