@@ -406,6 +406,40 @@ static void write_others(build_session *bs, site *s, out_txn *t, diag *d) {
   write_search(bs, s, t, d);
 }
 
+/* Which of the other files an update writes besides its pages. */
+typedef enum {
+  OTHERS_BODY,      /* an edit of bodies: the sitemap (lastmod moved) and the search index */
+  OTHERS_BODY_FEED, /* the same and the feed, which shows the pages' summaries and content */
+  OTHERS_ALL        /* every file write_others makes */
+} others_kind;
+
+/* Renders the pages todo (nt of them; todo is freed) of generation g into
+ * a transaction on the output, writes the other files `others` says, and
+ * commits when nothing went wrong since d counted `before` (finish).
+ * Returns whether the output is now up to date. */
+static bool render_update(build_session *bs, gen *g, uint32_t *todo, size_t nt, int before, others_kind others,
+                          diag *d, session_result *r) {
+  site *s = g->s;
+  page_deps *deps = xcalloc(nt ? nt : 1, sizeof *deps);
+  out_txn t;
+  if (diag_errors(d) != before || !out_txn_begin(&t, g->a, bs->out, d)) {
+    deps_free_all(deps, nt);
+    free(todo);
+    return false;
+  }
+  bool ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
+  if (others == OTHERS_ALL) {
+    write_others(bs, s, &t, d);
+  } else {
+    if (others == OTHERS_BODY_FEED) site_feed(s, out_txn_dir(&t, "other"), d);
+    /* An edited file changed when it was saved: its lastmod moves (not
+     * after an error: the last good output stays as it was). */
+    if (ok && diag_errors(d) == before) site_sitemap(s, out_txn_dir(&t, "other"), d);
+    write_search(bs, s, &t, d);
+  }
+  return finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
+}
+
 /* Builds everything anew into a new generation; on success it replaces
  * the old one and the output gets the changed files. */
 /* A new generation with the model of the sources as they are now; NULL
@@ -547,24 +581,8 @@ static bool update_bodies(build_session *bs, body_edit *e, size_t n, diag *d, se
     if (want[k]) todo[nt++] = (uint32_t)k;
   free(want);
   trace("readers", &t0);
-  page_deps *deps = xcalloc(nt ? nt : 1, sizeof *deps);
-  out_txn t;
-  bool ok = diag_errors(d) == before && out_txn_begin(&t, g->a, bs->out, d);
-  if (ok) {
-    ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
-    /* The feed shows the pages' summaries and content. */
-    if (feed) site_feed(s, out_txn_dir(&t, "other"), d);
-    /* An edited file changed when it was saved: its lastmod moves (not
-     * after an error: the last good output stays as it was). */
-    if (ok && diag_errors(d) == before) site_sitemap(s, out_txn_dir(&t, "other"), d);
-    trace("feed", &t0);
-    write_search(bs, s, &t, d);
-    trace("search", &t0);
-    ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
-  } else {
-    deps_free_all(deps, nt);
-    free(todo);
-  }
+  bool ok = render_update(bs, g, todo, nt, before, feed ? OTHERS_BODY_FEED : OTHERS_BODY, d, r);
+  trace("feed, sitemap, search", &t0);
   if (!ok) {
     /* Put the pages back as the last good build had them. */
     for (size_t i = 0; i < n; i++) {
@@ -689,17 +707,7 @@ static bool update_fields(build_session *bs, const char *const *srcs, size_t n, 
   }
   free(changed);
   trace("readers", &t0);
-  page_deps *deps = xcalloc(nt ? nt : 1, sizeof *deps);
-  out_txn t;
-  bool ok = diag_errors(d) == before && out_txn_begin(&t, g->a, bs->out, d);
-  if (ok) {
-    ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
-    write_others(bs, s, &t, d);
-    ok = finish(bs, g, &t, ok, before, todo, nt, deps, d, r);
-  } else {
-    deps_free_all(deps, nt);
-    free(todo);
-  }
+  bool ok = render_update(bs, g, todo, nt, before, OTHERS_ALL, d, r);
   trace("render", &t0);
   if (!ok) {
     g->deps = NULL;
