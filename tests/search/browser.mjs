@@ -7,11 +7,11 @@
 // the footer finds nothing, and "børnenes" loads at most 30 KB in at most 4
 // requests of the search's own files.
 //   node tests/search/browser.mjs PUBLIC OUTDIR
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serveSite } from '../browser/serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../browser/package.json'));
@@ -25,22 +25,9 @@ const check = (cond, name, why) => {
   if (cond) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}${why ? ': ' + why : ''}`); }
 };
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.woff2': 'font/woff2', '.jpg': 'image/jpeg', '.png': 'image/png', '.svg': 'image/svg+xml' };
-const server = http.createServer((req, res) => {
-  let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (p.endsWith('/')) p += 'index.html';
-  const file = path.join(root, path.normalize(p));
-  if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404);
-    res.end('not found');
-    return;
-  }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-  res.end(fs.readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+// The built site over loopback, as the other browser tests serve it.
+const server = await serveSite(root);
+const base = server.base;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -188,6 +175,6 @@ for (const width of [375, 1280]) {
 }
 
 await browser.close();
-server.close();
+await server.close();
 console.log(`search-browser: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
