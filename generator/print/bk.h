@@ -8,6 +8,7 @@
  *             model_page_md), and the layout's templates (through md too)
  *   flow.c    boxes into columns and pages
  *   draw.c    pages drawn with Cairo; the reader and printer PDFs
+ *   marks.c   the printer's marks round the pages and on imposed sheets
  *   print.c   the booklet: generated parts, page sequence, files
  *   check.c   what a booklet's pages show wrong: overflow, blank, overrun
  *   preview.c the pages as PNG images and HTML for the live preview */
@@ -240,9 +241,10 @@ bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d);
  * in place. */
 bool bk_lay_out(bk *k, bk_laid *l);
 
-/* The pages of the printer PDF: pages padded with blank pages before the
- * back cover to a multiple of 4 (saddle stitching), or, for a layout with
- * binding="none", as they are. out is emptied first. */
+/* The pages of the printer PDF: pages padded to a multiple of 4 (saddle
+ * stitching) with notes pages where the layout has <notes pad="true">, else
+ * blank pages before the back cover; or, for a layout with binding="none",
+ * as they are. out is emptied first. */
 void bk_printer_pages(bk *k, const page_vec *pages, page_vec *out);
 
 /* Whether pg is empty because the layout asks for it: a <blank/> page, a
@@ -365,6 +367,34 @@ bool bk_sheet_offset(bk *k, double *ox, double *oy);
 /* The PDFs' creation date, "YYYY-MM-DDTHH:MM:SS" UTC (see draw.c), in k's
  * arena. */
 const char *bk_pdf_date(bk *k);
+
+/* ------------------------------------------------------------------------ */
+/* marks.c: the printer's marks (crop, fold, targets, colour bar, slug line) */
+
+/* The slug: the strip past the bleed that holds the crop marks (none when
+ * the layout has marks="false"); on an imposed sheet, the band past it
+ * that holds the targets, the colour bar and the slug line. */
+#define BK_SLUG(k) ((k)->L->marks ? 8 * MM : 0)
+#define BK_MARK_BAND (10 * MM)
+#define BK_BAND(k) ((k)->L->marks ? BK_MARK_BAND : 0)
+#define BK_TARGET_R (2.5 * MM) /* a registration target's outer ring */
+#define BK_PATCH (5 * MM)      /* a colour bar patch's side, at most */
+
+/* A side of an imposed sheet: side (0-based, even the front) of nsides,
+ * with pages left and right on it (1-based). */
+typedef struct bk_sheet_side {
+  int side, nsides;
+  int left, right;
+} bk_sheet_side;
+
+/* Crop marks at the corners of the trim x0, y0, w, h (pt, Cairo's
+ * coordinates), from 0.5 mm past the bleed to the end of the slug. */
+void bk_crop_marks(cairo_t *cr, double x0, double y0, double w, double h, double bleed, double slug);
+
+/* Every mark of an imposed sheet side around the spread trimmed at x0, y0,
+ * w, h: crop and fold marks in the slug, registration targets, colour bar
+ * and slug line in the band past it. Nothing when the layout has no marks. */
+void bk_sheet_marks(bk *k, cairo_t *cr, double x0, double y0, double w, double h, const bk_sheet_side *s);
 
 /* Draws page i of pages onto a new image surface at scale pixels per point,
  * white where nothing is drawn: the same drawing as the reader PDF's page,

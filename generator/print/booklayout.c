@@ -467,17 +467,18 @@ static void read_part(rd *r, xmlNode *n, part_vec *parts) {
   bool notes = strcmp(nm, "notes") == 0;
   if (strcmp(nm, "cover") == 0 || strcmp(nm, "back") == 0 || strcmp(nm, "page") == 0 || notes) {
     static const char *const ok[] = {"background", "background-field", "color", "valign", NULL};
-    static const char *const nok[] = {"title", "pages", "fill", "lines", NULL};
+    static const char *const nok[] = {"title", "pages", "fill", "pad", "lines", NULL};
     check_attrs(r, n, notes ? nok : ok);
     p.kind = nm[0] == 'c' ? BL_PART_COVER : notes ? BL_PART_NOTES : BL_PART_BACK;
     p.text_page = nm[0] == 'p';
     if (notes) {
       p.title = attr(r, n, "title");
       if (!p.title) p.title = "Noter";
-      double cnt = 1;
+      bool_attr(r, n, "fill", &p.fill);
+      bool_attr(r, n, "pad", &p.pad);
+      double cnt = p.pad ? 0 : 1; /* padding notes: only the pages the padding needs */
       num_attr(r, n, "pages", &cnt, 0, 100);
       p.count = (int)cnt;
-      bool_attr(r, n, "fill", &p.fill);
       p.line_gap = 7;
       num_attr(r, n, "lines", &p.line_gap, 0, 50);
     }

@@ -44,7 +44,8 @@ typedef struct bl_style {
 
 /* cover, toc, content, back, blank; notes: ruled pages for the reader's
  * notes (a title per page from its texts, more pages to fill a fixed page
- * count with fill="true"). <page> is a text page like back, anywhere. */
+ * count with fill="true", the padding pages of a saddle-stitched printer
+ * PDF with pad="true"). <page> is a text page like back, anywhere. */
 typedef enum { BL_PART_COVER, BL_PART_TOC, BL_PART_CONTENT, BL_PART_BACK, BL_PART_BLANK,
                BL_PART_NOTES, BL_PART_INDEX } bl_part_kind;
 
@@ -78,6 +79,8 @@ typedef struct bl_part {
   bl_text *texts; size_t ntexts;
   int count;                /* notes: pages at least (default 1) */
   bool fill;                /* notes: take up the pages a fixed count leaves */
+  bool pad;                 /* notes: pad="true", the printer PDF's padding to a multiple
+                               of 4 is notes pages here (none of its own unless pages=) */
   bool text_page;           /* <page>: texts keep their styles' alignment */
   double line_gap;          /* notes: mm between the ruled lines (0: none) */
   const char *field;        /* index: the front matter field whose values group the

@@ -628,28 +628,6 @@ static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
   assert(dr->tags.n == open);
 }
 
-/* Crop marks, fold marks and registration targets are stroked in the
- * registration colour, which pdfpost turns into the All separation: they
- * print on every plate, so the plates can be registered by them. */
-static void crop_marks(cairo_t *cr, double x0, double y0, double w, double h, double bleed,
-                       double slug) {
-  cairo_save(cr);
-  set_rgb(cr, PDFPOST_REGISTRATION);
-  cairo_set_line_width(cr, 0.25);
-  double off = bleed + 0.5 * MM, end = bleed + slug;
-  double xs[2] = {x0, x0 + w}, ys[2] = {y0, y0 + h};
-  for (int i = 0; i < 2; i++)
-    for (int j = 0; j < 2; j++) {
-      double dx = i ? 1 : -1, dy = j ? 1 : -1;
-      cairo_move_to(cr, xs[i] + dx * off, ys[j]);
-      cairo_line_to(cr, xs[i] + dx * end, ys[j]);
-      cairo_move_to(cr, xs[i], ys[j] + dy * off);
-      cairo_line_to(cr, xs[i], ys[j] + dy * end);
-    }
-  cairo_stroke(cr);
-  cairo_restore(cr);
-}
-
 /* ------------------------------------------------------------------------ */
 
 /* The file a PDF is written to. Cairo's own file output says only "error
@@ -804,24 +782,25 @@ bool bk_write_reader(bk *k, page_vec *pages, const char *path, heading_ref *hs, 
 }
 
 /* Where the imposed spread (two pages with bleed and slug) sits on the
- * layout's press sheet: centred, ox/oy from the sheet's lower left corner.
- * Without a named sheet the sheet is the spread itself (0, 0). Reports a
- * spread that does not fit the sheet. */
+ * layout's press sheet: centred, ox/oy from the sheet's lower left corner,
+ * with the band of the sheet's marks (targets, colour bar, slug line)
+ * round it. Without a named sheet the sheet is the spread with its slug
+ * and band (ox = oy = the band). Reports a spread that does not fit. */
 bool bk_sheet_offset(bk *k, double *ox, double *oy) {
-  *ox = *oy = 0;
+  *ox = *oy = BK_BAND(k);
   if (!k->L->sheet) return true;
-  double bleed = k->L->bleed * MM, slug = k->L->marks ? 8 * MM : 0, m = bleed + slug;
+  double m = k->L->bleed * MM + BK_SLUG(k) + BK_BAND(k);
   double w = 2 * k->pw + 2 * m, h = k->ph + 2 * m;
   double sw = k->L->sheet_w * MM, sh = k->L->sheet_h * MM;
   if (w > sw + 0.01 || h > sh + 0.01) {
     diag_error(k->d, k->L->file, k->L->sheet_line, k->L->sheet_col,
-               "the imposed spread with bleed and crop marks is %.0f x %.0f mm and does not fit on the sheet %s "
-               "(%.0f x %.0f mm): name a larger sheet in <impose sheet>",
+               "the imposed spread with bleed and printer's marks is %.0f x %.0f mm and does not fit on the sheet "
+               "%s (%.0f x %.0f mm): name a larger sheet in <impose sheet>",
                w / MM, h / MM, k->L->sheet, k->L->sheet_w, k->L->sheet_h);
     return false;
   }
-  *ox = (sw - w) / 2;
-  *oy = (sh - h) / 2;
+  *ox = (sw - w) / 2 + BK_BAND(k);
+  *oy = (sh - h) / 2 + BK_BAND(k);
   return true;
 }
 
@@ -844,13 +823,16 @@ cairo_surface_t *bk_draw_image(bk *k, const page_vec *pages, size_t i, double sc
 /* The printer PDF: every page enlarged by bleed and slug; imposed: two
  * pages per sheet side in saddle-stitch order, on the layout's press sheet. */
 bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
-  double bleed = k->L->bleed * MM, slug = k->L->marks ? 8 * MM : 0, m = bleed + slug;
+  double bleed = k->L->bleed * MM, slug = BK_SLUG(k), m = bleed + slug;
   double sw = (imposed ? 2 * k->pw : k->pw) + 2 * m, sh = k->ph + 2 * m;
-  double spread_h = sh, ox = 0, oy = 0;
+  double ox = 0, oy = 0;
   if (imposed && !bk_sheet_offset(k, &ox, &oy)) return false;
   if (imposed && k->L->sheet) {
     sw = k->L->sheet_w * MM;
     sh = k->L->sheet_h * MM;
+  } else if (imposed) {
+    sw += 2 * BK_BAND(k);
+    sh += 2 * BK_BAND(k);
   }
   pdf_file pf;
   cairo_surface_t *sf = open_pdf(k, &pf, path, sw, sh);
@@ -869,7 +851,7 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
       cairo_translate(cr, m, m);
       draw_page(&dr, pages->items[i], i + 1, bleed);
       cairo_restore(cr);
-      if (k->L->marks) crop_marks(cr, m, m, k->pw, k->ph, bleed, slug);
+      if (k->L->marks) bk_crop_marks(cr, m, m, k->pw, k->ph, bleed, slug);
     } else {
       int lp, rp;
       impose_side(n, i, &lp, &rp);
@@ -888,17 +870,8 @@ bool bk_write_printer(bk *k, page_vec *pages, const char *path, bool imposed) {
         draw_page(&dr, pages->items[pn - 1], pn, bleed);
         cairo_restore(cr);
       }
-      if (k->L->marks) {
-        crop_marks(cr, m, m, 2 * k->pw, k->ph, bleed, slug);
-        /* The fold. */
-        set_rgb(cr, PDFPOST_REGISTRATION);
-        cairo_set_line_width(cr, 0.25);
-        cairo_move_to(cr, m + k->pw, 0);
-        cairo_line_to(cr, m + k->pw, slug - 0.5 * MM);
-        cairo_move_to(cr, m + k->pw, spread_h);
-        cairo_line_to(cr, m + k->pw, spread_h - slug + 0.5 * MM);
-        cairo_stroke(cr);
-      }
+      bk_sheet_side ss = {i, nsides, lp, rp};
+      bk_sheet_marks(k, cr, m, m, 2 * k->pw, k->ph, &ss);
       cairo_restore(cr);
     }
     cairo_show_page(cr);

@@ -42,9 +42,17 @@ typedef struct pdfpost_press {
   size_t npalette;
 } pdfpost_press;
 
-/* The colour the printer drawing strokes its crop, fold and registration
- * marks with; it becomes 100 % of the All separation (every plate). */
+/* The colour the printer drawing strokes and fills its crop, fold and
+ * registration marks and its slug line with; it becomes 100 % of the All
+ * separation (every plate). */
 #define PDFPOST_REGISTRATION 0x010203u
+
+/* The colour bar's process patches: a fill in PDFPOST_PROCESS(ink, pct)
+ * prints as pct % (0..100) of the one process ink (0 C, 1 M, 2 Y, 3 K) and
+ * nothing on the other plates, where a colour of the drawing would go
+ * through the profile. The values (#02 0i pp, a near-black blue) are
+ * reserved for the marks, as the registration colour is. */
+#define PDFPOST_PROCESS(ink, pct) (0x020000u | (unsigned)(ink) << 8 | (unsigned)(pct))
 
 /* Reads the PDF at in, sets /Lang to lang (e.g. "da-DK") and, when
  * boxes->on, the page boxes of every page; with tags (the reader), marks

@@ -58,6 +58,12 @@ static colour_cmyk press_of(cx *c, unsigned rgb) {
       const double *v = c->p->palette[i].cmyk;
       return (colour_cmyk){v[0], v[1], v[2], v[3]};
     }
+  /* A patch of the colour bar: one process ink at its tint. */
+  if ((rgb >> 16) == 2 && ((rgb >> 8) & 0xff) < 4 && (rgb & 0xff) <= 100) {
+    double v[4] = {0, 0, 0, 0};
+    v[(rgb >> 8) & 0xff] = (rgb & 0xff) / 100.0;
+    return (colour_cmyk){v[0], v[1], v[2], v[3]};
+  }
   return colour_press(rgb);
 }
 
@@ -186,8 +192,8 @@ static bool rewrite_content(cx *c, const unsigned char *in, size_t n, sbuf *o, b
         rgb = rgb << 8 | (unsigned)lround(v * 255);
       }
       sbuf_put(o, (const char *)in + done, ops_at - done);
-      if (stroke && rgb == PDFPOST_REGISTRATION && !OP("SC") && !OP("SCN")) {
-        sbuf_puts(o, "/KlarAll CS 1 SCN");
+      if (rgb == PDFPOST_REGISTRATION && (OP("rg") || OP("RG"))) {
+        sbuf_puts(o, stroke ? "/KlarAll CS 1 SCN" : "/KlarAll cs 1 scn");
         *uses_all = true;
       } else {
         put_cmyk(o, press_of(c, rgb), stroke);

@@ -172,19 +172,35 @@ double bk_now(void) {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Builds the page sequence: cover, contents, content, blank, back; pads
- * with blank pages before the back cover to the layout's fixed count or,
- * for print, to a multiple of 4. */
+/* Pads pages to target, to the layout's fixed count or, for print, to a
+ * multiple of 4. Where the layout has a notes part with pad="true", the
+ * padding is notes pages ("Noter") in its place in the sequence, after its
+ * own pages and before the next part's, so never inside a section; else
+ * blank pages just before the back cover, where a print shop wants them. */
 static void pad_pages(bk *k, page_vec *pages, int target) {
-  size_t tail = pages->n;
-  while (tail > 0 && pages->items[tail - 1]->kind == PG_BACK) tail--;
+  const bl_part *np = NULL;
+  for (size_t i = 0; i < k->L->nparts && !np; i++)
+    if (k->L->parts[i].kind == BL_PART_NOTES && k->L->parts[i].pad) np = &k->L->parts[i];
+  size_t at = pages->n;
+  int note = 0;
+  if (np) {
+    at = 0;
+    while (at < pages->n && !(pages->items[at]->part && pages->items[at]->part > np)) {
+      if (pages->items[at]->part == np) note++;
+      at++;
+    }
+  } else {
+    while (at > 0 && pages->items[at - 1]->kind == PG_BACK) at--;
+  }
   while ((int)pages->n < target) {
     bpage *b = arena_calloc(k->a, 1, sizeof *b);
-    b->kind = PG_BLANK;
+    b->kind = np ? PG_NOTES : PG_BLANK;
+    b->part = np;
+    b->note = note++;
     vec_push(pages, b);
-    for (size_t i = pages->n - 1; i > tail; i--) pages->items[i] = pages->items[i - 1];
-    pages->items[tail] = b;
-    tail++;
+    for (size_t i = pages->n - 1; i > at; i--) pages->items[i] = pages->items[i - 1];
+    pages->items[at] = b;
+    at++;
   }
 }
 
@@ -508,7 +524,7 @@ bool print_booklet(const site *s, const booklet_spec *b, const char *outdir, dia
     if (!wrote) goto done;
     pdfpost_boxes bx = {0};
     if (o > 0) {
-      double bleed = k.L->bleed * MM, slug = k.L->marks ? 8 * MM : 0, m = bleed + slug;
+      double bleed = k.L->bleed * MM, slug = BK_SLUG(&k), m = bleed + slug;
       double w = o == 2 ? 2 * k.pw : k.pw;
       double ox = 0, oy = 0;
       if (o == 2) bk_sheet_offset(&k, &ox, &oy); /* checked when the sheet was written */
