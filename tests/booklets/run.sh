@@ -12,7 +12,8 @@
 #   turns     no right-hand page ends with a hyphenated word (pdftotext
 #             shows the break as U+00AD) when a page follows it
 #   policy    padding per product: the catalogs to a multiple of 4 with
-#             the blanks before the back cover, the programmes and the memo
+#             Noter pages before the back cover (their layout's <notes
+#             pad="true">), not in the reader PDF; the programmes and the memo
 #             not at all, the memo without bleed; impose with binding="none"
 #             is an error
 #   pixi      pixi-graviditet keeps its plan: Robusthed's third milestone
@@ -88,14 +89,26 @@ esac
 # back cover; the A4 programmes and the memo not padded; the memo without
 # bleed or crop marks (its boxes all the page).
 pn() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
+page() { pdftotext -f "$2" -l "$2" "$1" - 2> /dev/null | tr -s ' \n' '  '; }
 d=$t/pdf/booklets
 rn=$(pn "$d/tema-og-tilbudskatalog.pdf") tn=$(pn "$d/tema-og-tilbudskatalog-tryk.pdf")
-want=" 2"
-i=$rn
-while [ "$i" -lt "$tn" ]; do want="$want $i"; i=$((i + 1)); done
+# Its layout has <notes pad="true"> before the back cover: the padding is
+# ruled "Noter" pages there (pages rn .. tn-1 of the printer PDF), the back
+# cover last; only the layout's own <blank/> (page 2) is empty.
 got=$(grep '^printer-blank' "$t/prev/_klar/booklets/tema-og-tilbudskatalog/summary" | sed 's/^printer-blank//')
-[ $((tn % 4)) -eq 0 ] && [ "$got" = "$want" ] && ok "theme catalog: $rn pages padded to $tn, blank pages$got before the back cover" \
-  || no "theme catalog: $rn pages padded to $tn, blank pages '$got' (want '$want')"
+[ $((tn % 4)) -eq 0 ] && [ "$tn" -gt "$rn" ] && [ "$got" = " 2" ] && ok "theme catalog: $rn pages padded to $tn, no blank page but page 2" \
+  || no "theme catalog: $rn pages padded to $tn, blank pages '$got' (want ' 2')"
+notes=""
+i=$rn
+while [ "$i" -lt "$tn" ]; do
+  page "$d/tema-og-tilbudskatalog-tryk.pdf" "$i" | grep -Eq "^ *Noter $i[[:space:]]*$" || notes="$notes $i"
+  i=$((i + 1))
+done
+[ -z "$notes" ] && page "$d/tema-og-tilbudskatalog-tryk.pdf" "$tn" | grep -q 'Læs mere på klar.hedensted.dk' \
+  && ok "... the padding pages $rn-$((tn - 1)) are Noter pages, before the back cover" \
+  || no "... padding pages that are not Noter pages:$notes (or the back cover is not last)"
+pdftotext "$d/tema-og-tilbudskatalog.pdf" - 2> /dev/null | grep -q '^Noter$' \
+  && no "... the reader PDF (not padded) has a Noter page" || ok "... the reader PDF (not padded) has no Noter page"
 for b in program-hedensted-2027 program-juelsminde-2027 program-toerring-2027 outputkatalog-notat; do
   [ "$(pn "$d/$b.pdf")" = "$(pn "$d/$b-tryk.pdf")" ] && ok "$b: printer PDF not padded ($(pn "$d/$b-tryk.pdf") pages)" \
     || no "$b: printer PDF not padded ($(pn "$d/$b.pdf") reader, $(pn "$d/$b-tryk.pdf") printer pages)"
@@ -131,7 +144,6 @@ done
 
 # ------------------------------------------------------------------- pixi
 g=$t/pdf/booklets/pixi-graviditet.pdf
-page() { pdftotext -f "$2" -l "$2" "$1" - 2> /dev/null | tr -s ' \n' '  '; }
 page "$g" 4 | grep -q 'tvivl' && ok "pixi-graviditet: Robusthed's milestones end on page 4" \
   || no "pixi-graviditet: Robusthed's milestones end on page 4: $(page "$g" 4)"
 page "$g" 5 | grep -q '^ *Robusthed Det kan I gøre' && ok "... page 5 opens with Det kan I gøre" \

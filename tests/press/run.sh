@@ -10,6 +10,11 @@
 #   ink.py    Ghostscript: at most 300 % ink at any spot; what is grey or
 #             black in the reader PDF is black ink alone in the printer PDF;
 #             grey-only pages have C, M and Y at 0 (inkcov)
+#   sheet.py  an imposed booklet (NAME-ark.pdf): the layout's named press
+#             sheet, one spread a side centred with its boxes, pages / 4
+#             sheets in saddle-stitch order, the slug line, registration
+#             targets on all four plates, the colour bar's patches each on
+#             its own plate, nothing but marks outside the bleed
 #   palette   a layout's <color> prints exactly its cmyk
 #   reader    the reader PDF stays RGB, with no output intent
 # Prints the ink figures of each booklet, and ends with "press: N passed,
@@ -21,8 +26,8 @@ suite_begin press
 KLAR=${KLAR:-${KLAR_BIN:-./klar}}
 case $KLAR in */*) ;; *) KLAR=./$KLAR ;; esac
 
-for tool in qpdf gs python3; do
-  command -v $tool >/dev/null 2>&1 || { no "$tool is not installed (qpdf, ghostscript)"; echo "press: $pass passed, $fail failed"; exit 1; }
+for tool in qpdf gs python3 pdfinfo pdftotext; do
+  command -v $tool >/dev/null 2>&1 || { no "$tool is not installed (qpdf, ghostscript, poppler-utils)"; echo "press: $pass passed, $fail failed"; exit 1; }
 done
 
 if ! $KLAR booklets -q --out "$t/out" >"$t/klar.log" 2>&1; then
@@ -56,6 +61,17 @@ while read -r name layout; do
     else no "$b: ink"; sed 's/^/  /' "$t/$b.ink" | head -20; fi
     grep '^ink .* max ' "$t/$b.ink"
   done
+
+  # An imposed booklet: its sheets as sheet.py says (the named press
+  # sheet, the boxes, the page order, the slug line, targets, colour bar).
+  if [ -f "$dir/$name-ark.pdf" ]; then
+    sheet=$(sed -n 's/.*<impose [^>]*sheet="\([^"]*\)".*/\1/p' "layouts/print/$layout.xml")
+    bleed=$(sed -n 's/.*<page [^>]*bleed="\([^"]*\)".*/\1/p' "layouts/print/$layout.xml")
+    if [ -z "$sheet" ]; then no "$name-ark: layout $layout.xml names no press sheet (<impose sheet>)"
+    elif python3 tests/press/sheet.py "$dir/$name-ark.pdf" "$dir/$name-tryk.pdf" "$sheet" "${bleed:-3}" >"$t/$name.sheet" 2>&1; then
+      ok "$name-ark: $(pdfinfo "$dir/$name-ark.pdf" | awk '/^Pages:/ { print $2 }') sides on $sheet, marked as a print shop expects"
+    else no "$name-ark: sheets on $sheet"; sed 's/^/  /' "$t/$name.sheet" | head -20; fi
+  fi
 
   if grep -q '<color ' "layouts/print/$layout.xml"; then
     qpdf --qdf --object-streams=disable "$dir/$name-tryk.pdf" "$t/$name-tryk.qdf" 2>/dev/null

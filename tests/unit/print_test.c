@@ -1189,6 +1189,53 @@ TEST(creep_compensation) {
 /* The press sheet of the imposed PDF: names and WxH read in landscape, a
  * size that is none reported with its line; the shipped pixi layout puts its
  * spreads on A4 and the imposed PDF has A4 pages. */
+/* <notes pad="true">: the padding's place, with no pages of its own unless
+ * it asks for them. A spread whose marks do not fit the sheet is an error
+ * at sheet=: the pixi's two 100 mm pages with bleed (3 mm), slug (8) and
+ * the band of the sheet's marks (10) are 242 mm wide. */
+TEST(notes_pad_and_sheet_room) {
+  arena *a = arena_new();
+  diag *d = diag_new();
+  const char *x = "<print xmlns=\"urn:klar:print\">\n  <sequence>\n    <content/>\n"
+                  "    <notes pad=\"true\" lines=\"8\"/>\n    <notes title=\"Mine\"/>\n    <back/>\n"
+                  "  </sequence>\n</print>\n";
+  booklayout *L = booklayout_parse(a, x, strlen(x), "layouts/print/n.xml", d);
+  CHECK(L && L->nparts == 4);
+  CHECK(L && L->parts[1].pad && L->parts[1].count == 0 && !strcmp(L->parts[1].title, "Noter"));
+  CHECK(L && !L->parts[2].pad && L->parts[2].count == 1);
+  char *txt = diag_text(d);
+  CHECK_STR(txt, "");
+  free(txt);
+  /* The pixi layout on an A5 sheet (210 x 148 mm). */
+  char *pixi = fsx_read(a, arena_printf(a, "%s/layouts/print/pixi.xml", root), NULL);
+  char *sh = pixi ? strstr(pixi, "<impose sheet=\"A4\"") : NULL;
+  CHECK(sh != NULL);
+  if (!sh) return;
+  sh[strlen("<impose sheet=\"A")] = '5';
+  fsx_mkdirs("build/print-test-out/a5sheet/layouts/print");
+  CHECK(fsx_write("build/print-test-out/a5sheet/layouts/print/pixi.xml", pixi, strlen(pixi)));
+  page *pages[1] = {make_page(a, "pixi/pixi-0-1-aar.md", "Det lille barn", pixi_body(a))};
+  site s = {0};
+  s.root = "build/print-test-out/a5sheet";
+  s.assets_dir = assets;
+  s.content_dir = "content";
+  s.build_date = "2018-01-15";
+  booklet_spec b = {0};
+  b.name = "pixi-a5sheet";
+  b.layout = "pixi";
+  b.pages = pages;
+  b.npages = 1;
+  b.impose = true;
+  CHECK(!make_booklet(&s, &b, "build/print-test-out", d, NULL));
+  txt = diag_text(d);
+  CHECK(strstr(txt, "layouts/print/pixi.xml:20:") &&
+        strstr(txt, "the imposed spread with bleed and printer's marks is 242 x 142 mm and does not fit on the "
+                    "sheet A5 (210 x 148 mm)"));
+  free(txt);
+  diag_free(d);
+  arena_free(a);
+}
+
 TEST(impose_sheet) {
   arena *a = arena_new();
   diag *d = diag_new();
@@ -1296,6 +1343,7 @@ int main(void) {
   RUN(footnotes_at_the_foot_of_the_page);
   RUN(creep_compensation);
   RUN(impose_sheet);
+  RUN(notes_pad_and_sheet_room);
   RUN(fonts_only_from_the_site);
   return harness_done("print");
 }
