@@ -130,17 +130,18 @@ while read -r name layout impose; do
     check "$name: imposed PDF missing" "[ -s '$ark' ]" || continue
     sides=$(pdfinfo "$ark" | awk '/^Pages:/ { print $2 }')
     check "$name: $sides sheet sides for $pn pages" "[ $((sides * 2)) -eq $pn ]"
-    # The sheet's page size: trim ×2 plus bleed and marks; the halves are
-    # split at the middle. The number printed last in each half is its
+    # The sheet's page size: the press sheet; the halves are split at the
+    # middle. The number printed last in each half is its
     # page number (the running footer); pages without one are skipped.
     sw=$(pdfinfo "$ark" | awk '/^Page size:/ { printf "%d", $3 }')
     sh=$(pdfinfo "$ark" | awk '/^Page size:/ { printf "%d", $5 }')
     half=$((sw / 2)) wrong=0 seen=0 s=0
-    # Only the strip of the bottom margin, where the footer is: the sheet
-    # is the two trims plus an equal edge m all round (bleed, marks).
+    # Only the strip of the bottom margin, where the footer is, above the
+    # TrimBox's lower edge (the spread centred on the press sheet).
     mbot=$(attr "$xml" margins bottom)
-    set -- $(awk -v sw="$sw" -v sh="$sh" -v w="$w" -v b="$mbot" 'BEGIN {
-      m = (sw - 2 * w * 72 / 25.4) / 2; y1 = sh - m; y0 = y1 - b * 72 / 25.4
+    tb=$(pdfinfo -box "$ark" | awk '/^TrimBox:/ { print $3 }')
+    set -- $(awk -v sh="$sh" -v tb="$tb" -v b="$mbot" 'BEGIN {
+      y1 = sh - tb; y0 = y1 - b * 72 / 25.4
       printf "%d %d", y0, y1 - y0 }')
     fy=$1 fh=$2
     while [ $s -lt "$sides" ]; do
