@@ -10,7 +10,8 @@
  *                  the press operator registers the plates by them
  *   colour bar     on an imposed sheet, in the band below the spread: C, M,
  *                  Y, K solid and at 50 % and 25 %, and a registration
- *                  patch, for the densitometer and the eye at the press
+ *                  patch, repeated across the spread, for the densitometer
+ *                  and the eye at the press
  *   slug line      on an imposed sheet, in the band above the spread: the
  *                  booklet, the sheet ("Ark 3/6"), the side in the Danish
  *                  printer's terms (skøntryk the first side printed,
@@ -93,24 +94,28 @@ static void slug_line(bk *k, cairo_t *cr, double x0, double y0, double w, double
   g_object_unref(lay);
 }
 
-/* The colour bar: 5 mm patches in a row from the left trim edge, in the
- * middle of the band below the spread. */
+/* The colour bar: 5 mm patches in a row in the middle of the band below
+ * the spread, C, M, Y, K at 100 %, 50 % and 25 % and a registration patch,
+ * the run of 13 repeated for as long as each half of the spread reaches
+ * (left of the bottom target from the left trim edge, right of it to the
+ * right trim edge): an offset press sets its ink across the sheet zone by
+ * zone, and every zone should have its patches. */
 static void colour_bar(cairo_t *cr, double x0, double y1, double w, double m) {
   static const int tints[] = {100, 50, 25};
-  /* Narrower patches on a spread too small for 13 of 5 mm left of the
-   * bottom target. */
-  double p = fmin(BK_PATCH, (w / 2 - BK_TARGET_R - 3 * MM) / 13);
-  double y = y1 + m + (BK_MARK_BAND - p) / 2, x = x0;
-  for (int t = 0; t < 3; t++)
-    for (int ink = 0; ink < 4; ink++) {
-      set_rgb(cr, PDFPOST_PROCESS(ink, tints[t]));
+  double room = w / 2 - BK_TARGET_R - 3 * MM;
+  /* Narrower patches on a spread too small for 13 of 5 mm in a half. */
+  double p = fmin(BK_PATCH, room / 13);
+  double y = y1 + m + (BK_MARK_BAND - p) / 2;
+  int n = (int)floor(room / p + 1e-6);
+  for (int half = 0; half < 2; half++) {
+    double x = half ? x0 + w - n * p : x0;
+    for (int i = 0; i < n; i++, x += p) {
+      int j = i % 13;
+      set_rgb(cr, j == 12 ? PDFPOST_REGISTRATION : PDFPOST_PROCESS(j % 4, tints[j / 4]));
       cairo_rectangle(cr, x, y, p, p);
       cairo_fill(cr);
-      x += p;
     }
-  set_rgb(cr, PDFPOST_REGISTRATION);
-  cairo_rectangle(cr, x, y, p, p);
-  cairo_fill(cr);
+  }
 }
 
 void bk_sheet_marks(bk *k, cairo_t *cr, double x0, double y0, double w, double h, const bk_sheet_side *s) {

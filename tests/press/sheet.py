@@ -24,7 +24,8 @@ bleed in mm. The rules:
   S6  the colour bar in the band below the spread, from the left trim
       edge: C, M, Y, K at 100 %, 50 % and 25 %, then a registration patch;
       each patch on its own plate only (cyan only on the cyan plate), the
-      registration patch on all four
+      registration patch on all four; the run repeated across, to the
+      right trim edge
   S7  outside the BleedBox nothing but marks: every inked pixel there is
       on all four plates (All) or on one plate alone (a patch)
 Prints "ok N rules" or one "FAIL rule: why" line for each fault; exits 1
@@ -173,6 +174,15 @@ with tempfile.TemporaryDirectory() as tmp:
         got = at(trim[0] + 12.5 * p, y)
         if got != (255, 255, 255, 255):
             fail("S6", f"sheet side {n}: the registration patch is C M Y K {got}, not on all four plates")
+        # Repeated across the spread: the right half's run ends at the right
+        # trim edge with patch (room / p) of the cycle.
+        nrun = int((pw - 2.5 * MM - 3 * MM) / p + 1e-6)
+        j = (nrun - 1) % 13
+        want = (255,) * 4 if j == 12 else tuple(round(255 * (100, 50, 25)[j // 4] / 100) if c == j % 4 else 0
+                                                 for c in range(4))
+        got = at(trim[2] - p / 2, y)
+        if any(abs(got[c] - want[c]) > 3 for c in range(4)):
+            fail("S6", f"sheet side {n}: the colour bar's last patch at the right trim edge is C M Y K {got}, want {want}")
         # S7: outside the BleedBox, marks only.
         bb = boxes[n]["BleedBox"]
         bx0, bx1 = int(bb[0] * RES / 72) - 1, int(bb[2] * RES / 72) + 1
