@@ -288,4 +288,36 @@ void model_check_anchors(const site *s, char **ids, diag *d);
  * unknown type). Precomputed: safe in workers. */
 page_list model_pages_of(const site *s, const char *type);
 
+/* The interface matrix of the output catalog: every proposal (type
+ * "proposal"), grouped by its core group (field "group"), against the core
+ * groups (type "group", by weight): the group it comes from and the groups
+ * its "interfaces" name. The one place that knows which proposal touches
+ * which group: the web page (layouts/matrix.xml, through the template
+ * helper interface_matrix) and the booklets (print) both read it. */
+typedef enum { MATRIX_NONE, MATRIX_OWN, MATRIX_INTERFACE } matrix_mark;
+
+typedef struct matrix_row {
+  const page *proposal;
+  matrix_mark *marks;  /* one per group, in the matrix's group order */
+  const page **to;     /* the other groups it touches, as its front matter lists them */
+  size_t nto;
+} matrix_row;
+
+typedef struct matrix_block {
+  const page *group;
+  matrix_row *rows;    /* its proposals, in site order */
+  size_t nrows;
+} matrix_block;
+
+typedef struct interface_matrix {
+  const page **groups; /* by weight, then site order */
+  matrix_block *blocks;/* one per group, in the same order */
+  int *totals;         /* per group: the proposals naming it as an interface */
+  size_t ngroups;
+} interface_matrix;
+
+/* Returns the matrix of site s in arena a (groups without proposals keep
+ * their block, empty). Never fails: a site without groups gets ngroups 0. */
+interface_matrix *model_matrix(const site *s, arena *a);
+
 #endif

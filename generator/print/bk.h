@@ -6,6 +6,8 @@
  *             link's site URL becomes a PDF link by pdf_link
  *   boxes.c   boxes from each page's block tree (the Markdown stage's, see
  *             model_page_md), and the layout's templates (through md too)
+ *   table.c   tables set to fit (smaller, or on a page turned sideways),
+ *             and the interface matrix as a table
  *   flow.c    boxes into columns and pages
  *   draw.c    pages drawn with Cairo; the reader and printer PDFs
  *   marks.c   the printer's marks round the pages and on imposed sheets
@@ -61,6 +63,7 @@ typedef struct trow {
   text *cells;         /* ncols */
   double h;
   bool header;
+  bool band;           /* a row across the table (a group's name, the sums): shaded */
 } trow;
 
 typedef struct box box;
@@ -116,6 +119,8 @@ struct box {
   trow *rows;          /* BX_TABLE */
   int nrows, nheader, ncols;
   double *colx, *colw, cellpad;
+  double table_size;   /* the size its body is set at, pt (smaller than the style's: made to fit) */
+  bool landscape;      /* a table on pages of its own turned sideways (see table.c) */
   fnref *refs;         /* footnote references, when notes go on the page */
   int nrefs;
 };
@@ -144,6 +149,8 @@ typedef struct bpage {
   const char *subsection;
   int note;            /* notes: which of its part's pages */
   bool gap;            /* left empty by a left- or right-hand start (flow) */
+  bool landscape;      /* holds a table turned sideways: drawn rotated a
+                          quarter turn, its head and folio as on any page */
   const box *cut;      /* a box that did not fit the page (a line or table row
                           taller than the text area), reported by the flow */
 } bpage;
@@ -324,6 +331,25 @@ void bk_page_boxes(bk *k, const page *p, int index);
 
 /* A link to a heading or page that is not in the booklet goes to the site. */
 void bk_fix_links(bk *k, text *t);
+
+/* ------------------------------------------------------------------------ */
+/* table.c: tables                                                           */
+
+/* The box of table blk at indent x, not yet emitted: at the table style's
+ * size when its words fit the column, else smaller (to the style's
+ * min-size), else on a landscape page (landscape, brk), else squeezed with
+ * words broken and a warning at the table. band: rows to shade, or NULL. */
+box *bk_table_box(bk *k, double x, const mdt_block *blk, const bool *band);
+
+/* The text area of a landscape page: its width (the portrait text area's
+ * height) and height (the portrait text area's whole width), pt. */
+double bk_landscape_w(const bk *k);
+double bk_landscape_h(const bk *k);
+
+/* For a page with `layout: matrix` in a layout with <matrix>: the
+ * interface matrix (model_matrix) as a table block, *band the rows to shade
+ * (the groups' names, the sums), all in k's arena. Else NULL. */
+const mdt_block *bk_matrix_table(bk *k, const page *p, bool **band);
 
 /* ------------------------------------------------------------------------ */
 /* flow.c: boxes into columns and pages                                      */

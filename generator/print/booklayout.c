@@ -302,7 +302,7 @@ static void read_style(rd *r, xmlNode *n) {
   static const char *const ok[] = {"element", "family", "size", "leading", "weight", "style",
                                    "color", "background", "space-before", "space-after",
                                    "indent", "align", "hyphenate", "keep-with-next",
-                                   "break-before", NULL};
+                                   "break-before", "min-size", NULL};
   check_attrs(r, n, ok);
   const char *el = attr(r, n, "element");
   if (!el) {
@@ -323,6 +323,7 @@ static void read_style(rd *r, xmlNode *n) {
   if ((v = attr(r, n, "family"))) s->family = v;
   num_attr(r, n, "size", &s->size, 2, 200);
   num_attr(r, n, "leading", &s->leading, 0.8, 4);
+  num_attr(r, n, "min-size", &s->min_size, 2, 200);
   if ((v = attr(r, n, "weight"))) {
     if (strcmp(v, "bold") == 0) s->bold = true;
     else if (strcmp(v, "normal") == 0) s->bold = false;
@@ -695,10 +696,10 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
         aerr(&r, c, "standard", "standard must be PDF/X-4 or PDF/X-1a, not '%s'%s", v, NULL);
     } else if (strcmp(en, "style") && strcmp(en, "header") && strcmp(en, "footer") &&
                strcmp(en, "sequence") && strcmp(en, "template") && strcmp(en, "page-title") && strcmp(en, "links") &&
-               strcmp(en, "video") && strcmp(en, "footnotes") &&
+               strcmp(en, "video") && strcmp(en, "footnotes") && strcmp(en, "matrix") &&
                strcmp(en, "impose")) {
       err(&r, c, "unknown element <%s>; known: page margins columns font color press style header footer "
-                 "links video footnotes impose template page-title sequence%s",
+                 "links video footnotes matrix impose template page-title sequence%s",
           en, NULL);
     }
     if (strcmp(en, "style") && strcmp(en, "sequence") && strcmp(en, "template")) no_children(&r, c);
@@ -743,6 +744,13 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
       static const char *const ok[] = {"qr", NULL};
       check_attrs(&r, c, ok);
       bool_attr(&r, c, "qr", &L->video_qr);
+    } else if (strcmp(en, "matrix") == 0) {
+      static const char *const ok[] = {"corner", "total", "legend", NULL};
+      check_attrs(&r, c, ok);
+      L->matrix = true;
+      L->matrix_corner = attr(&r, c, "corner");
+      L->matrix_total = attr(&r, c, "total");
+      L->matrix_legend = attr(&r, c, "legend");
     } else if (strcmp(en, "footnotes") == 0) {
       static const char *const ok[] = {"place", NULL};
       check_attrs(&r, c, ok);

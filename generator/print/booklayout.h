@@ -40,6 +40,9 @@ typedef struct bl_style {
                                page, 2 a left-hand (even) page */
   bool break_between;       /* break before every such heading but the first
                                of its section ("between") */
+  double min_size;          /* table: the least size a table too wide for its
+                               column is set at before it goes on a landscape
+                               page, pt (0: 6.5, or the size when smaller) */
 } bl_style;
 
 /* cover, toc, content, back, blank; notes: ruled pages for the reader's
@@ -160,6 +163,12 @@ typedef struct booklayout {
   bl_ink *palette; size_t npalette; /* <color>: named colours, style colours may name them */
   bool pdfx_1a;             /* <press standard="PDF/X-1a">: the printer PDF as PDF/X-1a:2003,
                                else PDF/X-4 */
+  /* <matrix corner total legend/>: a page with `layout: matrix` (the
+   * interface matrix on the site) prints the matrix as a table after its
+   * body: corner heads the proposals' column, total the row of sums, the
+   * legend explains the marks (● own group, × an interface). */
+  bool matrix;
+  const char *matrix_corner, *matrix_total, *matrix_legend;
   const char *title_if;     /* <page-title if="group" level="2"/>: pages with this field */
   int title_level;          /* have their title as a heading of this level, not h1 */
 } booklayout;

@@ -345,75 +345,7 @@ static void rule_box(bk *k, ctx *c) {
   emit(k, b);
 }
 
-static void table_box(bk *k, ctx *c, const mdt_block *blk) {
-  const bl_style *td = &k->L->styles[BL_TABLE], *th = &k->L->styles[BL_TH];
-  box *b = bk_new_box(k, BX_TABLE, td, c->x);
-  b->line = blk->line;
-  b->col = blk->col;
-  int nc = blk->ncols > 0 ? blk->ncols : 1;
-  b->ncols = nc;
-  b->cellpad = 1.2 * MM;
-  b->tag = "Table";
-  /* Column widths: in proportion to each column's natural width, all of
-   * the column when the table is wider than it. */
-  double *nat = arena_calloc(k->a, (size_t)nc, sizeof *nat);
-  for (size_t r = 0; r < blk->nchildren; r++) {
-    const mdt_block *row = blk->children[r];
-    for (size_t ci = 0; ci < row->nchildren && (int)ci < nc; ci++) {
-      tbuild tb;
-      bk_tb_init(&tb);
-      bk_tb_runs(k, &tb, row->children[ci]->runs, row->children[ci]->nruns, false);
-      text t = bk_make_text(k, &tb, row->header ? th : td, -1, false);
-      bk_tb_free(&tb);
-      if (t.w > nat[ci]) nat[ci] = t.w;
-    }
-  }
-  double avail = b->w - 2 * b->cellpad * nc, sum = 0;
-  for (int i = 0; i < nc; i++) {
-    if (nat[i] < 4 * MM) nat[i] = 4 * MM;
-    sum += nat[i];
-  }
-  b->colw = arena_alloc(k->a, (size_t)nc * sizeof *b->colw);
-  b->colx = arena_alloc(k->a, (size_t)nc * sizeof *b->colx);
-  double floor_w = avail / nc * 0.4, fsum = 0;
-  for (int i = 0; i < nc; i++) {
-    double w = sum <= avail ? nat[i] + (avail - sum) * nat[i] / sum : avail * nat[i] / sum;
-    if (w < floor_w) w = floor_w;
-    b->colw[i] = w;
-    fsum += w;
-  }
-  double x = 0;
-  for (int i = 0; i < nc; i++) {
-    b->colw[i] *= avail / fsum;
-    b->colx[i] = x;
-    x += b->colw[i] + 2 * b->cellpad;
-  }
-  b->nrows = (int)blk->nchildren;
-  b->rows = arena_calloc(k->a, (size_t)(b->nrows ? b->nrows : 1), sizeof *b->rows);
-  for (int r = 0; r < b->nrows; r++) {
-    const mdt_block *row = blk->children[r];
-    trow *tr = &b->rows[r];
-    tr->header = row->header;
-    if (row->header && r == b->nheader) b->nheader++;
-    tr->cells = arena_calloc(k->a, (size_t)nc, sizeof *tr->cells);
-    double h = 0;
-    for (int ci = 0; ci < nc; ci++) {
-      bl_style st = *(row->header ? th : td);
-      char al = blk->align ? blk->align[ci] : '-';
-      st.align = al == 'c' ? BL_CENTER : al == 'r' ? BL_RIGHT : BL_LEFT;
-      tbuild tb;
-      bk_tb_init(&tb);
-      if ((size_t)ci < row->nchildren)
-        bk_tb_runs(k, &tb, row->children[ci]->runs, row->children[ci]->nruns, true);
-      tr->cells[ci] = bk_make_text(k, &tb, &st, b->colw[ci], false);
-      bk_take_refs(k, b, &tb, NULL, r);
-      bk_tb_free(&tb);
-      if (tr->cells[ci].h > h) h = tr->cells[ci].h;
-    }
-    tr->h = h + 2 * b->cellpad;
-  }
-  emit(k, b);
-}
+static void table_box(bk *k, ctx *c, const mdt_block *blk) { emit(k, bk_table_box(k, c->x, blk, NULL)); }
 
 static void blocks(bk *k, ctx *c, mdt_block **bs, size_t n);
 
@@ -637,6 +569,28 @@ static void template_blocks(bk *k, ctx *c, const page *p, bool after) {
   }
 }
 
+/* The interface matrix after the body of its page, with the legend of
+ * its marks below it (see bk_matrix_table). */
+static void matrix_boxes(bk *k, ctx *c, const page *p) {
+  bool *band = NULL;
+  const mdt_block *t = bk_matrix_table(k, p, &band);
+  if (!t) return;
+  box *b = bk_table_box(k, c->x, t, band);
+  b->sb = k->L->styles[BL_P].space_after * MM;
+  emit(k, b);
+  if (!k->L->matrix_legend) return;
+  mdt_run r = {MDR_TEXT, 0, k->L->matrix_legend, NULL, 0};
+  mdt_block leg = {0};
+  leg.runs = &r;
+  leg.nruns = 1;
+  leg.line = t->line;
+  leg.col = 1;
+  ctx lc = *c;
+  lc.marker = NULL;
+  lc.prefix = NULL;
+  text_box(k, &lc, &leg, BL_CAPTION, "P");
+}
+
 /* The footnotes of a booklet page for the foot of the page: each
  * definition's boxes are made as usual, then taken out of the content into
  * a note, and the references made since box first are tied to them. */
@@ -718,6 +672,7 @@ void bk_page_boxes(bk *k, const page *p, int index) {
     blocks(k, &c, doc->children, nbody);
   }
   template_blocks(k, &c, p, true);
+  matrix_boxes(k, &c, p);
   if (nfoot && k->L->notes_on_page) {
     foot_notes(k, &c, doc->children + nbody, nfoot, first);
   } else if (nfoot) {

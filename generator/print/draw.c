@@ -220,7 +220,7 @@ static void draw_frag(draw *dr, const frag *fr, int pageno) {
       for (int r = from; r < to; r++) {
         trow *tr = &b->rows[r];
         tag_begin(dr, "TR");
-        if (tr->header && k->L->styles[BL_TH].has_background) {
+        if ((tr->header || tr->band) && k->L->styles[BL_TH].has_background) {
           set_rgb(cr, k->L->styles[BL_TH].background);
           cairo_rectangle(cr, x, ry, b->w, tr->h);
           cairo_fill(cr);
@@ -618,7 +618,18 @@ static void draw_page(draw *dr, const bpage *pg, int pageno, double bleed) {
   size_t reopen = dr->tags.n;
   dr->tags.n = 0;
   for (size_t i = 0; i < reopen; i++) tag_begin(dr, dr->tags.items[i]);
+  /* A landscape table's page is turned a quarter: its top at the page's
+   * left edge (the reader turns the booklet clockwise to read it), as
+   * books set their sideways tables; the head and folio stay upright. */
+  if (pg->landscape) {
+    double left = col_left(k, pageno, 0), top = k->L->top * MM;
+    cairo_save(dr->cr);
+    cairo_translate(dr->cr, left, top + k->frame_h);
+    cairo_rotate(dr->cr, -M_PI / 2);
+    cairo_translate(dr->cr, -left, -top);
+  }
   for (size_t i = 0; i < pg->frags.n; i++) draw_frag(dr, &pg->frags.items[i], pageno);
+  if (pg->landscape) cairo_restore(dr->cr);
   /* Close what is still open at the end of the page; keep the names. */
   size_t open = dr->tags.n;
   for (size_t i = open; i > 0; i--) cairo_tag_end(dr->cr, dr->tags.items[i - 1]);

@@ -19,6 +19,8 @@ typedef struct flow {
   const double *sqs;   /* the share of frames sq_base, sq_base + 1, ... (NULL: all 1) */
   size_t nsq;
   int sq_base;
+  double min_fill;     /* the content part's min-fill (0: none): a table's last
+                          page is filled at least this much (see flow_table) */
 } flow;
 
 static bpage *new_page(bk *k, page_vec *pages, pg_kind kind, const bl_part *part) {
@@ -204,13 +206,25 @@ static void flow_text(flow *f, box *b) {
   if (n == 0) place(f, b, 0, 0, 0, true, true, false);
 }
 
+/* A new page for a landscape table (see table.c): its frame is the text
+ * area turned a quarter, whatever the columns. */
+static void landscape_page(flow *f) {
+  if (f->y > 0 || f->col > 0 || f->pg->frags.n) {
+    f->col = f->k->ncols - 1;
+    next_frame(f);
+  }
+  f->pg->landscape = true;
+}
+
 static void flow_table(flow *f, box *b) {
   int r = b->nheader, n = b->nrows;
   bool first = true;
   double hh = header_h(b);
+  if (b->landscape) landscape_page(f);
   while (true) {
     double sb = f->y > 0 ? b->sb * f->sq : 0;
-    double avail = room(f) - f->y - sb - hh;
+    double frame = b->landscape ? bk_landscape_h(f->k) : room(f);
+    double avail = frame - f->y - sb - hh;
     double used = 0;
     int k = r, lo = first ? 0 : r; /* the first fragment carries the header's references */
     while (k < n && used + b->rows[k].h + notes_need(f, b, lo, k + 1) <= avail + 0.01) {
@@ -225,10 +239,23 @@ static void flow_table(flow *f, box *b) {
       diag_error(f->k->d, b->file, b->line, b->col,
                  "a row of this table is taller than the page's text area (%.0f mm); shorten "
                  "the cell's text",
-                 f->k->frame_h / MM);
+                 frame / MM);
       f->k->ok = false;
       f->pg->cut = b;
       k = r + 1, used = b->rows[r].h;
+    }
+    /* The rows left for the next page fill it at least min-fill: a table
+     * ends on a page that is not nearly empty, rows taken over from this
+     * one while two stay here. */
+    if (k < n && k > r && f->min_fill > 0) {
+      double next = b->landscape ? bk_landscape_h(f->k) : f->k->frame_h;
+      double tail = hh, want = f->min_fill * next + 2 * MM;
+      for (int j = k; j < n; j++) tail += b->rows[j].h;
+      while (tail < want && k - r > 2 && tail + b->rows[k - 1].h <= next) {
+        k--;
+        tail += b->rows[k].h;
+        used -= b->rows[k].h;
+      }
     }
     /* Fragments hold body rows from..to; the header rows are drawn above
      * each of them (first: as the table's own header). */
@@ -238,7 +265,8 @@ static void flow_table(flow *f, box *b) {
       f->y += b->sa * f->sq;
       return;
     }
-    next_frame(f);
+    if (b->landscape) landscape_page(f);
+    else next_frame(f);
     first = false;
     r = k;
   }
@@ -264,7 +292,7 @@ static double keep_need(const flow *f, box **bs, size_t i, size_t n) {
 
 /* Starts a flow of boxes on to pages, the first of physical number base. */
 static void flow_begin(flow *f, bk *k, page_vec *pages, pg_kind kind, int base) {
-  *f = (flow){k, pages, kind, NULL, 0, 0, base, pages->n, 0, 0, 1, NULL, 0, 0};
+  *f = (flow){k, pages, kind, NULL, 0, 0, base, pages->n, 0, 0, 1, NULL, 0, 0, 0};
   for (size_t i = 0; i < k->notes.n; i++) k->notes.items[i]->placed = false;
   f->pg = new_page(k, pages, kind, NULL);
   arena_defer(k->a, page_free_frags, f->pg);
@@ -274,6 +302,11 @@ static void flow_begin(flow *f, bk *k, page_vec *pages, pg_kind kind, int base) 
 static void flow_box(flow *f, box **bs, size_t i, size_t n) {
   bk *k = f->k;
   box *b = bs[i];
+  /* What follows a landscape table starts on a page of its own. */
+  if (f->pg->landscape && f->pg->frags.n) {
+    f->col = k->ncols - 1;
+    next_frame(f);
+  }
   if (b->brk && (f->y > 0 || f->col > 0 || f->pg->frags.n)) {
     f->col = k->ncols - 1;
     next_frame(f);
@@ -346,7 +379,7 @@ double bk_column_fill(const bk *k, const bpage *pg, int col) {
     const frag *fr = &pg->frags.items[i];
     if (fr->col == col && fr->y + bk_frag_h(fr) > y) y = fr->y + bk_frag_h(fr);
   }
-  return y / k->frame_h;
+  return y / (pg->landscape ? bk_landscape_h(k) : k->frame_h);
 }
 
 /* Whether a frame starting with fragment fr starts afresh: with a box that
@@ -386,12 +419,12 @@ static int mend_at(bk *k, const page_vec *pages, size_t first, int from, bool fi
 typedef struct mark {
   flow f;
   size_t npages, nfrags, nnotes;
-  bool gap;
+  bool gap, landscape;
   const box *cut;
 } mark;
 
 static mark flow_mark(const flow *f) {
-  mark m = {*f, f->pages->n, f->pg->frags.n, f->pg->notes.n, f->pg->gap, f->pg->cut};
+  mark m = {*f, f->pages->n, f->pg->frags.n, f->pg->notes.n, f->pg->gap, f->pg->landscape, f->pg->cut};
   return m;
 }
 
@@ -402,6 +435,7 @@ static void flow_back(flow *f, const mark *m, box **bs, size_t from, size_t to) 
   f->pg->frags.n = m->nfrags;
   f->pg->notes.n = m->nnotes;
   f->pg->gap = m->gap;
+  f->pg->landscape = m->landscape;
   f->pg->cut = m->cut;
   for (size_t i = from; i < to; i++)
     for (int r = 0; r < bs[i]->nrefs; r++)
@@ -416,6 +450,7 @@ void bk_flow_content(bk *k, page_vec *pages, box **bs, size_t n, int base) {
   double min_fill = part ? part->min_fill : 0;
   flow f;
   flow_begin(&f, k, pages, PG_CONTENT, base);
+  f.min_fill = min_fill;
   if (!fit && min_fill <= 0) {
     for (size_t i = 0; i < n; i++) flow_box(&f, bs, i, n);
     return;
