@@ -250,6 +250,66 @@ static int h_pages_of(lua_State *L) {
   return 1;
 }
 
+/* interface_matrix(): the interface matrix of the site (model_matrix, the
+ * one place that knows which proposal touches which core group; the
+ * booklets print the same), as
+ *   { groups = {group...}, totals = {n...},
+ *     blocks = {{group = g, rows = {{page = p, marks = {"own"|"yes"|false...},
+ *                                     to = {group...}}...}}...} }
+ * where to lists the other groups a proposal touches, as written. */
+static int h_interface_matrix(lua_State *L) {
+  klua *k = get_klua(L);
+  klua_watched(L, NULL, KLUA_READ_LIST);
+  const interface_matrix *m = model_matrix(k->s, k->scratch);
+  lua_createtable(L, 0, 3);
+  lua_createtable(L, (int)m->ngroups, 0);
+  for (size_t g = 0; g < m->ngroups; g++) {
+    klua_push_page(L, m->groups[g]);
+    lua_rawseti(L, -2, (lua_Integer)g + 1);
+  }
+  lua_setfield(L, -2, "groups");
+  lua_createtable(L, (int)m->ngroups, 0);
+  for (size_t g = 0; g < m->ngroups; g++) {
+    lua_pushinteger(L, m->totals[g]);
+    lua_rawseti(L, -2, (lua_Integer)g + 1);
+  }
+  lua_setfield(L, -2, "totals");
+  lua_createtable(L, (int)m->ngroups, 0);
+  for (size_t g = 0; g < m->ngroups; g++) {
+    const matrix_block *bl = &m->blocks[g];
+    lua_createtable(L, 0, 2);
+    klua_push_page(L, bl->group);
+    lua_setfield(L, -2, "group");
+    lua_createtable(L, (int)bl->nrows, 0);
+    for (size_t r = 0; r < bl->nrows; r++) {
+      const matrix_row *row = &bl->rows[r];
+      /* The front matter it was made from: an edit of it renders again. */
+      klua_watched(L, row->proposal, KLUA_READ_FIELD);
+      lua_createtable(L, 0, 3);
+      klua_push_page(L, row->proposal);
+      lua_setfield(L, -2, "page");
+      lua_createtable(L, (int)m->ngroups, 0);
+      for (size_t c = 0; c < m->ngroups; c++) {
+        if (row->marks[c] == MATRIX_NONE) lua_pushboolean(L, 0);
+        else lua_pushstring(L, row->marks[c] == MATRIX_OWN ? "own" : "yes");
+        lua_rawseti(L, -2, (lua_Integer)c + 1);
+      }
+      lua_setfield(L, -2, "marks");
+      lua_createtable(L, (int)row->nto, 0);
+      for (size_t j = 0; j < row->nto; j++) {
+        klua_push_page(L, row->to[j]);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+      }
+      lua_setfield(L, -2, "to");
+      lua_rawseti(L, -2, (lua_Integer)r + 1);
+    }
+    lua_setfield(L, -2, "rows");
+    lua_rawseti(L, -2, (lua_Integer)g + 1);
+  }
+  lua_setfield(L, -2, "blocks");
+  return 1;
+}
+
 static int h_page_at(lua_State *L) {
   klua *k = get_klua(L);
   const char *path = luaL_checkstring(L, 1);
@@ -519,5 +579,6 @@ const luaL_Reg klua_helpers[] = {
     {"pages_of", h_pages_of}, {"page_at", h_page_at},   {"where", h_where},
     {"sort", h_sort},         {"group", h_group},       {"first", h_first},
     {"join", h_join},         {"contains", h_contains}, {"slug", h_slug},
-    {"len", h_len},           {NULL, NULL}};
+    {"len", h_len},           {"interface_matrix", h_interface_matrix},
+    {NULL, NULL}};
 
