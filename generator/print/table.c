@@ -153,12 +153,34 @@ box *bk_table_box(bk *k, double x, const mdt_block *blk, const bool *band) {
   }
   b->colw = arena_alloc(k->a, (size_t)nc * sizeof *b->colw);
   b->colx = arena_alloc(k->a, (size_t)nc * sizeof *b->colx);
+  /* Too wide for one line each: a column that wants little more than its
+   * longest word (a time "17.00–17.15", a room "Lokale A1") gets all it
+   * wants while its want is below an even share of what is left; the rest
+   * goes to the others in proportion to their wants. */
+  bool *whole = arena_calloc(k->a, (size_t)nc, sizeof *whole);
+  double rest = avail - wsum;
+  if (sum > avail && !squeezed) {
+    int left = nc;
+    for (bool more = true; more && left > 1;) {
+      more = false;
+      int best = -1;
+      for (int i = 0; i < nc; i++)
+        if (!whole[i] && (best < 0 || nat[i] - word[i] < nat[best] - word[best])) best = i;
+      if (best >= 0 && (nat[best] - word[best]) * left <= rest) {
+        whole[best] = more = true;
+        rest -= nat[best] - word[best];
+        slack -= nat[best] - word[best];
+        left--;
+      }
+    }
+  }
   double cx = 0;
   for (int i = 0; i < nc; i++) {
     double w;
     if (sum <= avail) w = nat[i] + (avail - sum) * nat[i] / sum; /* the whole column wide */
-    else if (!squeezed) w = word[i] + (slack > 0 ? (avail - wsum) * (nat[i] - word[i]) / slack : (avail - wsum) / nc);
-    else w = avail * word[i] / wsum;
+    else if (squeezed) w = avail * word[i] / wsum;
+    else if (whole[i]) w = nat[i];
+    else w = word[i] + (slack > 0 ? rest * (nat[i] - word[i]) / slack : 0);
     b->colw[i] = w;
     b->colx[i] = cx;
     cx += w + 2 * b->cellpad;
