@@ -257,6 +257,14 @@ static void flow_table(flow *f, box *b) {
         used -= b->rows[k].h;
       }
     }
+    /* A shaded row across the table (a group's name) heads the rows under
+     * it: it does not end a page, nor stand over a single one of them. */
+    if (k < n && k > r) {
+      if (k - r > 1 && b->rows[k - 1].band) k--;
+      else if (k - r > 2 && b->rows[k - 2].band && !b->rows[k].band) k -= 2;
+      used = 0;
+      for (int j = r; j < k; j++) used += b->rows[j].h;
+    }
     /* Fragments hold body rows from..to; the header rows are drawn above
      * each of them (first: as the table's own header). */
     place(f, b, r, k, hh + used, first, k == n, !first);
