@@ -204,6 +204,55 @@ TEST(invalid_utf8_position) {
   free(t);
 }
 
+/* The interface matrix: groups by weight, each proposal under its own group
+ * (its own group listed as an interface is still "own"), the sums per group. */
+TEST(interface_matrix) {
+  char dir[] = "/tmp/klar-matrix-XXXXXX";
+  if (!mkdtemp(dir)) return;
+  static const struct { const char *path, *text; } files[] = {
+      {"content/site.yaml",
+       "title: T\nsections:\n  g: { type: group }\n  f: { type: proposal }\n"
+       "types:\n  group: { fields: {} }\n"
+       "  proposal:\n    fields:\n      group: { kind: ref, to: group, required: true }\n"
+       "      interfaces: { kind: list, of: ref, to: group }\n"},
+      {"content/g/a.md", "---\ntitle: A\nweight: 2\n---\n"},
+      {"content/g/b.md", "---\ntitle: B\nweight: 1\n---\n"},
+      {"content/f/p1.md", "---\ntitle: P1\ngroup: g/a.md\ninterfaces: [g/b.md]\n---\n"},
+      {"content/f/p2.md", "---\ntitle: P2\ngroup: g/b.md\ninterfaces: [g/b.md, g/a.md]\n---\n"},
+      {"content/f/p3.md", "---\ntitle: P3\ngroup: g/a.md\n---\n"},
+  };
+  char path[256];
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i].path);
+    fsx_write(path, files[i].text, strlen(files[i].text));
+  }
+  arena *a = arena_new();
+  diag *d = diag_new();
+  site *s = model_build(a, dir, false, 1, d);
+  char *t = diag_text(d);
+  CHECK_STR(t, "");
+  free(t);
+  const interface_matrix *m = s ? model_matrix(s, a) : NULL;
+  CHECK(m && m->ngroups == 2);
+  if (m && m->ngroups == 2) {
+    CHECK_STR(m->groups[0]->title, "B");
+    CHECK_STR(m->groups[1]->title, "A");
+    CHECK(m->totals[0] == 2 && m->totals[1] == 1);
+    const matrix_block *b = &m->blocks[0], *aa = &m->blocks[1];
+    CHECK(b->nrows == 1 && aa->nrows == 2);
+    CHECK_STR(b->rows[0].proposal->title, "P2");
+    CHECK(b->rows[0].marks[0] == MATRIX_OWN && b->rows[0].marks[1] == MATRIX_INTERFACE);
+    CHECK(b->rows[0].nto == 1 && b->rows[0].to[0] == m->groups[1]);
+    CHECK_STR(aa->rows[0].proposal->title, "P1");
+    CHECK(aa->rows[0].marks[0] == MATRIX_INTERFACE && aa->rows[0].marks[1] == MATRIX_OWN);
+    CHECK_STR(aa->rows[1].proposal->title, "P3");
+    CHECK(aa->rows[1].marks[0] == MATRIX_NONE && aa->rows[1].nto == 0);
+  }
+  arena_free(a);
+  diag_free(d);
+  fsx_rmtree(dir);
+}
+
 int main(void) {
   RUN(yml_values_and_positions);
   RUN(yml_errors_have_positions);
@@ -212,5 +261,6 @@ int main(void) {
   RUN(schema_errors);
   RUN(url_escapes_are_rejected);
   RUN(invalid_utf8_position);
+  RUN(interface_matrix);
   return harness_done("model");
 }

@@ -631,6 +631,8 @@ TEST(layout_new_elements) {
                   "  <style element=\"h3\" break-before=\"between\"/>\n"
                   "  <links print-url=\"false\"/>\n"
                   "  <video qr=\"true\"/>\n"
+                  "  <style element=\"table\" size=\"8\" min-size=\"6\"/>\n"
+                  "  <matrix corner=\"Forslag\" total=\"I alt\"/>\n"
                   "  <page-title if=\"group stages\" level=\"2\"/>\n"
                   "  <template place=\"after\" if=\"programme\">| a | b |\n  |---|---|\n"
                   "  <each field=\"programme\">| {start} | {offer.title/title} |\n  </each></template>\n"
@@ -646,6 +648,10 @@ TEST(layout_new_elements) {
     CHECK(L->styles[BL_H2].break_before && L->styles[BL_H2].break_side == 2);
     CHECK(L->styles[BL_H3].break_before && L->styles[BL_H3].break_between);
     CHECK(!L->print_urls && L->video_qr);
+    CHECK(L->styles[BL_TABLE].min_size == 6 && L->styles[BL_TABLE].size == 8);
+    CHECK(L->matrix && !L->matrix_legend);
+    CHECK_STR(L->matrix_corner, "Forslag");
+    CHECK_STR(L->matrix_total, "I alt");
     CHECK_STR(L->title_if, "group stages");
     CHECK(L->title_level == 2);
     CHECK(L->ntemplates == 1 && L->templates[0].after && L->templates[0].nsegs >= 2);
