@@ -21,7 +21,7 @@ interface_matrix *model_matrix(const site *s, arena *a) {
   page_list gl = model_pages_of(s, "group"), pl = model_pages_of(s, "proposal");
   m->ngroups = gl.n;
   m->groups = arena_alloc(a, (gl.n ? gl.n : 1) * sizeof *m->groups);
-  memcpy(m->groups, gl.items, gl.n * sizeof *m->groups);
+  if (gl.n) memcpy(m->groups, gl.items, gl.n * sizeof *m->groups); /* none: items may be NULL */
   qsort(m->groups, gl.n, sizeof *m->groups, by_weight);
   m->blocks = arena_calloc(a, gl.n ? gl.n : 1, sizeof *m->blocks);
   m->totals = arena_calloc(a, gl.n ? gl.n : 1, sizeof *m->totals);
