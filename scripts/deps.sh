@@ -43,6 +43,8 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   need_cmd qpdf qpdf
   need_cmd gs ghostscript
   need_cmd zbarimg zbar-tools
+  # tests/pictures decodes the made images with PIL (Debian's python3)
+  /usr/bin/python3 -c 'import PIL' 2>/dev/null || missing="$missing python3-pil"
   need_cmd chromium chromium
   # the fallback font of tests/lighthouse (a visitor without Noto Sans)
   need_file /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf fonts-dejavu-core

@@ -13,6 +13,7 @@
 #include "../site/search.h"
 #include "../site/shortcode.h"
 #include "../image/image.h"
+#include "../image/picture.h"
 #include "../site/site.h"
 #include "preview.h"
 #include <errno.h>
@@ -74,6 +75,9 @@ void build_page_markdown(const site *s, const page *p, page_md *m, arena *scratc
   o.resolve_ctx = &lc;
   o.shortcode = shortcode_site;
   o.shortcode_ctx = &sc;
+  picture_ctx pc = {s, p, scratch, d};
+  o.picture = picture_md;
+  o.picture_ctx = &pc;
   o.file = p->file;
   o.line_offset = p->body_line - 1;
   o.tree = p->nbooklets > 0;
@@ -311,6 +315,7 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
    * when any stage reported an error. */
   site *s = model_build_cached(a, o->root, o->drafts, o->future, jobs, NULL, d);
   if (!s) goto done; /* no content folder: nothing to check */
+  s->pictures = picture_set_new(s);
   /* klar check tells which pages wait for a later day; a build publishes
    * them by itself on that day, so it says nothing. */
   for (size_t i = 0; o->dry_run && i < s->held.n; i++) {
@@ -381,8 +386,10 @@ bool build_site(const build_options *o, diag *d, build_stats *st) {
   site_check_outputs(s, false, d);
   layout_set *ls = layout_load(a, s, d);
 
-  /* Stage 1: Markdown for every page, in parallel. */
+  /* Stage 1: Markdown for every page, in parallel; then the files of the
+   * images it met, each picture on its own thread. */
   markdown_stage(s, a, jobs, d);
+  picture_write(s, stage, out, false, jobs, d);
   model_check(s, d);
   void **wp = xcalloc((size_t)jobs, sizeof(void *));
 

@@ -65,6 +65,7 @@
 #include "../load/content.h"
 #include "../model/model.h"
 #include "../image/image.h"
+#include "../image/picture.h"
 #include "../site/search.h"
 #include "../site/site.h"
 #include <errno.h>
@@ -428,6 +429,10 @@ static bool render_update(build_session *bs, gen *g, uint32_t *todo, size_t nt, 
     return false;
   }
   bool ok = render_pages(bs, g, g->ls, todo, nt, deps, &t, d);
+  /* The images of the pages whose Markdown was made again: those the
+   * output lacks (the rest it keeps, as it keeps what an update does not
+   * make). */
+  picture_write(s, out_txn_dir(&t, "statics"), bs->out, true, bs->jobs, d);
   if (others == OTHERS_ALL) {
     write_others(bs, s, &t, d);
   } else {
@@ -454,6 +459,7 @@ static gen *gen_model(build_session *bs, diag *d) {
     gen_free(g);
     return NULL;
   }
+  g->s->pictures = picture_set_new(g->s);
   return g;
 }
 
@@ -474,6 +480,7 @@ static bool full_from(build_session *bs, gen *g, int before, diag *d, session_re
   site_check_outputs(s, true, d);
   g->ls = layout_load(g->la, s, d);
   g->md = markdown_all(s, g->md_arena, bs->jobs, d);
+  picture_write(s, out_txn_dir(&t, "statics"), bs->out, false, bs->jobs, d);
   model_check(s, d); /* as a build: what check calls an error is not served as good */
   g->deps = xcalloc(s->all.n ? s->all.n : 1, sizeof *g->deps);
   /* As a build, pages whose front matter had errors are not rendered (the

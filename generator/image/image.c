@@ -182,20 +182,26 @@ static bool write_card(const site *s, const char *out, PangoFontMap *fm, const e
   return ok;
 }
 
-/* FNV-1a over n bytes, continuing from h. */
-static uint64_t fnv(uint64_t h, const void *data, size_t n) {
+bool image_link_prev(arena *a, const char *out, const char *prev, const char *file) {
+  if (!prev) return false;
+  const char *old = fsx_join(a, prev, file), *dst = fsx_join(a, out, file);
+  fsx_mkdirs(fsx_dirname(a, dst));
+  return fsx_is_file(old) && (link(old, dst) == 0 || fsx_copy(old, dst));
+}
+
+uint64_t image_hash(uint64_t h, const void *data, size_t n) {
   const unsigned char *p = data;
   for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
   return h;
 }
-static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1); }
+static uint64_t fnv_str(uint64_t h, const char *s) { return image_hash(h, s ? s : "", s ? strlen(s) + 1 : 1); }
 
 /* What the cards are drawn from, hashed: a change to any of it (or to
  * draw_card, by the version below) names new files. The font files are
  * the print engine's, changed rarely: their names and sizes stand in. */
 static uint64_t cards_key(const site *s, const char *logo, size_t nlogo, const char *fonts) {
   uint64_t h = fnv_str(0xcbf29ce484222325ULL, "cards 2");
-  h = fnv(h, logo ? logo : "", logo ? nlogo : 0);
+  h = image_hash(h, logo ? logo : "", logo ? nlogo : 0);
   h = fnv_str(h, s->title);
   h = fnv_str(h, val_as_str(val_get(s->params, "organisation")));
   for (size_t i = 0; i < s->ntypes; i++) h = fnv_str(fnv_str(h, s->types[i].name), s->types[i].title);
@@ -203,7 +209,7 @@ static uint64_t cards_key(const site *s, const char *logo, size_t nlogo, const c
   for (int i = 0; faces[i]; i++) {
     size_t n = 0;
     char *f = fsx_read_heap(fsx_join(s->arena, fonts, faces[i]), &n);
-    h = fnv(fnv_str(h, faces[i]), &n, sizeof n);
+    h = image_hash(fnv_str(h, faces[i]), &n, sizeof n);
     free(f);
   }
   return h;
@@ -219,11 +225,7 @@ static bool card(site *s, const char *out, const char *prev, PangoFontMap **fm, 
   map_set(&s->assets, arena_printf(s->arena, "og/%s.png", name), sbuf_dup(&u, s->arena));
   sbuf_free(&u);
   if (!out) return true;
-  if (prev) {
-    const char *old = fsx_join(s->arena, prev, file), *dst = fsx_join(s->arena, out, file);
-    fsx_mkdirs(fsx_dirname(s->arena, dst));
-    if (fsx_is_file(old) && (link(old, dst) == 0 || fsx_copy(old, dst))) return true;
-  }
+  if (image_link_prev(s->arena, out, prev, file)) return true;
   if (!*fm) *fm = fonts_map_new(s->arena, fonts, fonts, d);
   return *fm && write_card(s, out, *fm, e, file, label, color, d);
 }
@@ -238,12 +240,7 @@ static const int photo_widths[] = {480, 960};
  * make(ph, b) and written. */
 static bool photo_file(site *s, const char *out, const char *prev, const char *file, const photo *ph,
                        void (*make)(const photo *, sbuf *), diag *d) {
-  const char *dst = fsx_join(s->arena, out, file);
-  if (prev) {
-    const char *old = fsx_join(s->arena, prev, file);
-    fsx_mkdirs(fsx_dirname(s->arena, dst));
-    if (fsx_is_file(old) && (link(old, dst) == 0 || fsx_copy(old, dst))) return true;
-  }
+  if (image_link_prev(s->arena, out, prev, file)) return true;
   sbuf b = SBUF_INIT;
   make(ph, &b);
   bool ok = write_file(s, out, file, b.data, b.len, d);
@@ -275,7 +272,7 @@ static bool responsive_photo(site *s, const char *out, const char *prev, const c
     diag_error(d, path, 0, 0, "cannot read the photo: it is no JPEG file klar can read");
     return false;
   }
-  uint64_t key = fnv(fnv_str(0xcbf29ce484222325ULL, "photo 1"), data, n);
+  uint64_t key = image_hash(fnv_str(0xcbf29ce484222325ULL, "photo 1"), data, n);
   const char *stem = arena_strndup(s->arena, rel, strlen(rel) - 4);
   sbuf jpeg = SBUF_INIT, webp = SBUF_INIT;
   bool ok = true;

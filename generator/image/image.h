@@ -6,6 +6,8 @@
 #ifndef KLAR_IMAGE_H
 #define KLAR_IMAGE_H
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "../core/diag.h"
 #include "../model/model.h"
 
@@ -22,5 +24,16 @@ enum { IMAGE_CARD_W = 1200, IMAGE_CARD_H = 630 };
  * are optional. A logo librsvg cannot read is an error at its file.
  * Returns false on an error. */
 bool image_site(site *s, const char *out, const char *prev, diag *d);
+
+/* FNV-1a over n bytes, continuing from h (start with IMAGE_HASH_START):
+ * the hash the names of made images carry. */
+#define IMAGE_HASH_START 0xcbf29ce484222325ULL
+uint64_t image_hash(uint64_t h, const void *data, size_t n);
+
+/* Puts file (a path below out) in place by a hard link (or a copy) of the
+ * file of that name in prev, the previous output, whose made files carry
+ * the hash of what they were made from in their names. Returns false when
+ * prev is NULL or has no such file: the caller makes it. Memory from a. */
+bool image_link_prev(arena *a, const char *out, const char *prev, const char *file);
 
 #endif

@@ -85,8 +85,9 @@ void md_lint_link(walk *w, cmark_node *node) {
   if (image)
     diag_error(w->d, w->o->file, line, col,
                "an image needs alternative text for readers who cannot see it: describe it between the "
-               "brackets, like ![Børn leger i sandkassen](%s)",
-               url);
+               "brackets, like ![Børn leger i sandkassen](%s); an image that is only decoration is written "
+               "![pynt](%s)",
+               url, url);
   else if (no_text)
     diag_error(w->d, w->o->file, line, col,
                "a link needs text: [](%s) shows nothing to click; write the words readers should see "

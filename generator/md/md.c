@@ -22,6 +22,7 @@ bool md_render(const char *src, size_t n, const md_options *opts, arena *a, diag
    * form of them. */
   if (o->tree) res->tree = md_tree_make(doc, o->line_offset, a);
   md_walk_replace_shortcodes(&w);
+  md_walk_replace_pictures(&w);
   res->html = md_html_render(doc, p, o, a);
   res->summary = w.summary ? w.summary : "";
   res->nheadings = w.headings.n;

@@ -40,10 +40,12 @@ bool md_pin_extensions(void);
  *   MD_LINK_DRAFT   that the page is a draft left out of the site, and how
  *                   to publish or preview it (out is not read);
  *   MD_LINK_FUTURE  that the page is held back until a later day, which the
- *                   resolver wrote into out ("2027-02-01").
+ *                   resolver wrote into out ("2027-02-01");
+ *   MD_LINK_OUTSIDE that the image's path climbs above the content folder
+ *                   ("../../../x.jpg"), where no file of the site lies.
  * A resolver that returns true/false means OK/BROKEN. Destinations that are
  * absolute URLs (scheme:, //, /, #, mailto:) are not passed to it. */
-typedef enum { MD_LINK_BROKEN = 0, MD_LINK_OK = 1, MD_LINK_DRAFT = 2, MD_LINK_FUTURE = 3 } md_link;
+typedef enum { MD_LINK_BROKEN = 0, MD_LINK_OK = 1, MD_LINK_DRAFT = 2, MD_LINK_FUTURE = 3, MD_LINK_OUTSIDE = 4 } md_link;
 typedef md_link (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbuf *out);
 
 /* Shortcodes: a fenced code block whose info string starts with a name
@@ -54,6 +56,30 @@ typedef md_link (*md_resolve_fn)(void *ctx, bool is_image, const char *dest, sbu
  * (md reports it at the block's position). */
 typedef int (*md_shortcode_fn)(void *ctx, const char *name, const char *info, const char *text,
                                sbuf *out);
+
+/* Pictures: with site_passes, every image of a body is offered, after the
+ * walk, to o->picture with what md knows of it. An image whose destination
+ * the resolver refused was reported already and is not offered. The
+ * callback returns 0 to leave the image as cmark renders it, 1 after
+ * appending the HTML that replaces it (a <picture>) to out, or -1 after
+ * reporting an error itself at file:line:col (md then fails the page). The
+ * block tree is not touched: print reads the file itself. */
+typedef struct md_picture {
+  const char *dest;  /* as written in the Markdown */
+  const char *alt;   /* plain text, typography applied; "" for a decorative image */
+  const char *title; /* NULL for none */
+  const char *url;   /* what the resolver made of dest; NULL when dest was not given
+                      * to it (an absolute URL or path) */
+  const char *file;  /* opts->file */
+  int line, col;     /* the image's position in file, as messages give it */
+} md_picture;
+typedef int (*md_picture_fn)(void *ctx, const md_picture *pic, sbuf *out);
+
+/* The alternative text that marks an image as decoration, ![pynt](streg.png):
+ * Markdown cannot tell an empty alt text written on purpose from one
+ * forgotten, and a forgotten one is an error (opts->checks). Such an image
+ * gets alt="" on the site and is no Figure in print (block tree alt ""). */
+#define MD_DECORATIVE "pynt"
 
 typedef struct md_options {
   bool site_passes;   /* heading ids, link resolution, typography; false = plain cmark-gfm */
@@ -66,6 +92,7 @@ typedef struct md_options {
   const char *quote_open, *quote_close;     /* Danish typography quotes, default » « */
   md_resolve_fn resolve;  void *resolve_ctx;
   md_shortcode_fn shortcode; void *shortcode_ctx; /* with site_passes */
+  md_picture_fn picture; void *picture_ctx;       /* with site_passes */
   const char *file;   /* for messages */
   int line_offset;    /* added to cmark's line numbers (front matter lines) */
   size_t max_nesting; /* refuse deeper nesting of containers/brackets; 0 = default 100 */
@@ -198,7 +225,8 @@ struct mdt_block {
   int task;                /* item: -1 not a task, 0 open, 1 done */
   const char *info, *text; /* code: info string and contents; html: text */
   const char *src, *alt, *title; /* image: src as written in the Markdown (the file,
-                                  * relative to the page); alt: plain text; title may be NULL */
+                                  * relative to the page); alt: plain text, "" for a
+                                  * decorative image (MD_DECORATIVE); title may be NULL */
   const char *label;       /* footnote definition */
   int number;              /* footnote definition: its number */
   bool header;             /* row: a header row */

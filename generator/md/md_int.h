@@ -70,6 +70,7 @@ typedef struct walk {
   VEC(size_t) line_starts;      /* lint.c: offset of each line of src, made on first use */
   int last_level;               /* lint.c: the level of the previous heading, 0 before the first */
   VEC(md_anchor) anchors;       /* lint.c: links with a fragment */
+  VEC(cmark_node *) pictures;   /* images for o->picture, offered after the walk */
 } walk;
 
 /* Runs the passes over doc (o->site_passes decides which), collecting
@@ -77,6 +78,9 @@ typedef struct walk {
  * md_walk_replace_shortcodes. */
 void md_walk_tree(walk *w, cmark_node *doc);
 void md_walk_replace_shortcodes(walk *w);
+/* Offers the images the walk found to o->picture and puts the HTML it
+ * returns in their place (after the block tree is made). */
+void md_walk_replace_pictures(walk *w);
 /* Frees what the walk holds outside the arena. */
 void md_walk_done(walk *w);
 

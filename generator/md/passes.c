@@ -51,11 +51,13 @@ static void count_words(walk *w, const char *s) {
   }
 }
 
-static void resolve_link(walk *w, cmark_node *node) {
+/* Resolves a relative destination through o->resolve. Returns false when
+ * it is broken (reported). */
+static bool resolve_link(walk *w, cmark_node *node) {
   const md_options *o = w->o;
   bool image = cmark_node_get_type(node) == CMARK_NODE_IMAGE;
   const char *url = cmark_node_get_url(node);
-  if (!o->resolve || !is_relative(url)) return;
+  if (!o->resolve || !is_relative(url)) return true;
   sbuf out = SBUF_INIT;
   md_link r = o->resolve(o->resolve_ctx, image, url, &out);
   if (r == MD_LINK_OK) {
@@ -78,6 +80,11 @@ static void resolve_link(walk *w, cmark_node *node) {
                  "broken link to '%s': that page is held back until %s (its publish day) and is left out of "
                  "the site until then; link to it from that day on, or build with --future to preview",
                  url, sbuf_str(&out));
+    else if (r == MD_LINK_OUTSIDE)
+      diag_error(w->d, o->file, line + o->line_offset, col,
+                 "the image '%s' lies outside the content folder (its ../ climb above content/), and klar "
+                 "publishes only the site's own files; put the image below content/, beside the page",
+                 url);
     else if (image && near)
       diag_error(w->d, o->file, line + o->line_offset, col, "broken image link to '%s'; did you mean '%s'?", url, near);
     else if (image)
@@ -95,6 +102,7 @@ static void resolve_link(walk *w, cmark_node *node) {
     w->ok = false;
   }
   sbuf_free(&out);
+  return r == MD_LINK_OK;
 }
 
 /* Joins runs of adjacent text nodes (cmark splits text at characters that
@@ -257,7 +265,7 @@ void md_walk_tree(walk *w, cmark_node *doc) {
       if (o->site_passes) {
         if (o->checks) md_lint_link(w, node);
         md_check_link(w, node);
-        resolve_link(w, node);
+        if (resolve_link(w, node) && t == CMARK_NODE_IMAGE && o->picture) vec_push(&w->pictures, node);
       }
       break;
     default:
@@ -269,7 +277,54 @@ void md_walk_tree(walk *w, cmark_node *doc) {
 }
 
 
+/* The alternative text of an image as cmark's HTML would write it: the
+ * text of everything below it. */
+static void alt_text(cmark_node *n, sbuf *out) {
+  for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
+    cmark_node_type t = cmark_node_get_type(ch);
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_HTML_INLINE) {
+      const char *s = cmark_node_get_literal(ch);
+      if (s) sbuf_puts(out, s);
+    } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+      sbuf_putc(out, ' ');
+    } else {
+      alt_text(ch, out);
+    }
+  }
+}
+
+void md_walk_replace_pictures(walk *w) {
+  sbuf alt = SBUF_INIT, out = SBUF_INIT;
+  for (size_t i = 0; i < w->pictures.n; i++) {
+    cmark_node *node = w->pictures.items[i];
+    sbuf_clear(&alt);
+    alt_text(node, &alt);
+    const char *written = cmark_node_get_user_data(node), *url = cmark_node_get_url(node);
+    const char *title = cmark_node_get_title(node);
+    /* The resolver keeps the destination as written in the user data
+     * when it rewrote it; an absolute one was not given to it. */
+    const char *dest = written ? written : url;
+    md_picture pic = {dest ? dest : "", strcmp(sbuf_str(&alt), MD_DECORATIVE) ? sbuf_str(&alt) : "",
+                      title && *title ? title : NULL, written ? url : NULL, w->o->file, 0, 0};
+    md_node_pos(w, node, &pic.line, &pic.col);
+    sbuf_clear(&out);
+    int r = w->o->picture(w->o->picture_ctx, &pic, &out);
+    if (r > 0) {
+      cmark_node *html = cmark_node_new(CMARK_NODE_HTML_INLINE);
+      cmark_node_set_literal(html, sbuf_str(&out));
+      cmark_node_replace(node, html);
+      cmark_node_free(node);
+    } else if (r < 0) {
+      w->ok = false;
+    }
+  }
+  sbuf_free(&alt);
+  sbuf_free(&out);
+  vec_free(&w->pictures);
+}
+
 void md_walk_done(walk *w) {
+  vec_free(&w->pictures);
   vec_free(&w->headings);
   vec_free(&w->anchors);
   vec_free(&w->line_starts);

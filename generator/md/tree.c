@@ -197,7 +197,7 @@ static mdt_block *convert(conv *c, cmark_node *n) {
       b->title = title && *title ? arena_strdup(c->a, title) : NULL;
       sbuf alt = SBUF_INIT;
       plain_text(img, &alt);
-      b->alt = sbuf_dup(&alt, c->a);
+      b->alt = strcmp(sbuf_str(&alt), MD_DECORATIVE) ? sbuf_dup(&alt, c->a) : "";
       sbuf_free(&alt);
       return b;
     }

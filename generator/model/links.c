@@ -259,6 +259,7 @@ md_link model_link_resolve(void *ctx, bool is_image, const char *dest, sbuf *out
     }
   }
   char *path = model_resolve_path(l->from, dest, l->a);
+  if (!path && is_image && strcspn(dest, "#?") > 0) return MD_LINK_OUTSIDE;
   const char *target = path ? map_get(&l->s->statics, path) : NULL;
   if (target) {
     put_url(l->s, out, target);

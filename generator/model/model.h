@@ -199,6 +199,8 @@ struct site {
   map assets;              /* asset path below assets/ ("css/site.css") → fingerprinted URL; filled by site before render */
   const page_md *md;       /* the Markdown stage's results, one per page of `all`
                             * (by page->index); set once by that stage, NULL before */
+  struct picture_set *pictures; /* the Markdown images (image/picture.h); made by the
+                            * build before the Markdown stage, NULL in other uses */
   bool drafts;             /* --drafts */
   bool future;             /* --future: pages dated later than today are published too */
   arena *arena;            /* the build arena */

@@ -73,7 +73,8 @@ TEST(checks_report_editorial_mistakes) {
                 &o, &r, &msgs));
   CHECK_STR(msgs,
             "content/side.md:4:4: error: an image needs alternative text for readers who cannot see it: "
-            "describe it between the brackets, like ![Børn leger i sandkassen](a.png)\n"
+            "describe it between the brackets, like ![Børn leger i sandkassen](a.png); an image that is only "
+            "decoration is written ![pynt](a.png)\n"
             "content/side.md:4:18: error: a link needs text: [](x.md) shows nothing to click; write the "
             "words readers should see between the brackets\n"
             "content/side.md:4:30: error: a link needs a destination: the parentheses after the link text "
