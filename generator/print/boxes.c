@@ -237,7 +237,9 @@ static void image_box(bk *k, ctx *c, const mdt_block *blk) {
   b->w = w;
   b->ih = h;
   b->alt = blk->alt;
-  b->tag = "Figure";
+  /* A decorative image (![pynt](…), alt "") is no Figure: it goes out of
+   * the structure tree as an artifact, which screen readers skip. */
+  b->tag = blk->alt && *blk->alt ? "Figure" : NULL;
   b->sb = 1 * MM;
   b->sa = 3 * MM;
   emit(k, b);

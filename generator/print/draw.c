@@ -242,7 +242,7 @@ static void draw_frag(draw *dr, const frag *fr, int pageno) {
   }
   }
   if (fr->last) {
-    tag_end(dr);
+    if (b->tag) tag_end(dr); /* tag_begin opened none for a box without a tag */
     for (int i = 0; i < b->nclose; i++) tag_end(dr);
   }
 }

@@ -238,7 +238,9 @@ static bool convert_image(cx *c, qpdf_oh img) {
   unsigned char *buf = NULL;
   size_t len = 0;
   QPDF_BOOL filtered = QPDF_FALSE;
-  if (qpdf_oh_get_stream_data(q, img, qpdf_dl_generalized, &filtered, &buf, &len) & QPDF_ERRORS || !filtered) {
+  /* qpdf_dl_all: a photo of the content is embedded as its JPEG
+   * (DCTDecode), which only the "all" level decodes. */
+  if (qpdf_oh_get_stream_data(q, img, qpdf_dl_all, &filtered, &buf, &len) & QPDF_ERRORS || !filtered) {
     free(buf);
     return fail(c, "the printer PDF has an RGB image klar cannot decode");
   }
