@@ -40,6 +40,7 @@ export KLAR=$klar
 printf -- '---\ntitle: En ny side\nsummary: Kort om den nye side.\n---\nTekst på [siden](tilgaengelighed.md).\n' > new-page.md
 printf '\nfunction session_test_helper() return 1 end\n' > helper.lua
 printf '\n.session-test { color: red; }\n' > rule.css
+mkdir -p imgs && /usr/bin/python3 "$top/tests/pictures/make-images.py" imgs
 
 # First paragraph of a body (the line after the closing '---') prefixed.
 prefix_body() {
@@ -117,6 +118,14 @@ prefix_body() {
   echo '$ echo x > site/content/temaer/.robusthed.md.swp'
   echo 'update content/temaer/.robusthed.md.swp'
   echo '$ rm site/content/temaer/.robusthed.md.swp'
+  # A photo added beside a page (a new file: the full way), then written
+  # into the page's body (the body way): its sizes are made either way.
+  echo '$ cp imgs/udsigt.jpg site/content/om/udsigt.jpg'
+  echo 'update content/om/udsigt.jpg'
+  echo '$ sh same.sh picture-file'
+  prefix_body om/tilgaengelighed.md "![Udsigt over marker](udsigt.jpg)"
+  echo 'update content/om/tilgaengelighed.md'
+  echo '$ sh same.sh picture-body'
 } > script
 
 "$drive" site out < script > drive.out 2> drive.err
@@ -125,7 +134,7 @@ cat drive.out
 for label in open body summary-read-by-another-page title new-page removed-page layout partial lua-helper asset \
              broken-front-matter-keeps-output fixed-front-matter broken-body-keeps-output fixed-body \
              layout-and-body everything front-matter-field front-matter-summary schema-error-keeps-output \
-             schema-error-fixed; do
+             schema-error-fixed picture-file picture-body; do
   if grep -qx "SAME $label" drive.out; then ok "$label"; else no "$label"; fi
 done
 
