@@ -132,3 +132,69 @@ void photo_free(photo *p) {
   free(p->rgb);
   free(p);
 }
+
+/* ------------------------------------------------------------ orientation */
+
+static unsigned get16(const unsigned char *p, bool le) { return le ? p[0] | p[1] << 8 : p[0] << 8 | p[1]; }
+static unsigned long get32(const unsigned char *p, bool le) {
+  return le ? (unsigned long)p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16 | (unsigned long)p[3] << 24
+            : (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+int photo_orientation(const char *data, size_t n) {
+  const unsigned char *d = (const unsigned char *)data;
+  if (n < 4 || d[0] != 0xff || d[1] != 0xd8) return 1;
+  /* The markers before the image data; APP1 "Exif" holds a TIFF header
+   * whose first directory may have tag 0x0112, Orientation. */
+  for (size_t at = 2; at + 4 <= n && d[at] == 0xff;) {
+    unsigned marker = d[at + 1], len = (unsigned)d[at + 2] << 8 | d[at + 3];
+    if (marker == 0xda || len < 2 || at + 2 + len > n) break;
+    const unsigned char *seg = d + at + 4;
+    size_t sn = len - 2;
+    if (marker == 0xe1 && sn >= 14 && !memcmp(seg, "Exif\0\0", 6)) {
+      const unsigned char *t = seg + 6;
+      size_t tn = sn - 6;
+      bool le = t[0] == 'I';
+      if ((t[0] != 'I' && t[0] != 'M') || t[1] != t[0] || get16(t + 2, le) != 42) return 1;
+      unsigned long ifd = get32(t + 4, le);
+      if (ifd + 2 > tn) return 1;
+      unsigned count = get16(t + ifd, le);
+      for (unsigned i = 0; i < count && ifd + 2 + 12 * (i + 1) <= tn; i++) {
+        const unsigned char *e = t + ifd + 2 + 12 * i;
+        if (get16(e, le) != 0x0112) continue;
+        unsigned o = get16(e + 8, le);
+        return o >= 1 && o <= 8 ? (int)o : 1;
+      }
+      return 1;
+    }
+    at += 2 + len;
+  }
+  return 1;
+}
+
+photo *photo_oriented(const photo *p, int o) {
+  if (o < 2 || o > 8) return (photo *)p;
+  bool swap = o >= 5;
+  photo *q = xmalloc(sizeof *q);
+  q->w = swap ? p->h : p->w;
+  q->h = swap ? p->w : p->h;
+  q->rgb = xmalloc((size_t)q->w * q->h * 3);
+  /* For each pixel of the turned photo, the source pixel it shows
+   * (EXIF's eight cases: mirror, turn 180, mirror vertically, transpose,
+   * turn 90 clockwise, transverse, turn 90 anticlockwise). */
+  for (int y = 0; y < q->h; y++)
+    for (int x = 0; x < q->w; x++) {
+      int sx, sy;
+      switch (o) {
+      case 2: sx = p->w - 1 - x, sy = y; break;
+      case 3: sx = p->w - 1 - x, sy = p->h - 1 - y; break;
+      case 4: sx = x, sy = p->h - 1 - y; break;
+      case 5: sx = y, sy = x; break;
+      case 6: sx = y, sy = p->h - 1 - x; break;
+      case 7: sx = p->w - 1 - y, sy = p->h - 1 - x; break;
+      default: sx = p->w - 1 - y, sy = x; break; /* 8 */
+      }
+      memcpy(q->rgb + ((size_t)y * q->w + x) * 3, p->rgb + ((size_t)sy * p->w + sx) * 3, 3);
+    }
+  return q;
+}

@@ -27,4 +27,14 @@ void photo_jpeg(const photo *p, sbuf *b);
 void photo_webp(const photo *p, sbuf *b);
 void photo_free(photo *p);
 
+/* The EXIF orientation of the JPEG in data (1 to 8; 1, upright, when it
+ * has none): a phone stores a photo as its sensor saw it and says in this
+ * tag how to turn it, which browsers obey for the JPEG itself, so the
+ * files made from it must be turned the same way. 5 to 8 swap width and
+ * height. */
+int photo_orientation(const char *data, size_t n);
+/* Returns p turned upright from orientation o (a new photo; p itself, not
+ * copied, for 1 or an unknown value). The caller frees both. */
+photo *photo_oriented(const photo *p, int o);
+
 #endif

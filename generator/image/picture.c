@@ -47,7 +47,8 @@ typedef struct item {
   char *stem;     /* the output path without its extension ("nyheder/x/billede") */
   pic_kind kind;
   bool png;       /* the source is a PNG */
-  int w, h;
+  int orient;     /* a JPEG's EXIF orientation (photo_orientation) */
+  int w, h;       /* as shown, turned upright */
   uint64_t hash;
   pic_fault fault;
   int err;        /* errno of PIC_UNREADABLE */
@@ -186,23 +187,25 @@ static bool svg_size(const char *d, size_t n, int *w, int *h) {
   return true;
 }
 
-/* Reads the file of x and fills in its kind, size and hash (or fault). */
-static void measure(item *x) {
-  size_t n = 0;
-  char *data = fsx_read_heap(x->path, &n);
-  if (!data) {
-    x->fault = PIC_UNREADABLE;
-    x->err = errno;
-    return;
-  }
+/* Fills in x's kind, size and hash (or fault) from the n bytes of its
+ * file; its name (x->path) says what the file should be. */
+static void measure_bytes(item *x, const char *data, size_t n) {
   const unsigned char *u = (const unsigned char *)data;
   bool named_png = str_ends(x->path, ".png") || str_ends(x->path, ".PNG");
   bool named_svg = str_ends(x->path, ".svg") || str_ends(x->path, ".SVG");
+  /* The version in front names new files when what is made of a source
+   * changes (widths, quality, filter): count it up then. */
   x->hash = image_hash(image_hash(IMAGE_HASH_START, "picture 1", 9), data, n);
   bool is_photo = false;
   if (n >= 3 && u[0] == 0xff && u[1] == 0xd8 && u[2] == 0xff && !named_png && !named_svg) {
     x->kind = PIC_PHOTO;
+    x->orient = photo_orientation(data, n);
     if (!photo_size(data, n, &x->w, &x->h)) x->fault = PIC_BAD_JPEG;
+    if (x->orient >= 5) { /* shown turned a quarter */
+      int t = x->w;
+      x->w = x->h;
+      x->h = t;
+    }
   } else if (n >= 8 && !memcmp(data, "\x89PNG", 4) && named_png) {
     x->png = true;
     if (!png_head(u, n, &x->w, &x->h, &is_photo)) x->fault = PIC_BAD_PNG;
@@ -213,7 +216,28 @@ static void measure(item *x) {
   } else {
     x->fault = PIC_NOT_IMAGE;
   }
+}
+
+/* Reads the file of x and measures it. */
+static void measure(item *x) {
+  size_t n = 0;
+  char *data = fsx_read_heap(x->path, &n);
+  if (!data) {
+    x->fault = PIC_UNREADABLE;
+    x->err = errno;
+    return;
+  }
+  measure_bytes(x, data, n);
   free(data);
+}
+
+int picture_probe(const char *name, const char *data, size_t n, int *w, int *h) {
+  item x = {0};
+  x.path = (char *)name;
+  measure_bytes(&x, data, n);
+  *w = x.w;
+  *h = x.h;
+  return x.fault != PIC_OK ? 0 : x.kind == PIC_PHOTO ? 1 : x.kind == PIC_DRAWING ? 2 : 3;
 }
 
 /* Returns the set's picture of key, measuring it on first use. The lock
@@ -499,6 +523,11 @@ static bool decode(source *src) {
     }
   } else {
     src->ph = photo_decode(src->data, src->n);
+    photo *up = src->ph ? photo_oriented(src->ph, x->orient) : NULL;
+    if (up != src->ph) {
+      photo_free(src->ph);
+      src->ph = up;
+    }
   }
   src->failed = x->kind == PIC_PHOTO ? !src->ph : !src->sf;
   return !src->failed;

@@ -53,4 +53,10 @@ int picture_md(void *ctx, const md_picture *pic, sbuf *out);
  * decoded is an error at its file. Returns false on an error. */
 bool picture_write(const site *s, const char *out, const char *prev, bool only_new, int jobs, diag *d);
 
+/* Reads what the build reads of an image file: its kind and size from
+ * its n bytes, name (its file name) saying what it should be. Returns 0
+ * when the build would refuse it, 1 for a photo, 2 a drawing, 3 an SVG,
+ * with the size in *w and *h. For the fuzz target. */
+int picture_probe(const char *name, const char *data, size_t n, int *w, int *h);
+
 #endif

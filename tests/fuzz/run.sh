@@ -4,7 +4,8 @@
 # split, YAML, Markdown with the site passes (fuzz_page); the XML layout
 # compiler and renderer with its Lua expressions (fuzz_layout); the print
 # layout parser (fuzz_booklayout); one paragraph hyphenated, shaped by Pango
-# and flowed into columns and pages (fuzz_paragraph). Seeds: the site's own
+# and flowed into columns and pages (fuzz_paragraph); the headers of the
+# image files Markdown names, JPEG, PNG and SVG (fuzz_picture). Seeds: the site's own
 # content and layouts, the layouts of the unit tests, the Markdown spec
 # examples, and the few inputs in tests/fuzz/seeds/; the Markdown target uses
 # the fuzzing dictionary of ../shared/spec (cmark-gfm's, BSD-2-Clause) where
@@ -32,7 +33,7 @@ if ! command -v clang >/dev/null 2>&1; then
   echo "fuzz: 0 passed, 1 failed"
   exit 1
 fi
-targets=${FUZZ_TARGETS:-fuzz_yml fuzz_page fuzz_layout fuzz_booklayout fuzz_paragraph}
+targets=${FUZZ_TARGETS:-fuzz_yml fuzz_page fuzz_layout fuzz_booklayout fuzz_paragraph fuzz_picture}
 if ! ${MAKE:-make} -s -j2 BUILD="$BUILD" $(for t in $targets; do echo "$BUILD/fuzz/$t"; done) > "$out/build.log" 2>&1; then
   tail -n 30 "$out/build.log"
   echo "FAIL the fuzz targets do not build (log in $out/build.log)"
@@ -41,8 +42,10 @@ if ! ${MAKE:-make} -s -j2 BUILD="$BUILD" $(for t in $targets; do echo "$BUILD/fu
 fi
 # Seed corpora: content files, layouts and spec examples, copied fresh each
 # run.
-rm -rf "$out/corpus-yml" "$out/corpus-page" "$out/corpus-layout" "$out/corpus-booklayout" "$out/corpus-paragraph"
-mkdir -p "$out/corpus-yml" "$out/corpus-page" "$out/corpus-layout" "$out/corpus-booklayout" "$out/corpus-paragraph"
+rm -rf "$out/corpus-yml" "$out/corpus-page" "$out/corpus-layout" "$out/corpus-booklayout" "$out/corpus-paragraph" \
+  "$out/corpus-picture"
+mkdir -p "$out/corpus-yml" "$out/corpus-page" "$out/corpus-layout" "$out/corpus-booklayout" "$out/corpus-paragraph" \
+  "$out/corpus-picture"
 cp content/site.yaml "$out/corpus-yml/" 2>/dev/null
 i=0
 for f in $(find content -name '*.md' | sort | head -n 60); do
@@ -85,7 +88,7 @@ for f in $(find content -name '*.md' | sort | head -n 60); do
   { printf "\\$(printf %o $((i * 7 % 64 + 32)))\\$(printf %o $((i * 13 % 256)))"; cat "$out/para.txt"; } > "$out/corpus-paragraph/c$i"
 done
 rm -f "$out/para.txt"
-for t in layout booklayout paragraph; do
+for t in layout booklayout paragraph picture; do
   [ -d tests/fuzz/seeds/$t ] && cp tests/fuzz/seeds/$t/* "$out/corpus-$t/"
 done
 for target in $targets; do

@@ -10,7 +10,7 @@ import html.parser
 import os
 import sys
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 public, page, srcdir = sys.argv[1:4]
 base = "/klar/"  # the fixture site's base path
@@ -67,6 +67,7 @@ def srcset(s):
 want = {  # source file -> (kind, widths)
     "udsigt.jpg": ("photo", [480, 800, 1200]),
     "lille.jpg": ("photo", [300]),
+    "telefon.jpg": ("photo", [300]),  # stored 400 x 300, shown upright 300 x 400
     "foto.png": ("photo", [480, 640]),
     "tegning.png": ("drawing", [480, 800, 900]),
     "diagram.png": ("drawing", [480, 700]),
@@ -87,7 +88,7 @@ for img in p.imgs:
     seen.add(source)
     kind, widths = want[source]
     with Image.open(os.path.join(srcdir, source)) as im:
-        sw, sh = im.size
+        sw, sh = ImageOps.exif_transpose(im).size  # as a browser shows the source
     w, h = int(img["width"]), int(img["height"])
     check(w == min(sw, 1200) and abs(h - sh * w / sw) < 1, f"{source}: width {w} height {h} from {sw}x{sh}")
     check(img.get("loading") == "lazy" and img.get("decoding") == "async", f"{source}: lazy, async")
@@ -113,6 +114,16 @@ for img in p.imgs:
                 vh = sh if x == sw else max(1, sh * x // sw)
                 check(v.format == fmt and v.size == (x, vh),
                       f"{source}: {os.path.basename(url)} is {v.format} {v.size[0]}x{v.size[1]}, want {x}x{vh}")
+                if x == widths[-1]:
+                    # The picture itself, upright: against the source as a
+                    # browser shows it, at the same size (a file turned the
+                    # wrong way or mirrored differs by far more).
+                    with Image.open(os.path.join(srcdir, source)) as im:
+                        up = ImageOps.exif_transpose(im).convert("RGB").resize(v.size)
+                    got = v.convert("RGB")
+                    diff = sum(abs(a - b) for p1, p2 in zip(up.getdata(), got.getdata())
+                               for a, b in zip(p1, p2)) / (3 * v.size[0] * v.size[1])
+                    check(diff < 12, f"{source}: {os.path.basename(url)} shows the source (mean difference {diff:.1f})")
                 if ext == "png":
                     check(v.mode == ("RGBA" if source == "tegning.png" else v.mode),
                           f"{source}: {os.path.basename(url)} keeps its transparency")

@@ -1,6 +1,7 @@
 """Draws the images of the pictures suite's test page with PIL, so that no
 binary file is committed: a landscape photo (JPEG, 1600 x 1000), a small
-photo (JPEG, 300 x 200), a photo saved as PNG (opaque and noisy, 640 x 480),
+photo (JPEG, 300 x 200), a phone's photo stored on its side (JPEG, 400 x
+300 with EXIF orientation 6: shown 300 x 400), a photo saved as PNG (opaque and noisy, 640 x 480),
 a drawing with transparency (PNG, 900 x 300) and a flat drawing without
 transparency (PNG, 700 x 350). Same bytes every run (fixed seed).
 Usage: make-images.py FOLDER"""
@@ -47,6 +48,9 @@ def noisy(w, h):
 landscape(1600, 1000).save(f"{out}/udsigt.jpg", quality=80)
 landscape(300, 200).save(f"{out}/lille.jpg", quality=80)
 noisy(640, 480).save(f"{out}/foto.png")
+exif = Image.Exif()
+exif[0x0112] = 6  # turn 90 degrees clockwise to show
+landscape(400, 300).save(f"{out}/telefon.jpg", quality=80, exif=exif)
 logo = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
 d = ImageDraw.Draw(logo)
 d.rounded_rectangle((20, 20, 880, 280), radius=60, fill=(13, 79, 110, 255))

@@ -25,6 +25,8 @@ Et foto fra udsigten:
 
 Et lille foto ![Lille udsigt](lille.jpg) midt i teksten.
 
+![Et foto taget med telefonen på højkant](telefon.jpg)
+
 ![Et foto gemt som PNG](foto.png)
 
 ![Logoet: en blå flade med en rød cirkel](tegning.png)
