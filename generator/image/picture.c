@@ -181,7 +181,9 @@ static bool svg_size(const char *d, size_t n, int *w, int *h) {
     sw = vw;
     sh = vh;
   }
-  if (sw < 0.5 || sh < 0.5) return false;
+  /* Written so NaN and infinities fail too; no page shows a picture
+   * wider than a hundred thousand pixels. */
+  if (!(sw >= 0.5 && sh >= 0.5 && sw <= 100000 && sh <= 100000)) return false;
   *w = (int)(sw + 0.5);
   *h = (int)(sh + 0.5);
   return true;

@@ -187,6 +187,14 @@ void md_walk_replace_shortcodes(walk *w) {
   vec_free(&w->shortcode_html);
 }
 
+/* True for an image in another's alternative text (![a ![b](x)](y)):
+ * only the outer one is a picture, and replacing it frees the inner. */
+static bool inside_image(cmark_node *node) {
+  for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
+    if (cmark_node_get_type(p) == CMARK_NODE_IMAGE) return true;
+  return false;
+}
+
 void md_walk_tree(walk *w, cmark_node *doc) {
   const md_options *o = w->o;
   const char *qo = o->quote_open ? o->quote_open : "\xC2\xBB";
@@ -265,7 +273,8 @@ void md_walk_tree(walk *w, cmark_node *doc) {
       if (o->site_passes) {
         if (o->checks) md_lint_link(w, node);
         md_check_link(w, node);
-        if (resolve_link(w, node) && t == CMARK_NODE_IMAGE && o->picture) vec_push(&w->pictures, node);
+        if (resolve_link(w, node) && t == CMARK_NODE_IMAGE && o->picture && !inside_image(node))
+          vec_push(&w->pictures, node);
       }
       break;
     default:

@@ -132,6 +132,60 @@ TEST(image_resolved) {
   CHECK_STR(r.html, "<p><img src=\"/billeder/skov.jpg\" alt=\"En skov\" /></p>\n");
 }
 
+/* A pictures callback that records what md offered it and replaces the
+ * image, or reports an error for "fejl.png". */
+static md_picture seen[4];
+static int nseen;
+static int picture(void *ctx, const md_picture *pic, sbuf *out) {
+  (void)ctx;
+  if (nseen < 4) {
+    seen[nseen] = *pic; /* the strings are md's until the render ends: copied */
+    seen[nseen].dest = arena_strdup(A, pic->dest);
+    seen[nseen].alt = arena_strdup(A, pic->alt);
+    seen[nseen].title = pic->title ? arena_strdup(A, pic->title) : NULL;
+    seen[nseen].url = pic->url ? arena_strdup(A, pic->url) : NULL;
+    nseen++;
+  }
+  if (!strcmp(pic->dest, "fejl.png")) return -1;
+  sbuf_printf(out, "<picture>%s|%s</picture>", pic->url ? pic->url : "-", pic->alt);
+  return 1;
+}
+
+TEST(pictures_offered_after_the_walk) {
+  md_options o = site();
+  o.resolve = resolve;
+  o.picture = picture;
+  o.tree = true;
+  o.line_offset = 3;
+  nseen = 0;
+  md_result r;
+  CHECK(render("Tekst ![En \"skov\" på bakken](billeder/skov.jpg \"Titel\")\n\n![pynt](/assets/streg.svg)\n", &o, &r,
+               NULL));
+  CHECK(nseen == 2);
+  if (nseen == 2) {
+    CHECK_STR(seen[0].dest, "billeder/skov.jpg");
+    CHECK_STR(seen[0].url, "/billeder/skov.jpg");
+    CHECK_STR(seen[0].alt, "En »skov« på bakken"); /* typography applied, as in the text */
+    CHECK_STR(seen[0].title, "Titel");
+    CHECK(seen[0].line == 4 && seen[0].col == 7);
+    CHECK_STR(seen[1].dest, "/assets/streg.svg");
+    CHECK(seen[1].url == NULL); /* not given to the resolver */
+    CHECK_STR(seen[1].alt, "");  /* ![pynt]: decoration */
+  }
+  CHECK(strstr(r.html, "<p>Tekst <picture>/billeder/skov.jpg|En »skov« på bakken</picture></p>") != NULL);
+  /* The block tree keeps the file as written, and decoration has no alt. */
+  CHECK(r.tree && r.tree->nchildren == 2 && r.tree->children[1]->kind == MDT_IMAGE);
+  if (r.tree && r.tree->nchildren == 2) CHECK_STR(r.tree->children[1]->alt, "");
+  /* An image in another's alternative text is not offered (the fuzzer's
+   * find: replacing the outer one freed the inner). */
+  nseen = 0;
+  CHECK(render("![foo ![bar](/u)](/u2)\n", &o, &r, NULL));
+  CHECK(nseen == 1 && !strcmp(seen[0].dest, "/u2") && !strcmp(seen[0].alt, "foo bar"));
+  /* -1: the callback reported; the page fails. */
+  nseen = 0;
+  CHECK(!render("![Et billede](fejl.png)\n", &o, &r, NULL));
+}
+
 TEST(broken_link_position) {
   md_options o = site();
   o.resolve = resolve;
@@ -413,6 +467,7 @@ int main(void) {
   RUN(no_site_passes_is_plain_cmark);
   RUN(links_resolved_and_absolute_left_alone);
   RUN(image_resolved);
+  RUN(pictures_offered_after_the_walk);
   RUN(link_to_draft_and_did_you_mean);
   RUN(broken_link_position);
   RUN(typography_quotes);
