@@ -128,10 +128,11 @@ static double svg_length(const char *v, size_t n) {
   return 0;
 }
 
-/* Finds attribute name in the tag text [p, end); its value's span in *v, *vn. */
+/* Finds attribute name in the tag [p, end), p at its '<'; its value's
+ * span in *v, *vn. */
 static bool svg_attr(const char *p, const char *end, const char *name, const char **v, size_t *vn) {
   size_t nl = strlen(name);
-  for (const char *q = p; q + nl + 2 < end; q++) {
+  for (const char *q = p + 1; q + nl + 2 < end; q++) { /* q[-1]: the byte before a name */
     if ((q[-1] != ' ' && q[-1] != '\n' && q[-1] != '\t' && q[-1] != '\r') || strncmp(q, name, nl)) continue;
     const char *r = q + nl;
     while (r < end && *r == ' ') r++;

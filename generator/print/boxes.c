@@ -147,14 +147,17 @@ static bool jpeg_size(const unsigned char *p, size_t n, int *w, int *h) {
 
 static cairo_surface_t *load_image(bk *k, const mdt_block *blk) {
   const char *src = blk->src;
-  if (bk_is_external(src) || src[0] == '/') {
+  /* /assets/… names a file of the assets folder, as on the site. */
+  bool asset = str_starts(src, "/assets/") && k->s && k->s->assets_dir;
+  if (bk_is_external(src) || (src[0] == '/' && !asset)) {
     diag_error(k->d, k->cur_file, blk->line, blk->col,
                "image '%s' is not a file of the site; a booklet can only print local images", src);
     return NULL;
   }
   const char *cdir = k->s && k->s->content_dir ? k->s->content_dir : "content";
+  if (asset) cdir = k->s->assets_dir;
   /* The file the Markdown stage resolved the image to, found the same way. */
-  char *rel = model_resolve_path(k->cur_src, src, k->a);
+  char *rel = asset ? model_resolve_path(NULL, src + 8, k->a) : model_resolve_path(k->cur_src, src, k->a);
   if (!rel) {
     diag_error(k->d, k->cur_file, blk->line, blk->col,
                "image '%s' lies outside the content folder; a booklet prints only the site's own images", src);
