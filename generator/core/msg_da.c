@@ -714,6 +714,8 @@ const char *const msg_table_da[][2] = {
      "kan ikke læse billedet: %s"},
     {"the image '%s' lies outside the content folder (its ../ climb above content/), and klar publishes only the site's own files; put the image below content/, beside the page",
      "billedet '%s' ligger uden for content-mappen (dets ../ går op over content/), og klar udgiver kun webstedets egne filer; læg billedet under content/ ved siden af siden"},
+    {"the PNG image '%s' is %zu kB, and a PNG with transparency or few colours is offered as it is (only photos are made smaller): save it smaller, or as JPEG if it is a photo",
+     "PNG-billedet '%s' fylder %zu kB, og en PNG med gennemsigtighed eller få farver vises, som den er (kun fotos gøres mindre): gem det mindre, eller som JPEG, hvis det er et foto"},
 };
 
 const size_t msg_table_da_len = sizeof msg_table_da / sizeof msg_table_da[0];

@@ -11,7 +11,10 @@
  *
  * The widths: 480, 800 and 1200 pixels, those narrower than the picture,
  * and the picture's own width when it is below 1200; never wider than the
- * source. The sizes attribute says the picture is as wide as the text
+ * source. A drawing is offered as the one file it is, at its own width:
+ * made smaller, its antialiased edges add colours that deflate packs
+ * worse, and the PNG grew (a 1500 px drawing of 263 KB gave 635, 467 and
+ * 265 KB at 1200, 800 and 480 px; a 900 px logo of 3 KB, 4 KB at 480). The sizes attribute says the picture is as wide as the text
  * column (.prose, at most 65ch) or the screen less its margins. */
 #include "picture.h"
 #include "image.h"
@@ -31,6 +34,9 @@
 
 static const int widths[] = {480, 800, 1200};
 
+/* A drawing larger than this gets a warning: it is offered as it is. */
+enum { LARGE_DRAWING = 1024 * 1024 };
+
 /* The text column of the pages: .prose is at most 65ch of the body font
  * (669 px measured in Chromium, about 42rem), and on a phone the screen
  * less main's padding of 1rem each side. */
@@ -49,6 +55,7 @@ typedef struct item {
   bool png;       /* the source is a PNG */
   int orient;     /* a JPEG's EXIF orientation (photo_orientation) */
   int w, h;       /* as shown, turned upright */
+  size_t bytes;   /* the file's size */
   uint64_t hash;
   pic_fault fault;
   int err;        /* errno of PIC_UNREADABLE */
@@ -199,6 +206,7 @@ static void measure_bytes(item *x, const char *data, size_t n) {
   /* The version in front names new files when what is made of a source
    * changes (widths, quality, filter): count it up then. */
   x->hash = image_hash(image_hash(IMAGE_HASH_START, "picture 1", 9), data, n);
+  x->bytes = n;
   bool is_photo = false;
   if (n >= 3 && u[0] == 0xff && u[1] == 0xd8 && u[2] == 0xff && !named_png && !named_svg) {
     x->kind = PIC_PHOTO;
@@ -281,6 +289,10 @@ static const item *lookup(picture_set *ps, const char *key, const char *path, co
 /* The widths x is made in (see the top of the file) into ws; returns how
  * many. */
 static int variant_widths(const item *x, int ws[PICTURE_MAX_WIDTHS]) {
+  if (x->kind == PIC_DRAWING) {
+    ws[0] = x->w;
+    return 1;
+  }
   int n = 0, top = x->w < 1200 ? x->w : 1200;
   for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
     if (widths[i] < x->w) ws[n++] = widths[i];
@@ -453,6 +465,11 @@ int picture_md(void *ctx, const md_picture *mp, sbuf *out) {
                dest);
     return -1;
   }
+  if (x->kind == PIC_DRAWING && x->bytes > LARGE_DRAWING)
+    diag_warning(c->d, mp->file, mp->line, mp->col,
+                 "the PNG image '%s' is %zu kB, and a PNG with transparency or few colours is offered as it is "
+                 "(only photos are made smaller): save it smaller, or as JPEG if it is a photo",
+                 dest, x->bytes / 1024);
   put_markup(s, c->a, out, x, url, mp);
   return 1;
 }
@@ -476,22 +493,17 @@ static cairo_status_t read_mem(void *closure, unsigned char *data, unsigned int 
   return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_status_t write_mem(void *closure, const unsigned char *data, unsigned int len) {
-  sbuf_put(closure, (const char *)data, len);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* The source of one picture, decoded on first need. */
 typedef struct source {
   const item *x;
   char *data;              /* the file's bytes */
   size_t n;
-  photo *ph;               /* a photo's pixels */
-  cairo_surface_t *sf;     /* a drawing's pixels */
+  photo *ph;               /* the photo's pixels, upright */
   bool tried, failed;
 } source;
 
-/* A PNG photo's pixels as a photo (RGB rows). */
+/* A PNG photo's pixels (Cairo's RGB24, which it gives a PNG without
+ * transparency) as a photo (RGB rows). */
 static photo *photo_of_surface(cairo_surface_t *sf) {
   photo *p = xmalloc(sizeof *p);
   p->w = cairo_image_surface_get_width(sf);
@@ -516,14 +528,12 @@ static bool decode(source *src) {
   const item *x = src->x;
   if (x->png) {
     const char *at[2] = {src->data, src->data + src->n};
-    src->sf = cairo_image_surface_create_from_png_stream(read_mem, at);
-    if (cairo_surface_status(src->sf) != CAIRO_STATUS_SUCCESS) {
-      cairo_surface_destroy(src->sf);
-      src->sf = NULL;
-    } else if (x->kind == PIC_PHOTO) {
-      cairo_surface_flush(src->sf);
-      src->ph = photo_of_surface(src->sf);
+    cairo_surface_t *sf = cairo_image_surface_create_from_png_stream(read_mem, at);
+    if (cairo_surface_status(sf) == CAIRO_STATUS_SUCCESS) {
+      cairo_surface_flush(sf);
+      src->ph = photo_of_surface(sf);
     }
+    cairo_surface_destroy(sf);
   } else {
     src->ph = photo_decode(src->data, src->n);
     photo *up = src->ph ? photo_oriented(src->ph, x->orient) : NULL;
@@ -532,23 +542,8 @@ static bool decode(source *src) {
       src->ph = up;
     }
   }
-  src->failed = x->kind == PIC_PHOTO ? !src->ph : !src->sf;
+  src->failed = !src->ph;
   return !src->failed;
-}
-
-/* A drawing made w pixels wide, as PNG bytes into b: Cairo's good filter
- * averages the source pixels each target pixel covers. */
-static void drawing_png(cairo_surface_t *sf, int w, int h, sbuf *b) {
-  cairo_surface_t *dst = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-  cairo_t *cr = cairo_create(dst);
-  cairo_scale(cr, (double)w / cairo_image_surface_get_width(sf), (double)h / cairo_image_surface_get_height(sf));
-  cairo_set_source_surface(cr, sf, 0, 0);
-  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-  cairo_paint(cr);
-  cairo_destroy(cr);
-  cairo_surface_flush(dst);
-  cairo_surface_write_to_png_stream(dst, write_mem, b);
-  cairo_surface_destroy(dst);
 }
 
 /* Makes one file of a picture: width w as ext ("jpg", "webp", "png"). */
@@ -558,15 +553,13 @@ static bool make_file(write_shared *ws, arena *a, source *src, int w, const char
   if (ws->only_new && ws->prev && fsx_is_file(fsx_join(a, ws->prev, file))) return true;
   if (image_link_prev(a, ws->out, ws->prev, file)) return true;
   sbuf b = SBUF_INIT;
-  if (!strcmp(ext, "png") && w == x->w) {
-    /* A drawing at its own width is the author's file as it is. */
+  if (!strcmp(ext, "png")) {
+    /* A drawing is the author's file as it is. */
     sbuf_put(&b, src->data, src->n);
   } else if (!decode(src)) {
     diag_error(ws->d, x->path, 0, 0, "cannot decode the image: the file is damaged or not a %s file klar can read",
                x->png ? "PNG" : "JPEG");
     return false;
-  } else if (!strcmp(ext, "png")) {
-    drawing_png(src->sf, w, height_at(x, w), &b);
   } else {
     photo *sized = w == src->ph->w ? NULL : photo_scaled(src->ph, w);
     const photo *use = sized ? sized : src->ph;
@@ -586,7 +579,7 @@ static void write_one(void *shared, void *worker, size_t i) {
   const item *x = ws->pics[i];
   if (x->fault != PIC_OK || x->kind == PIC_SVG) return;
   arena *a = arena_new();
-  source src = {x, NULL, 0, NULL, NULL, false, false};
+  source src = {x, NULL, 0, NULL, false, false};
   src.data = fsx_read_heap(x->path, &src.n);
   bool ok = src.data != NULL;
   if (!ok) diag_error(ws->d, x->path, 0, 0, "cannot read the image: %s", strerror(errno));
@@ -597,7 +590,6 @@ static void write_one(void *shared, void *worker, size_t i) {
   }
   if (!ok) atomic_store(&ws->ok, false);
   photo_free(src.ph);
-  if (src.sf) cairo_surface_destroy(src.sf);
   free(src.data);
   arena_free(a);
 }

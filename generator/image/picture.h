@@ -2,8 +2,7 @@
  * made ready for the web at build time. A photo (JPEG, or a PNG that is a
  * photo, see picture.c) is offered in up to three widths (480, 800 and 1200
  * pixels, never wider than it is) as JPEG and as WebP; a drawing (a PNG
- * with transparency or flat colours) in the same widths as PNG; an SVG as
- * it is. Every <img> gets its width and height (no layout shift),
+ * with transparency or flat colours) and an SVG as they are. Every <img> gets its width and height (no layout shift),
  * loading="lazy" and decoding="async". The files' names carry a hash of the
  * source's bytes, so a variant a previous build made is linked, not made
  * again. The only place that decodes PNG for the site; JPEG and WebP go

@@ -69,8 +69,9 @@ want = {  # source file -> (kind, widths)
     "lille.jpg": ("photo", [300]),
     "telefon.jpg": ("photo", [300]),  # stored 400 x 300, shown upright 300 x 400
     "foto.png": ("photo", [480, 640]),
-    "tegning.png": ("drawing", [480, 800, 900]),
-    "diagram.png": ("drawing", [480, 700]),
+    "tegning.png": ("drawing", [900]),  # a drawing: the file as it is
+    "diagram.png": ("drawing", [700]),
+    "kort.png": ("drawing", [1500]),
 }
 seen = set()
 for img in p.imgs:
@@ -90,7 +91,7 @@ for img in p.imgs:
     with Image.open(os.path.join(srcdir, source)) as im:
         sw, sh = ImageOps.exif_transpose(im).size  # as a browser shows the source
     w, h = int(img["width"]), int(img["height"])
-    check(w == min(sw, 1200) and abs(h - sh * w / sw) < 1, f"{source}: width {w} height {h} from {sw}x{sh}")
+    check(w == (sw if kind == "drawing" else min(sw, 1200)) and abs(h - sh * w / sw) < 1, f"{source}: width {w} height {h} from {sw}x{sh}")
     check(img.get("loading") == "lazy" and img.get("decoding") == "async", f"{source}: lazy, async")
     check("alt" in img, f"{source}: alt")
     sets = [("jpg" if kind == "photo" else "png", srcset(img["srcset"]) if "srcset" in img
@@ -102,6 +103,8 @@ for img in p.imgs:
             sets.append(("webp", srcset(img["_source"]["srcset"])))
     else:
         check(not img["_in_picture"], f"{source}: a drawing stays PNG, no WebP")
+        with open(os.path.join(srcdir, source), "rb") as a, open(file_of(src), "rb") as b:
+            check(a.read() == b.read(), f"{source}: the drawing's file is the author's, byte for byte")
     for ext, entries in sets:
         check([x for _, x in entries] == widths, f"{source}: {ext} widths {[x for _, x in entries]}")
         for url, x in entries:
@@ -125,7 +128,7 @@ for img in p.imgs:
                                for a, b in zip(p1, p2)) / (3 * v.size[0] * v.size[1])
                     check(diff < 12, f"{source}: {os.path.basename(url)} shows the source (mean difference {diff:.1f})")
                 if ext == "png":
-                    check(v.mode == ("RGBA" if source == "tegning.png" else v.mode),
+                    check(v.mode == ("RGBA" if source in ("tegning.png", "kort.png") else v.mode),
                           f"{source}: {os.path.basename(url)} keeps its transparency")
     check(src in [u for u, _ in sets[0][1]], f"{source}: src is one of the srcset's files")
 check(seen == set(want), f"every source has its <img> ({sorted(seen)})")

@@ -2,8 +2,9 @@
 binary file is committed: a landscape photo (JPEG, 1600 x 1000), a small
 photo (JPEG, 300 x 200), a phone's photo stored on its side (JPEG, 400 x
 300 with EXIF orientation 6: shown 300 x 400), a photo saved as PNG (opaque and noisy, 640 x 480),
-a drawing with transparency (PNG, 900 x 300) and a flat drawing without
-transparency (PNG, 700 x 350). Same bytes every run (fixed seed).
+a drawing with transparency (PNG, 900 x 300), a flat drawing without
+transparency (PNG, 700 x 350), both small, and a large drawing with
+transparency (PNG, 1500 x 1000, over 100 KB). Same bytes every run (fixed seed).
 Usage: make-images.py FOLDER"""
 import random
 import sys
@@ -61,3 +62,10 @@ d = ImageDraw.Draw(flat)
 for i in range(5):
     d.rectangle((60 + i * 120, 300 - 50 * (i + 1), 140 + i * 120, 300), fill=(13, 79, 110))
 flat.save(f"{out}/diagram.png")
+big = Image.new("RGBA", (1500, 1000), (0, 0, 0, 0))
+d = ImageDraw.Draw(big)
+for _ in range(3000):
+    x, y, r = rnd.random() * 1500, rnd.random() * 1000, 3 + rnd.random() * 12
+    d.ellipse((x - r, y - r, x + r, y + r),
+              fill=(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256), 128 + rnd.randrange(128)))
+big.save(f"{out}/kort.png")

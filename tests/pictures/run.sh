@@ -33,6 +33,8 @@ Et lille foto ![Lille udsigt](lille.jpg) midt i teksten.
 
 ![Søjlediagram med fem søjler](diagram.png)
 
+![Et kort med mange farvede prikker](kort.png)
+
 ![pynt](../nyheder/2017-jul/spor.svg)
 MD
 cat > "$site/content/om/mark.md" <<'MD'
@@ -94,6 +96,18 @@ rc=$?
 [ "$rc" -eq 1 ] && grep -q 'content/billeder/ude.jpg.*outside\|content/billeder/ude.jpg.*leads' "$t/out.err" &&
   [ ! -e "$t/out-site/public" ] && ok "an image linked from outside the site is an error" ||
   { no "an image linked from outside the site is an error (exit $rc)"; cat "$t/out.err"; }
+
+# A drawing over 1 MB is offered as it is, with a warning that says so.
+cp -r "$site" "$t/big-site"
+rm -rf "$t/big-site/public"
+$py -c "
+import random; from PIL import Image
+Image.frombytes('RGBA', (800, 600), random.Random(1).randbytes(800 * 600 * 4)).save('$t/big-site/content/om/stoej.png')"
+printf '\n![Støj](stoej.png)\n' >> "$t/big-site/content/om/mark.md"
+(cd "$t/big-site" && "$klar" build -j 2 > /dev/null 2> "$top/$t/big.err")
+rc=$?
+grep -q "^content/om/mark.md:6:1: warning: the PNG image 'stoej.png' is 18[0-9][0-9] kB" "$t/big.err" && [ "$rc" -eq 0 ] &&
+  ok "a drawing over 1 MB: a warning at its position" || { no "a drawing over 1 MB: a warning (exit $rc)"; cat "$t/big.err"; }
 
 echo "pictures: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
