@@ -157,9 +157,9 @@ static const char *web_url(const char *u) {
 /* The page reference after the last run of a link to a page or heading of
  * the booklet (ls, whose words are words): " (se side 12)" as the layout's
  * page-ref words it, one unbreakable unit glued to the link's last word
- * (its spaces no-break spaces: "(se" alone at a line's end reads badly). The number is the one the previous flow found
- * (k->ref_pages); before the first flow, a two-digit stand-in holds its
- * place. Nothing is printed for a reference that has no number (its target
+ * (its spaces no-break spaces: "(se" alone at a line's end reads badly).
+ * The number is the one the previous flow found (k->ref_pages); before the
+ * first flow, a two-digit stand-in holds its place. Nothing is printed for a reference that has no number (its target
  * on the link's own page, or not in the booklet), but it keeps its index,
  * so the references are counted alike in every pass. */
 static void put_page_ref(bk *k, tbuild *tb, const char *words, link_span *ls) {
@@ -321,7 +321,6 @@ text bk_plain_text(bk *k, const char *s, const bl_style *st, double width) {
   bk_tb_free(&tb);
   return t;
 }
-
 
 /* ------------------------------------------------------------------------ */
 /* Page references                                                           */
