@@ -416,6 +416,8 @@ const char *const msg_table_da[][2] = {
      "standard skal være PDF/X-4 eller PDF/X-1a, ikke '%s'%s"},
     {"attribute '%s' must be true or false, not '%s'",
      "attributten '%s' skal være true eller false, ikke '%s'"},
+    {"attribute '%s' must hold {page} once (where the page number goes), not '%s'",
+     "attributten '%s' skal indeholde {page} én gang (der hvor sidetallet skal stå), ikke '%s'"},
     {"attribute '%s' of <%s> must be a number between %s, not '%s'",
      "attributten '%s' på <%s> skal være et tal mellem %s, ikke '%s'"},
     {"break-before must be true, false, left, right or between, not '%s'%s",
@@ -466,6 +468,10 @@ const char *const msg_table_da[][2] = {
      "en linje i denne tekst er højere end sidens tekstområde (%.0f mm); gør teksten mindre eller layoutets margener smallere"},
     {"a row of this table is taller than the page's text area (%.0f mm); shorten the cell's text",
      "en række i denne tabel er højere end sidens tekstområde (%.0f mm); forkort teksten i cellen"},
+    {"the page references of booklet '%s' do not settle: each layout of its pages moves a reference's target to "
+     "another page; check them in the PDF, or reword the text around them",
+     "sidehenvisningerne i hæftet '%s' falder ikke på plads: hver opsætning af siderne flytter en henvisnings mål "
+     "til en anden side; tjek dem i PDF'en, eller omformulér teksten omkring dem"},
     {"booklet '%s' needs %zu pages, but layout %s has room for %d; shorten the text or choose another layout",
      "hæftet '%s' fylder %zu sider, men layoutet %s har plads til %d; forkort teksten, eller vælg et andet layout"},
     {"cannot read image '%s' (%s)",

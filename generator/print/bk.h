@@ -36,10 +36,14 @@
 
 
 typedef struct link_span {
-  int start, end;       /* byte range in the layout's text */
+  int start, end;       /* byte range in the layout's text, its page reference included */
   const char *uri;      /* external, or NULL */
   const char *dest;     /* internal destination name, or NULL */
   const char *fallback; /* dest: the site URL to use when no heading has that name */
+  int ref;              /* dest: its index among the booklet's page references
+                           (bk->ref_pages), -1 when it has none */
+  int ref_at;           /* where the page reference ("(se side 4)") begins: end
+                           when none is printed */
 } link_span;
 
 typedef struct tline {
@@ -188,6 +192,15 @@ typedef struct bk {
   map known;           /* destination names of headings and page starts */
   int hcount[7];       /* headings of each level since the last higher one */
   VEC(fnote *) notes;  /* every footnote set at the foot of a page */
+  /* Page references: a link to a page or heading of the booklet is followed
+   * by "(se side N)" (<links page-ref>). N is known only once the pages are
+   * flowed: the boxes are made and flowed again until the numbers they
+   * print are the numbers the flow gives (print.c, bk_settle_refs). */
+  VEC(int) ref_pages;  /* the number each reference prints, in the order the
+                          boxes make them: a page, or 0 for none (its target
+                          on the link's own page, or not in the booklet);
+                          empty before the first flow */
+  int npage_refs;      /* page references made by the boxes so far */
   bool ok;
 } bk;
 
@@ -318,6 +331,13 @@ void bk_take_refs(bk *k, box *b, const tbuild *tb, const text *t, int row);
 
 /* A text of one plain string, hyphenated when st says so. */
 text bk_plain_text(bk *k, const char *s, const bl_style *st, double width);
+
+/* After a flow of the booklet's pages: sets k->ref_pages to the page each
+ * page reference's target lands on (its physical number, as the folios
+ * print it; 0 for a target on the link's own page or not in the booklet).
+ * Returns whether any number differs from those the boxes printed, i.e.
+ * whether the boxes must be made and flowed again. */
+bool bk_settle_refs(bk *k, const page_vec *pages);
 
 /* ------------------------------------------------------------------------ */
 /* boxes.c: boxes from the block tree                                        */

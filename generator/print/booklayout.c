@@ -620,6 +620,7 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
   L->mono = "Noto Sans Mono";
   L->lang = "da-DK";
   L->print_urls = true;
+  L->page_ref = "se side {page}";
   double size = 10, leading = 1.35;
   xmlNode *cols_el = root;
   static const char *const root_ok[] = {"name", NULL};
@@ -737,9 +738,20 @@ booklayout *booklayout_parse(arena *a, const char *xml, size_t n, const char *fi
     } else if (strcmp(en, "template") == 0) {
       read_template(&r, c, &tps);
     } else if (strcmp(en, "links") == 0) {
-      static const char *const ok[] = {"print-url", NULL};
+      static const char *const ok[] = {"print-url", "page-ref", NULL};
       check_attrs(&r, c, ok);
       bool_attr(&r, c, "print-url", &L->print_urls);
+      const char *pr = attr(&r, c, "page-ref");
+      if (pr && !*pr) {
+        L->page_ref = NULL; /* page-ref="": links inside the booklet print nothing after them */
+      } else if (pr) {
+        const char *at = strstr(pr, "{page}");
+        if (!at || strstr(at + 6, "{page}"))
+          aerr(&r, c, "page-ref", "attribute '%s' must hold {page} once (where the page number goes), not '%s'",
+               "page-ref", pr);
+        else
+          L->page_ref = pr;
+      }
     } else if (strcmp(en, "video") == 0) {
       static const char *const ok[] = {"qr", NULL};
       check_attrs(&r, c, ok);

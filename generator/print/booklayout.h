@@ -156,6 +156,9 @@ typedef struct booklayout {
   bl_part *parts; size_t nparts;
   bl_template *templates; size_t ntemplates;
   bool print_urls;          /* <links print-url>: a web link's URL after its text (default true) */
+  const char *page_ref;     /* <links page-ref>: what follows a link to a page or heading of the
+                               booklet, in brackets, "{page}" its page number ("se side {page}",
+                               the default); NULL: nothing */
   bool video_qr;            /* <video qr="true">: a video block as a QR code beside its URL */
   bool notes_on_page;       /* <footnotes place="page">: a footnote at the foot of the column
                                where its reference falls; else ("section", the default)

@@ -76,7 +76,7 @@ static char *link_attrs(draw *dr, const link_span *ls, const char *rect) {
  * what is drawn inside it). The reader (and the preview, where an editor
  * wants to see the links) shows links blue and underlined; the printer
  * black like the text around them: the printed address or page reference
- * after the link says where it goes. */
+ * after the link says where it goes (a page reference is inside the link). */
 static void draw_linked_lines(draw *dr, const text *t, int from, int to, double x, double y) {
   cairo_t *cr = dr->cr;
   double top = t->lines[from].top;
@@ -101,12 +101,12 @@ static void draw_linked_lines(draw *dr, const text *t, int from, int to, double 
       set_rgb(cr, li >= 0 && screen ? 0x1f4e8c : t->color);
       cairo_move_to(cr, rx, ry);
       pango_cairo_show_glyph_item(cr, str, run);
-      if (li >= 0 && screen) {
-        /* The underline from the font's size: asking Pango for the font's
-         * metrics here, outside fonts.c's lock, raced with other booklets'
-         * first measurements (see fonts_prepare_layout). About where and
-         * how thick a text face draws its own: 0.1 em below the baseline,
-         * 0.05 em thick. */
+      if (li >= 0 && screen && run->item->offset < t->links[li].ref_at) {
+        /* The underline (not under a page reference) from the font's size:
+         * asking Pango for the font's metrics here, outside fonts.c's lock,
+         * raced with other booklets' first measurements (see
+         * fonts_prepare_layout). About where and how thick a text face
+         * draws its own: 0.1 em below the baseline, 0.05 em thick. */
         PangoFontDescription *fd = pango_font_describe(run->item->analysis.font);
         double em = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
         pango_font_description_free(fd);

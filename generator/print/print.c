@@ -319,33 +319,50 @@ bool bk_open(bk *k, const site *s, const booklet_spec *b, diag *d) {
   return true;
 }
 
-bool bk_lay_out(bk *k, bk_laid *l) {
-  arena *a = k->a;
-  const booklet_spec *b = k->b;
+/* Reports an error of a later pass of make_boxes to the build's diag. */
+static void pass_error(const diag_item *m, void *d) {
+  if (m->level == DIAG_ERROR) diag_report(d, DIAG_ERROR, m->file, m->line, m->col, "%s", m->text);
+}
+
+/* Makes the boxes of the booklet's pages (1. boxes) and sends links to
+ * pages and headings it does not hold to the site. Pass 0 reports to k->d;
+ * a later pass makes the same boxes with other page references, and its
+ * warnings, the same as pass 0's, are dropped. Returns false after
+ * reporting an error. */
+static bool make_boxes(bk *k, int pass) {
+  diag *d = k->d, *again = NULL;
+  if (pass > 0) {
+    k->content.n = 0;
+    k->pending.n = 0;
+    k->notes.n = 0;
+    k->last = NULL;
+    memset(k->hcount, 0, sizeof k->hcount);
+    again = diag_new();
+    k->d = again;
+  }
   int errors_before = diag_errors(k->d);
-  /* 1. boxes */
-  /* Links arrive as site URLs (see pdf_link): the booklet's pages are
-   * found by theirs. */
-  for (size_t i = 0; i < b->npages; i++)
-    if (b->pages[i]->src && b->pages[i]->url)
-      map_set(&k->dests, arena_printf(a, "#%s", b->pages[i]->url), (void *)(long)(i + 1));
-  /* The destinations of page starts are known only once made; links to a
-   * later page of the booklet resolve through the names set here. */
-  for (size_t i = 0; i < b->npages; i++)
-    if (b->pages[i]->src && b->pages[i]->url)
-      map_set(&k->dests, b->pages[i]->url, arena_printf(a, "p%zu", i));
-  for (size_t i = 0; i < b->npages; i++) bk_page_boxes(k, b->pages[i], (int)i);
-  if (!k->ok || diag_errors(k->d) > errors_before) return false;
+  k->npage_refs = 0;
+  for (size_t i = 0; i < k->b->npages; i++) bk_page_boxes(k, k->b->pages[i], (int)i);
+  bool ok = k->ok && diag_errors(k->d) == errors_before;
+  k->d = d;
+  if (again && !ok) diag_each(again, pass_error, d);
+  diag_free(again);
+  if (!ok) return false;
   for (size_t i = 0; i < k->content.n; i++) {
     box *bx = k->content.items[i];
     bk_fix_links(k, &bx->t);
     for (int r = 0; r < bx->nrows; r++)
       for (int c = 0; c < bx->ncols; c++) bk_fix_links(k, &bx->rows[r].cells[c]);
   }
+  for (size_t i = 0; i < k->notes.n; i++)
+    for (int m = 0; m < k->notes.items[i]->nboxes; m++) bk_fix_links(k, &k->notes.items[i]->boxes[m]->t);
+  return true;
+}
 
-  /* 2. flow the content, then the contents with real page numbers. The
-   * content is flowed again when the pages before it turn out to move its
-   * first page from a right-hand to a left-hand side (left/right breaks). */
+/* 2. Flows the content, then the contents with real page numbers. The
+ * content is flowed again when the pages before it turn out to move its
+ * first page from a right-hand to a left-hand side (left/right breaks). */
+static void flow_parts(bk *k, bk_laid *l) {
   const bl_part *tp = toc_part(k), *ip = NULL;
   for (size_t i = 0; i < k->L->nparts; i++)
     if (k->L->parts[i].kind == BL_PART_INDEX) ip = &k->L->parts[i];
@@ -381,6 +398,37 @@ bool bk_lay_out(bk *k, bk_laid *l) {
     }
     if ((first_content + 1) % 2 == base % 2) break;
     base = first_content + 1;
+  }
+}
+
+bool bk_lay_out(bk *k, bk_laid *l) {
+  arena *a = k->a;
+  const booklet_spec *b = k->b;
+  /* Links arrive as site URLs (see pdf_link): the booklet's pages are
+   * found by theirs. */
+  for (size_t i = 0; i < b->npages; i++)
+    if (b->pages[i]->src && b->pages[i]->url)
+      map_set(&k->dests, arena_printf(a, "#%s", b->pages[i]->url), (void *)(long)(i + 1));
+  /* The destinations of page starts are known only once made; links to a
+   * later page of the booklet resolve through the names set here. */
+  for (size_t i = 0; i < b->npages; i++)
+    if (b->pages[i]->src && b->pages[i]->url)
+      map_set(&k->dests, b->pages[i]->url, arena_printf(a, "p%zu", i));
+  /* Page references print the pages the previous pass found; a pass whose
+   * references moved text is followed by another. A reference's number
+   * changes the flow only when its width does (a line more or less), so
+   * the second pass nearly always settles; the fourth ends it. */
+  for (int pass = 0;; pass++) {
+    if (!make_boxes(k, pass)) return false;
+    flow_parts(k, l);
+    if (!k->ok || !bk_settle_refs(k, &l->pages)) break;
+    if (pass == 3) {
+      diag_warning(k->d, b->file ? b->file : k->L->file, b->file ? b->line : 0, 0,
+                   "the page references of booklet '%s' do not settle: each layout of its pages moves "
+                   "a reference's target to another page; check them in the PDF, or reword the text around them",
+                   b->name);
+      break;
+    }
   }
   page_vec *pages = &l->pages;
   /* A notes part with fill takes the pages a fixed page count leaves. */
@@ -440,6 +488,7 @@ void bk_close(bk *k, bk_laid *l) {
   vec_free(&k->pending);
   vec_free(&k->alts);
   vec_free(&k->notes);
+  vec_free(&k->ref_pages);
   map_free(&k->dests);
   map_free(&k->known);
   arena_free(k->a);

@@ -71,7 +71,11 @@ static void measure(bk *k, const mdt_block *blk, int nc, double size, double *na
     for (size_t ci = 0; ci < row->nchildren && (int)ci < nc; ci++) {
       tbuild tb;
       bk_tb_init(&tb);
+      /* Measured with the page references the cells will print, counted
+       * once: the cells make them again (bk_settle_refs). */
+      int refs = k->npage_refs;
       bk_tb_runs(k, &tb, row->children[ci]->runs, row->children[ci]->nruns, false);
+      k->npage_refs = refs;
       text t = bk_make_text(k, &tb, row->header ? &th : &td, -1, false);
       bk_tb_free(&tb);
       double w = longest_word(&t);

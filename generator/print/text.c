@@ -154,6 +154,37 @@ static const char *web_url(const char *u) {
   return buf;
 }
 
+/* The page reference after the last run of a link to a page or heading of
+ * the booklet (ls, whose words are words): " (se side 12)" as the layout's
+ * page-ref words it, one unbreakable unit glued to the link's last word
+ * (its spaces no-break spaces: "(se" alone at a line's end reads badly).
+ * The number is the one the previous flow found (k->ref_pages); before the
+ * first flow, a two-digit stand-in holds its place. Nothing is printed for a reference that has no number (its target
+ * on the link's own page, or not in the booklet), but it keeps its index,
+ * so the references are counted alike in every pass. */
+static void put_page_ref(bk *k, tbuild *tb, const char *words, link_span *ls) {
+  const char *fmt = k->L->page_ref;
+  if (!fmt) return;
+  ls->ref = k->npage_refs++;
+  int pg = (size_t)ls->ref < k->ref_pages.n ? k->ref_pages.items[ls->ref] : 88;
+  if (pg <= 0) return;
+  size_t tl = strlen(words);
+  sbuf_puts(&tb->s, tl && words[tl - 1] == ' ' ? "(" : "\xc2\xa0(");
+  for (const char *p = fmt; *p;) {
+    if (str_starts(p, "{page}")) {
+      sbuf_printf(&tb->s, "%d", pg);
+      p += 6;
+    } else if (*p == ' ') {
+      sbuf_puts(&tb->s, "\xc2\xa0");
+      p++;
+    } else {
+      sbuf_putc(&tb->s, *p++);
+    }
+  }
+  sbuf_putc(&tb->s, ')');
+  ls->end = (int)tb->s.len;
+}
+
 void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate) {
   for (size_t i = 0; i < n; i++) {
     const mdt_run *r = &runs[i];
@@ -193,19 +224,27 @@ void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate
       sbuf_printf(&tb->s, "%s(%s)", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0", web_url(r->url));
     }
     if (r->url) {
-      /* Drawing colours links itself (blue for the screen, black in print:
-       * see draw_linked_lines); these attributes also end Pango's runs at
-       * the link's edges, which that drawing relies on. */
-      tb_attr(tb, pango_attr_foreground_new(0x1f1f, 0x4e4e, 0x8c8c), start, end);
-      tb_attr(tb, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
-      link_span ls = {(int)start, (int)end, NULL, NULL, NULL};
+      link_span ls = {(int)start, (int)end, NULL, NULL, NULL, -1, (int)end};
       pdf_link(k, r->url, &ls);
-      if (tb->links.n && tb->links.items[tb->links.n - 1].end == ls.start &&
-          ((ls.uri && tb->links.items[tb->links.n - 1].uri &&
-            strcmp(ls.uri, tb->links.items[tb->links.n - 1].uri) == 0)))
-        tb->links.items[tb->links.n - 1].end = ls.end;
-      else
+      if (ls.dest && (i + 1 == n || !runs[i + 1].url || strcmp(runs[i + 1].url, r->url) != 0))
+        put_page_ref(k, tb, r->text, &ls);
+      /* Drawing colours links itself (blue for the screen, black in print:
+       * see draw_linked_lines) and underlines the link's text, not its page
+       * reference; these attributes also end Pango's runs at those edges,
+       * which that drawing relies on. */
+      tb_attr(tb, pango_attr_foreground_new(0x1f1f, 0x4e4e, 0x8c8c), start, (size_t)ls.end);
+      tb_attr(tb, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
+      link_span *prev = tb->links.n ? &tb->links.items[tb->links.n - 1] : NULL;
+      if (prev && prev->end == ls.start &&
+          ((ls.uri && prev->uri && strcmp(ls.uri, prev->uri) == 0) ||
+           (ls.dest && prev->dest && strcmp(ls.dest, prev->dest) == 0))) {
+        /* One link of several runs (a word in bold inside it): one span. */
+        prev->end = ls.end;
+        prev->ref = ls.ref;
+        prev->ref_at = ls.ref_at;
+      } else {
         vec_push(&tb->links, ls);
+      }
     }
   }
 }
@@ -283,3 +322,80 @@ text bk_plain_text(bk *k, const char *s, const bl_style *st, double width) {
   return t;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Page references                                                           */
+
+/* Notes, for each page reference of t whose link ends on lines from..to,
+ * that it stands on page pg (0-based) unless a fragment before placed it. */
+static void refs_on_page(bk *k, const text *t, int from, int to, int pg, int *link_page) {
+  for (int li = 0; li < t->nlinks; li++) {
+    const link_span *ls = &t->links[li];
+    if (ls->ref < 0 || ls->ref >= k->npage_refs || link_page[ls->ref]) continue;
+    int byte = ls->ref_at > ls->start ? ls->ref_at - 1 : ls->start, line = 0;
+    while (line + 1 < t->nlines && t->lines[line + 1].start <= byte) line++;
+    if (line >= from && line < to) link_page[ls->ref] = pg + 1;
+  }
+}
+
+/* The page references of box b, whose lines (or rows) from..to fr holds. */
+static void box_refs(bk *k, const box *b, int from, int to, bool first, int pg, int *link_page) {
+  if (b->kind == BX_TEXT) {
+    refs_on_page(k, &b->t, from, to, pg, link_page);
+    return;
+  }
+  if (b->kind != BX_TABLE) return;
+  for (int r = 0; r < b->nrows; r++)
+    if ((r >= from && r < to) || (first && r < b->nheader))
+      for (int c = 0; c < b->ncols; c++) refs_on_page(k, &b->rows[r].cells[c], 0, b->rows[r].cells[c].nlines, pg, link_page);
+}
+
+/* Notes the destination of each page reference of t. */
+static void ref_dests(const bk *k, const text *t, const char **dest) {
+  for (int li = 0; li < t->nlinks; li++)
+    if (t->links[li].ref >= 0 && t->links[li].ref < k->npage_refs) dest[t->links[li].ref] = t->links[li].dest;
+}
+
+bool bk_settle_refs(bk *k, const page_vec *pages) {
+  if (!k->npage_refs) return false;
+  map at = MAP_INIT; /* destination name → its page, 1-based */
+  int *link_page = arena_calloc(k->a, (size_t)k->npage_refs, sizeof *link_page);
+  const char **dest = arena_calloc(k->a, (size_t)k->npage_refs, sizeof *dest);
+  for (size_t i = 0; i < pages->n; i++) {
+    const bpage *pg = pages->items[i];
+    for (size_t j = 0; j < pg->frags.n; j++) {
+      const frag *fr = &pg->frags.items[j];
+      const box *b = fr->b;
+      if (fr->first && b->anchor && !map_has(&at, b->anchor)) map_set(&at, b->anchor, (void *)(long)(i + 1));
+      if (fr->first && b->dest && !map_has(&at, b->dest)) map_set(&at, b->dest, (void *)(long)(i + 1));
+      box_refs(k, b, fr->from, fr->to, fr->first, (int)i, link_page);
+    }
+    for (size_t j = 0; j < pg->notes.n; j++)
+      for (int m = 0; m < pg->notes.items[j].n->nboxes; m++) {
+        const box *b = pg->notes.items[j].n->boxes[m];
+        box_refs(k, b, 0, b->kind == BX_TABLE ? b->nrows : b->t.nlines, true, (int)i, link_page);
+      }
+  }
+  /* The destinations, from the texts (a reference's span may have been
+   * sent to the site by bk_fix_links: then it has none). */
+  for (size_t i = 0; i < k->content.n; i++) {
+    const box *b = k->content.items[i];
+    ref_dests(k, &b->t, dest);
+    for (int r = 0; r < b->nrows; r++)
+      for (int c = 0; c < b->ncols; c++) ref_dests(k, &b->rows[r].cells[c], dest);
+  }
+  for (size_t i = 0; i < k->notes.n; i++)
+    for (int m = 0; m < k->notes.items[i]->nboxes; m++) ref_dests(k, &k->notes.items[i]->boxes[m]->t, dest);
+  bool changed = k->ref_pages.n != (size_t)k->npage_refs;
+  if (changed) {
+    k->ref_pages.n = 0;
+    for (int r = 0; r < k->npage_refs; r++) vec_push(&k->ref_pages, -1);
+  }
+  for (int r = 0; r < k->npage_refs; r++) {
+    int to = dest[r] ? (int)(long)map_get(&at, dest[r]) : 0;
+    int n = to && to != link_page[r] ? to : 0;
+    changed |= k->ref_pages.items[r] != n;
+    k->ref_pages.items[r] = n;
+  }
+  map_free(&at);
+  return changed;
+}

@@ -19,6 +19,10 @@
 #   pixi      pixi-graviditet keeps its plan: Robusthed's third milestone
 #             (three lines since its text was restored) stays on page 4,
 #             each theme on its spread, five pages of notes
+#   refs      a link to a page of the same booklet prints "(se side N)", N
+#             the page of its target, in the reader and (black) the printer
+#             PDF (tests/pdf/pagerefs.py); a web link its address; in a copy:
+#             page-ref's wording, none, a mistake, and a 100-page booklet
 #   findings  made to happen in copies of the layouts: a nearly empty page under a
 #             stricter min-fill, a heading that may not keep with its
 #             text, an overflowing pixi; each with the content's file:line,
@@ -153,6 +157,86 @@ page "$g" 6 | grep -q '^ *Automatisering Automatisering' && page "$g" 16 | grep 
 notes=0
 for p in 18 19 20 21 22; do page "$g" $p | grep -Eq 'Det har vi set|Det vil vi prøve|Spørgsmål vi vil stille|Mine noter' && notes=$((notes + 1)); done
 [ "$notes" -eq 5 ] && ok "... five pages of notes (18-22)" || no "... five pages of notes (18-22): $notes"
+
+# ------------------------------------------------------------------- refs
+# Page references: a link to a page or heading of the same booklet prints
+# "(se side N)" after its text, N the page its target lands on, and stays
+# an internal link; the printer PDF prints the same references in black ink
+# alone. tests/pdf/pagerefs.py reads every internal link of a reader PDF
+# with the words in its area (qpdf, pdftotext -bbox, Ghostscript).
+for b in outputkatalog outputkatalog-notat tema-og-tilbudskatalog; do
+  if python3 "$top/tests/pdf/pagerefs.py" --min 5 "$d/$b.pdf" "$d/$b-tryk.pdf" > "$t/refs" 2>&1; then
+    ok "$b: every link inside the booklet says its page ($(head -n 1 "$t/refs")), the printer PDF too, in black"
+  else no "$b: every link inside the booklet says its page"; head -n 6 "$t/refs"; fi
+done
+for pdf in "$d"/*.pdf; do
+  case $pdf in *-ark.pdf | *-tryk.pdf) continue ;; esac
+  python3 "$top/tests/pdf/pagerefs.py" --min 0 "$pdf" > "$t/refs" 2>&1 || { no "$(basename "$pdf"): internal links without their page"; head -n 4 "$t/refs"; }
+done
+# The same with pdftotext alone: the page the catalog's introduction names
+# for the interfaces is the page their heading opens, not the one before.
+n=$(page "$d/outputkatalog.pdf" 5 | sed -n 's/.*kernegrupper (se side \([0-9]*\)).*/\1/p')
+[ -n "$n" ] && page "$d/outputkatalog.pdf" "$n" | grep -q 'Snitflader mellem forslag og kernegrupper Mange af forslagene' &&
+  ! page "$d/outputkatalog.pdf" $((n - 1)) | grep -q 'Snitflader mellem' \
+  && ok "outputkatalog: 'se side $n' after the interfaces' link, and page $n opens them" \
+  || no "outputkatalog: the interfaces' page reference ('$n'): $(page "$d/outputkatalog.pdf" 5 | tail -c 200)"
+
+# In a copy: a web link keeps printing its address, a link to its own page
+# prints nothing, the layout words the reference (page-ref), and a booklet
+# of over a hundred pages whose references grow a digit still gets each
+# right (the references are laid out again until the pages stop moving).
+md=$site/content/outputkatalog/snitflader.md
+cp "$md" "$t/snitflader.orig"
+printf '\nLæs om reglerne hos [Digitaliseringsstyrelsen](https://digst.dk/) og om [snitfladerne](snitflader.md) her.\n' >> "$md"
+python3 - "$site/content" <<'PY'
+import sys
+c = sys.argv[1]
+words = ("Forældre og fagfolk taler sammen om barnets hverdag, om det, der går godt, "
+         "og om det, der kan blive bedre, så barnet får de bedste muligheder for at lære og trives. ")
+out = ["---", "title: Henvisninger i et langt hæfte", "---",
+       "Se [afsnit 80](#afsnit-80), [afsnit 30](#afsnit-30) og [afsnit 2](#afsnit-2).", ""]
+for i in range(1, 81):
+    out += [f"## Afsnit {i}", ""]
+    for j in range(7):
+        out += [words * 3, ""]
+    if i % 10 == 0:
+        out += [f"Tilbage til [afsnit 1](#afsnit-1) og frem til [afsnit {min(i + 5, 80)}](#afsnit-{min(i + 5, 80)}).", ""]
+open(c + "/om/henvisninger.md", "w", encoding="utf-8").write("\n".join(out))
+y = open(c + "/site.yaml", encoding="utf-8").read().rstrip("\n")
+y += ("\n  - name: henvisninger\n    label: Henvisninger\n    layout: katalog\n"
+      "    title: Henvisninger\n    pages: [om/henvisninger.md]\n")
+open(c + "/site.yaml", "w", encoding="utf-8").write(y)
+PY
+sed -i 's|page-ref="se side {page}"|page-ref="jf. s. {page}"|' "$site/layouts/print/katalog.xml"
+make_pdf "$t/refs-copy" outputkatalog henvisninger
+rc=$?
+r=$t/refs-copy/booklets
+pages=$(pdfinfo "$r/henvisninger.pdf" 2> /dev/null | awk '/^Pages:/ { print $2 }')
+[ "$rc" -eq 0 ] && [ "${pages:-0}" -gt 100 ] && python3 "$top/tests/pdf/pagerefs.py" --ref "jf. s." --min 10 "$r/henvisninger.pdf" "$r/henvisninger-tryk.pdf" > "$t/refs" 2>&1 \
+  && pdftotext "$r/henvisninger.pdf" - | tr -s ' \n' '  ' | grep -q 'afsnit 80 (jf. s. 1[0-9][0-9])' \
+  && ok "a booklet of $pages pages: each reference right ($(head -n 1 "$t/refs")), in the layout's words" \
+  || { no "a booklet of over 100 pages: each reference right (exit $rc, ${pages:-no} pages)"; head -n 6 "$t/refs" "$t/log"; }
+last=$(pdfinfo "$r/outputkatalog.pdf" | awk '/^Pages:/ { print $2 }')
+txt=$(pdftotext "$r/outputkatalog.pdf" - | tr -s ' \n' '  ')
+echo "$txt" | grep -q 'Digitaliseringsstyrelsen (digst.dk)' && echo "$txt" | grep -q 'fladerne her' &&
+  echo "$txt" | grep -q 'kernegrupper (jf. s. [0-9]*)' && ! echo "$txt" | grep -q 'se side' \
+  && ok "a web link prints its address, a link to its own page nothing, page-ref words the rest" \
+  || no "a web link prints its address, a link to its own page nothing: $(echo "$txt" | grep -o '.\{60\}Digitaliseringsstyrelsen.\{60\}')"
+python3 "$top/tests/pdf/pagerefs.py" --ref "jf. s." "$r/outputkatalog.pdf" > "$t/refs" 2>&1 && grep -q 'own-page [2-9]' "$t/refs" \
+  && ok "... and the PDF's links all go where they say ($(head -n 1 "$t/refs"))" || { no "... the PDF's links go where they say"; head -n 4 "$t/refs"; }
+sed -i 's|page-ref="jf. s. {page}"|page-ref=""|' "$site/layouts/print/katalog.xml"
+make_pdf "$t/refs-none" outputkatalog
+pdftotext "$t/refs-none/booklets/outputkatalog.pdf" - | grep -q 'jf\. s\.\|se side' \
+  && no "page-ref=\"\": no page references" || ok "page-ref=\"\": no page references"
+sed -i 's|page-ref=""|page-ref="side"|' "$site/layouts/print/katalog.xml"
+make_pdf "$t/refs-bad" outputkatalog
+rc=$?
+grep -Eq "^layouts/print/katalog.xml:[0-9]+:[0-9]+: error: attribute 'page-ref' must hold \{page\} once" "$t/log" && [ "$rc" -eq 1 ] \
+  && ok "page-ref without {page}: an error at the layout's line (exit 1)" || { no "page-ref without {page}: an error (exit $rc)"; head -n 3 "$t/log"; }
+cp layouts/print/katalog.xml "$site/layouts/print/katalog.xml"
+cp content/site.yaml "$site/content/site.yaml"
+cp "$t/snitflader.orig" "$md"
+rm -f "$site/content/om/henvisninger.md"
 
 # --------------------------------------------------------------- findings
 # A nearly empty page: a min-fill no page of text can meet is warned about at the text

@@ -629,7 +629,7 @@ TEST(layout_new_elements) {
   const char *x = "<print xmlns=\"urn:klar:print\">\n"
                   "  <style element=\"h2\" break-before=\"left\"/>\n"
                   "  <style element=\"h3\" break-before=\"between\"/>\n"
-                  "  <links print-url=\"false\"/>\n"
+                  "  <links print-url=\"false\" page-ref=\"jf. s. {page}\"/>\n"
                   "  <video qr=\"true\"/>\n"
                   "  <style element=\"table\" size=\"8\" min-size=\"6\"/>\n"
                   "  <matrix corner=\"Forslag\" total=\"I alt\"/>\n"
@@ -652,6 +652,7 @@ TEST(layout_new_elements) {
     CHECK(L->matrix && !L->matrix_legend);
     CHECK_STR(L->matrix_corner, "Forslag");
     CHECK_STR(L->matrix_total, "I alt");
+    CHECK_STR(L->page_ref, "jf. s. {page}");
     CHECK_STR(L->title_if, "group stages");
     CHECK(L->title_level == 2);
     CHECK(L->ntemplates == 1 && L->templates[0].after && L->templates[0].nsegs >= 2);
@@ -663,12 +664,14 @@ TEST(layout_new_elements) {
                   "  <style element=\"h2\" break-before=\"sometimes\"/>\n"
                   "  <template><foo/></template>\n"
                   "  <sequence><content/>\n<index/></sequence>\n"
+                  "  <links page-ref=\"se side\"/>\n"
                   "</print>\n";
   CHECK(booklayout_parse(a, y, strlen(y), "layouts/print/bad.xml", d) == NULL);
   txt = diag_text(d);
   CHECK(strstr(txt, "bad.xml:2:") && strstr(txt, "break-before must be"));
   CHECK(strstr(txt, "bad.xml:3:") && strstr(txt, "unknown element <foo> in <template>"));
   CHECK(strstr(txt, "bad.xml:5:") && strstr(txt, "<index> needs a field"));
+  CHECK(strstr(txt, "bad.xml:6:10: error: attribute 'page-ref' must hold {page} once"));
   free(txt);
   diag_free(d);
   arena_free(a);
