@@ -513,7 +513,10 @@ static void draw_cover(draw *dr, const bpage *pg, double bleed) {
   double y = area_top;
   if (strcmp(part->valign, "middle") == 0) y = area_top + (area_h - total) / 2;
   else if (strcmp(part->valign, "bottom") == 0) y = area_top + area_h - total;
-  double left = col_left(k, dr->pageno, 0);
+  /* A saddle-stitched booklet's back cover is always a verso (the last of
+   * a multiple of 4): its margins are a verso's in the reader PDF too,
+   * which is not padded and may end on a recto, so both PDFs show it alike. */
+  double left = col_left(k, pg->kind == PG_BACK && !k->L->loose ? 2 : dr->pageno, 0);
   double width = k->pw - (k->L->inner + k->L->outer) * MM;
   for (size_t i = 0; i < c.ts.n; i++) {
     const bl_text *bt = c.from.items[i];
