@@ -217,15 +217,17 @@ void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate
       tb_attr(tb, pango_attr_family_new(k->L->mono), start, end);
       tb_attr(tb, pango_attr_scale_new(0.9), start, end);
     }
-    if (r->kind == MDR_TEXT && r->url && k->L->print_urls && strcmp(r->text, r->url) != 0 &&
-        !bk_is_external(r->text) && web_url(r->url) &&
+    link_span ls = {(int)start, (int)end, NULL, NULL, NULL, -1, (int)end};
+    if (r->url) pdf_link(k, r->url, &ls);
+    if (r->kind == MDR_TEXT && ls.uri && k->L->print_urls && strcmp(r->text, r->url) != 0 &&
+        !bk_is_external(r->text) && web_url(ls.uri) &&
         (i + 1 == n || !runs[i + 1].url || strcmp(runs[i + 1].url, r->url) != 0)) {
-      /* The last run of a link to the web: its address follows in print. */
-      sbuf_printf(&tb->s, "%s(%s)", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0", web_url(r->url));
+      /* The last run of a link to the web, or to a page of the site that
+       * is not in this booklet (ls.uri is its address on the site): the
+       * address follows in print, where a reader cannot click. */
+      sbuf_printf(&tb->s, "%s(%s)", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0", web_url(ls.uri));
     }
     if (r->url) {
-      link_span ls = {(int)start, (int)end, NULL, NULL, NULL, -1, (int)end};
-      pdf_link(k, r->url, &ls);
       if (ls.dest && (i + 1 == n || !runs[i + 1].url || strcmp(runs[i + 1].url, r->url) != 0))
         put_page_ref(k, tb, r->text, &ls);
       /* Drawing colours links itself (blue for the screen, black in print:
