@@ -3,6 +3,7 @@
  * label, life stages). The index itself is made in search_index.c and
  * written by search_out.c. */
 #include "search.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -225,9 +226,13 @@ static int cmp_word(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The longest stop word, in bytes ("skulle", "været"): longer words, most
+ * of the different words a site has, need no search. */
+#define STOP_MAX 6
+
 bool search_is_stop(const char *w, size_t n) {
-  char buf[MAX_WORD + 1];
-  if (n > MAX_WORD) return false;
+  char buf[STOP_MAX + 1];
+  if (n > STOP_MAX) return false;
   memcpy(buf, w, n);
   buf[n] = 0;
   const char *key = buf;
@@ -235,6 +240,7 @@ bool search_is_stop(const char *w, size_t n) {
 }
 
 const char *const *search_stop_words(size_t *n) {
+  for (size_t i = 0; i < NSTOP; i++) assert(strlen(stop_words[i]) <= STOP_MAX);
   *n = NSTOP;
   return stop_words;
 }

@@ -66,7 +66,15 @@ typedef struct pword {
   uint32_t hash, start;
   uint32_t more;        /* a word longer than 16 bytes: where it is in the reader's `longer` */
   uint8_t len, where;
+  struct wslot *slot;   /* once looked up */
 } pword;
+
+/* A word of the page new to the worker, and its stem (in the reader's
+ * `fresh_stems`), waiting for the look-up of the stem. */
+typedef struct fresh {
+  struct wslot *slot;
+  uint32_t at, len, hash;
+} fresh;
 
 typedef struct reader {
   int k;
@@ -82,6 +90,8 @@ typedef struct reader {
   uint32_t epoch;
   uint32_t page;
   VEC(pword) pw;                /* the page's words */
+  VEC(fresh) fresh;             /* the page's words new to the worker */
+  sbuf fresh_stems;
   sbuf longer;                  /* the page's words longer than 16 bytes */
   int where, nbody; /* nbody: the page's body words that are not stop words */
 } reader;
@@ -117,7 +127,7 @@ static void words_grow(reader *r) {
 }
 
 /* The number of stem s (n bytes) among the worker's stems, made if new. */
-static int32_t stem_number(reader *r, const char *s, size_t n) {
+static int32_t stem_number(reader *r, const char *s, size_t n, uint32_t h) {
   if ((r->stems.n + 1) * 2 > r->sslots) {
     size_t m = r->sslots ? r->sslots * 2 : 4096;
     struct sslot *t = xcalloc(m, sizeof *t);
@@ -130,7 +140,6 @@ static int32_t stem_number(reader *r, const char *s, size_t n) {
     free(r->sslot);
     r->sslot = t, r->sslots = m;
   }
-  uint32_t h = search_hash(s, n);
   size_t mask = r->sslots - 1, i = h & mask;
   for (; r->sslot[i].at; i = (i + 1) & mask) {
     if (r->sslot[i].hash != h) continue;
@@ -178,7 +187,7 @@ static void on_word(void *ctx, const char *w, size_t n, size_t start, size_t end
   (void)end;
   /* The word is zero-padded: its first 16 bytes as two numbers, mixed. */
   uint64_t w0 = load8(w), w1 = load8(w + 8), h = w0 * 0x9E3779B97F4A7C15u ^ w1 * 0xC2B2AE3D27D4EB4Fu;
-  pword x = {w0, w1, 0, start < UINT32_MAX ? (uint32_t)start : UINT32_MAX, 0, (uint8_t)n, (uint8_t)r->where};
+  pword x = {w0, w1, 0, start < UINT32_MAX ? (uint32_t)start : UINT32_MAX, 0, (uint8_t)n, (uint8_t)r->where, NULL};
   if (n > 16) {
     for (size_t i = 16; i < n; i += 8) h = (h ^ load8(w + i)) * 0x9E3779B97F4A7C15u;
     x.more = (uint32_t)r->longer.len;
@@ -192,31 +201,49 @@ static void on_word(void *ctx, const char *w, size_t n, size_t start, size_t end
 
 #define AHEAD 8 /* words between fetching a slot and reading it */
 
-/* The page's words into the word table and its entries. */
+/* The page's words into the word table and its entries, in three loops so
+ * that the memory each needs is asked for ahead: the words' slots (a new
+ * word gets its stem there, computed at once), the new stems' slots, then
+ * the page's entries in the order of the words. */
 static void take_words(reader *r) {
-  const pword *pw = r->pw.items;
+  pword *pw = r->pw.items;
   size_t n = r->pw.n;
+  while ((r->nwords + n + 1) * 10 > r->wslots * 7) words_grow(r); /* no growing below: the slots stay */
+  size_t mask = r->wslots - 1;
+  r->fresh.n = 0;
+  sbuf_clear(&r->fresh_stems);
   for (size_t i = 0; i < n; i++) {
-    if (i + AHEAD < n) __builtin_prefetch(&r->words[pw[i + AHEAD].hash & (r->wslots - 1)]);
-    const pword *x = &pw[i];
-    if ((r->nwords + 1) * 10 > r->wslots * 7) words_grow(r);
+    if (i + AHEAD < n) __builtin_prefetch(&r->words[pw[i + AHEAD].hash & mask]);
+    pword *x = &pw[i];
     char w[24];
     const char *word = w;
     if (x->len > 16) word = r->longer.data + x->more;
     else memcpy(w, &x->w0, 8), memcpy(w + 8, &x->w1, 8), w[16] = 0;
-    wslot *s = word_slot(r->words, r->wslots - 1, x->hash, x->w0, x->w1, word, x->len);
-    if (!s->w0) { /* a word the worker has not met: its stem, once */
-      s->w0 = x->w0, s->w1 = x->w1, s->hash = x->hash;
-      s->whole = x->len > 16 ? arena_strndup(r->keep, word, x->len) : NULL;
-      s->stem = -1;
-      r->nwords++;
-      if (!search_is_stop(word, x->len)) {
-        const char *stem = stem_word(r->st, word, x->len);
-        s->stem = stem_number(r, stem, strlen(stem));
-      }
-    }
-    if (s->stem < 0) continue;
-    sx_entry *e = page_entry(r, (uint32_t)s->stem);
+    wslot *s = word_slot(r->words, mask, x->hash, x->w0, x->w1, word, x->len);
+    x->slot = s;
+    if (s->w0) continue;
+    /* A word the worker has not met: its stem, once. */
+    s->w0 = x->w0, s->w1 = x->w1, s->hash = x->hash;
+    s->whole = x->len > 16 ? arena_strndup(r->keep, word, x->len) : NULL;
+    s->stem = -1;
+    r->nwords++;
+    if (search_is_stop(word, x->len)) continue;
+    const char *stem = stem_word(r->st, word, x->len);
+    size_t len = strlen(stem);
+    fresh f = {s, (uint32_t)r->fresh_stems.len, (uint32_t)len, search_hash(stem, len)};
+    sbuf_put(&r->fresh_stems, stem, len);
+    vec_push(&r->fresh, f);
+  }
+  for (size_t i = 0; i < r->fresh.n; i++) {
+    if (i + AHEAD < r->fresh.n && r->sslots)
+      __builtin_prefetch(&r->sslot[r->fresh.items[i + AHEAD].hash & (r->sslots - 1)]);
+    const fresh *f = &r->fresh.items[i];
+    f->slot->stem = stem_number(r, r->fresh_stems.data + f->at, f->len, f->hash);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const pword *x = &pw[i];
+    if (x->slot->stem < 0) continue;
+    sx_entry *e = page_entry(r, (uint32_t)x->slot->stem);
     if (x->where == IN_TITLE) e->flags |= SX_TITLE;
     else if (x->where == IN_FIELD) e->flags |= SX_FIELD;
     else {
@@ -536,6 +563,8 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
     vec_free(&r->df);
     free(r->ps);
     vec_free(&r->pw);
+    vec_free(&r->fresh);
+    sbuf_free(&r->fresh_stems);
     sbuf_free(&r->longer);
   }
   free(rd);
