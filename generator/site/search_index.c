@@ -199,7 +199,7 @@ static void on_word(void *ctx, const char *w, size_t n, size_t start, size_t end
   vec_push(&r->pw, x);
 }
 
-#define AHEAD 8 /* words between fetching a slot and reading it */
+#define AHEAD 16 /* words between fetching a slot and reading it */
 
 /* The page's words into the word table and its entries, in three loops so
  * that the memory each needs is asked for ahead: the words' slots (a new

@@ -9,8 +9,9 @@
  * (type and stages: places in l, -1 for none)
  * A term's shard is search_shard_of(search_hash(stem), h): h shards cut the
  * range of the 32-bit hash into equal parts, as many as make shards of
- * about SHARD_BYTES, so the browser computes a term's shard from its stem
- * (assets/js/search.js does the same) and loads nothing to find it. A
+ * about SHARD_BYTES (more on a large site), so the browser computes a
+ * term's shard from its stem (assets/js/search.js does the same) and loads
+ * nothing to find it. A
  * term's postings are one string: per page the difference to the page
  * before (variable length, base 32) and a weight (0-63), in the alphabet
  * ALPHA. The k best pages of a term have their excerpt in the term's shard,
@@ -26,8 +27,12 @@
 
 #define ALPHA "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 /* The bytes a shard has on average: the shards of the bundled site's
- * "børnenes" and its page file keep the query within its 30 KB. */
+ * "børnenes" and its page file keep the query within its 30 KB. A large
+ * site has larger shards, MAX_SHARDS at most: every file costs the build a
+ * file made (5,000 shards of 6 KB on the benchmark site were a tenth of
+ * the index's time), and its queries have more room (100 KB). */
 #define SHARD_BYTES 6000
+#define MAX_SHARDS 2048
 /* Pages a page file holds: a small site has one, a large one files of 32
  * pages, so a result loads little more than its own title and URL. */
 #define PAGES_ONE_FILE 256
@@ -341,7 +346,8 @@ bool sx_write_files(const sx_index *sx, const char *dir, const map *irregular, c
    * order, so each shard's terms are a run of them. */
   size_t total = 0;
   for (size_t i = 0; i < sx->nterms; i++) total += sx->terms[i]->size + 1;
-  size_t nshards = total / SHARD_BYTES + 1;
+  size_t per = total / MAX_SHARDS > SHARD_BYTES ? total / MAX_SHARDS : SHARD_BYTES;
+  size_t nshards = total / per + 1;
   size_t *first = arena_alloc(a, (nshards + 1) * sizeof *first);
   for (size_t k = 0, i = 0; k <= nshards; k++) {
     while (i < sx->nterms && search_shard_of(sx->terms[i]->hash, nshards) < k) i++;
