@@ -27,6 +27,7 @@
 #include "../core/fsx.h"
 #include "../core/pool.h"
 #include "../core/vec.h"
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,8 @@ typedef struct merge_shared {
 } merge_shared;
 
 typedef struct merge_worker {
+  int k;                         /* its place among the workers: its excerpts are sx_index.ex[k] */
+  sbuf tmp;
   arena *keep;                   /* terms, parts, the task's lists */
   uint32_t *slot; size_t nslots; /* a task's table */
   VEC(struct offer) offers;
@@ -469,7 +472,7 @@ static void best_one(void *sh, void *wk, size_t t) {
 /* A page's excerpt for one of the terms it is among the best pages of. */
 typedef struct offer {
   uint32_t df, order; /* the term's pages; its place on the page */
-  const sx_entry *e;
+  sx_entry *e;
 } offer;
 
 static int cmp_offer(const void *a, const void *b) {
@@ -479,13 +482,16 @@ static int cmp_offer(const void *a, const void *b) {
 }
 
 /* Page i: which of the terms it is among the best pages of get an excerpt
- * from it, EXCERPTS_PER_PAGE at most, chosen as that constant says. Two
- * pages may mark the same term: the bits are set atomically. */
+ * from it, EXCERPTS_PER_PAGE at most, chosen as that constant says; the
+ * excerpts are made here, page by page while its HTML is in the cache (in
+ * the terms' order they were a third of the index's time), into the
+ * worker's buffer. Two pages may mark the same term: the bits are set
+ * atomically. */
 static void excerpts_one(void *sh, void *wk, size_t i) {
   merge_shared *ms = sh;
   merge_worker *mw = wk;
   sx_index *sx = ms->sx;
-  const sx_page *p = &sx->pages[i];
+  sx_page *p = &sx->pages[i];
   if (!p->indexed) return;
   const sx_worker_out *w = &sx->w[p->worker];
   mw->offers.n = 0;
@@ -495,8 +501,15 @@ static void excerpts_one(void *sh, void *wk, size_t i) {
       vec_push(&mw->offers, o);
     }
   if (mw->offers.n > EXCERPTS_PER_PAGE) qsort(mw->offers.items, mw->offers.n, sizeof *mw->offers.items, cmp_offer);
+  sbuf *ex = &sx->ex[mw->k];
+  p->ex = mw->k;
   for (size_t k = 0; k < mw->offers.n && k < EXCERPTS_PER_PAGE; k++) {
-    const sx_entry *e = mw->offers.items[k].e;
+    sx_entry *e = mw->offers.items[k].e;
+    size_t at = ex->len;
+    sx_put_excerpt(ex, &mw->tmp, p, e->off);
+    assert(at <= INT32_MAX && ex->len - at <= UINT16_MAX); /* 110 bytes of text, escaped */
+    e->off = (int32_t)at;
+    e->tf = (uint16_t)(ex->len - at);
     __atomic_fetch_or(&sx->excerpt[e->stem], (uint8_t)(1u << (e->flags >> SX_SLOT_SHIFT & 7)), __ATOMIC_RELAXED);
   }
 }
@@ -583,7 +596,10 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
                      sx.npages ? words / sx.npages : 1};
   pool_run(jobs, (size_t)jobs, bucket_one, &ms, NULL);
   merge_worker *mw = xcalloc((size_t)jobs, sizeof *mw);
+  sx.nex = jobs;
+  sx.ex = xcalloc((size_t)jobs, sizeof *sx.ex);
   for (int k = 0; k < jobs; k++) {
+    mw[k].k = k;
     mw[k].keep = arena_new();
     arena_defer(a, (void (*)(void *))arena_free, mw[k].keep);
     wp[k] = &mw[k];
@@ -612,6 +628,7 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
   pool_run(jobs, s->all.n, excerpts_one, &ms, wp);
   for (int k = 0; k < jobs; k++) {
     free(mw[k].slot);
+    sbuf_free(&mw[k].tmp);
     vec_free(&mw[k].offers);
     free(ms.border[k]);
   }
@@ -641,6 +658,8 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
   free(sx.terms);
   free(sx.post);
   free(sx.excerpt);
+  for (int k = 0; k < sx.nex; k++) sbuf_free(&sx.ex[k]);
+  free(sx.ex);
   for (int k = 0; k < jobs; k++) {
     free(sx.w[k].stems);
     free(sx.w[k].ent);

@@ -31,8 +31,9 @@ enum {
 typedef struct sx_entry {
   uint32_t stem;  /* the worker's stem number; after the scatter, the term's number */
   uint32_t page;  /* index in site->all */
-  int32_t off;    /* first byte of its first occurrence in the body's HTML, -1: not in the body */
-  uint16_t tf;    /* occurrences in the body, at most 65535 */
+  int32_t off;    /* first byte of its first occurrence in the body's HTML, -1: not in the body;
+                   * once it gives an excerpt, the excerpt's place in its page's buffer (ex) */
+  uint16_t tf;    /* occurrences in the body, at most 65535; once it gives an excerpt, its length */
   uint8_t flags;
   uint8_t weight; /* 0-63, set by the scatter */
 } sx_entry;
@@ -97,6 +98,7 @@ typedef struct sx_page {
   const char *lead;          /* summary: the excerpt when a term is not in the body */
   const char *label, *stages;
   int label_at, stages_at;   /* their places in the start file's table, -1: none */
+  int ex;                    /* which of sx_index.ex holds its excerpts */
 } sx_page;
 
 /* The index of a site between the merge and the files: the terms in
@@ -111,9 +113,13 @@ typedef struct sx_index {
   size_t *tfirst;            /* per merge task: its first term; tfirst[ntasks] = nterms */
   sx_post *post;             /* every term's postings, in the order of the terms */
   uint8_t *excerpt;          /* per term: bit b set when best[b] gives it an excerpt */
+  sbuf *ex; int nex;         /* the excerpts, made by page: per worker of that step */
   sbuf *bufs; size_t ntasks; /* per merge task: its terms' entries */
 } sx_index;
 
+/* Appends the excerpt of page p around its HTML's byte off (-1: the start
+ * of its lead) to b as a JavaScript string; tmp is scratch. */
+void sx_put_excerpt(sbuf *b, sbuf *tmp, const sx_page *p, int32_t off);
 /* Appends n bytes of s as a JavaScript string literal in double quotes. */
 void sx_put_js_str(sbuf *b, const char *s, size_t n);
 

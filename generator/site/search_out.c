@@ -127,10 +127,9 @@ static void put_excerpt(sbuf *b, const char *text, size_t n, long off, const cha
   sx_put_js_str(b, e, len);
 }
 
-/* The excerpt of page p around its HTML's byte off: only the paragraph
- * around it becomes text (tmp), not the page, and only for the excerpts
- * the index keeps. */
-static void put_page_excerpt(sbuf *b, sbuf *tmp, const sx_page *p, int32_t off) {
+/* Only the paragraph around the word becomes text (tmp), not the page, and
+ * only for the excerpts the index keeps. */
+void sx_put_excerpt(sbuf *b, sbuf *tmp, const sx_page *p, int32_t off) {
   if (off < 0 || (size_t)off > p->hlen) {
     put_excerpt(b, NULL, 0, -1, p->lead);
     return;
@@ -175,7 +174,7 @@ typedef struct run {
 /* The term's entry: "stem":["postings",{id:"excerpt",...}], or
  * "stem":["postings"] when none of its best pages gives it an excerpt. Its
  * postings are in runs, one a worker that met it, merged by page. */
-static void put_entry(sbuf *b, sbuf *tmp, const sx_index *sx, const sx_term *t) {
+static void put_entry(sbuf *b, const sx_index *sx, const sx_term *t) {
   sx_put_js_str(b, t->s, t->len);
   sbuf_puts(b, ":[\"");
   const sx_post *post = sx->post + t->start;
@@ -214,14 +213,10 @@ static void put_entry(sbuf *b, sbuf *tmp, const sx_index *sx, const sx_term *t) 
     while (v);
     sbuf_puts(b, ex & ((1u << i) - 1) ? "," : ",{");
     sbuf_put(b, id + k, sizeof id - (size_t)k);
-    put_page_excerpt(b, tmp, p, e->off);
+    sbuf_put(b, sx->ex[p->ex].data + e->off, e->tf); /* made by page, in excerpts_one */
   }
   sbuf_puts(b, ex ? "}]" : "]");
 }
-
-typedef struct render_worker {
-  sbuf tmp;
-} render_worker;
 
 /* What put_entry will read of term t, asked for ahead: the terms are in
  * hash order, their stems, postings and best pages all over memory. */
@@ -234,7 +229,7 @@ static void fetch_term(const sx_index *sx, const sx_term *t) {
 
 static void render_one(void *sh, void *wk, size_t task) {
   sx_index *sx = sh;
-  render_worker *rw = wk;
+  (void)wk;
   sbuf *b = &sx->bufs[task];
   size_t first = sx->tfirst[task], end = sx->tfirst[task + 1];
   for (size_t i = first; i < end && i < first + 4; i++) fetch_term(sx, sx->terms[i]);
@@ -243,19 +238,13 @@ static void render_one(void *sh, void *wk, size_t task) {
     if (i + 4 < end) fetch_term(sx, sx->terms[i + 4]);
     sx_term *t = sx->terms[i];
     t->at = b->len;
-    put_entry(b, &rw->tmp, sx, t);
+    put_entry(b, sx, t);
     t->size = b->len - t->at;
   }
 }
 
 void sx_render_entries(sx_index *sx, int jobs) {
-  render_worker *rw = xcalloc((size_t)jobs, sizeof *rw);
-  void **wp = xcalloc((size_t)jobs, sizeof(void *));
-  for (int k = 0; k < jobs; k++) wp[k] = &rw[k];
-  pool_run(jobs, sx->ntasks, render_one, sx, wp);
-  for (int k = 0; k < jobs; k++) sbuf_free(&rw[k].tmp);
-  free(rw);
-  free(wp);
+  pool_run(jobs, sx->ntasks, render_one, sx, NULL);
 }
 
 /* ------------------------------------------------------------- files */
