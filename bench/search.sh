@@ -62,6 +62,9 @@ printf '%-14s %s\n' "pagefind:" "$(count "$OUT/demo/pagefind") (pagefind/)"
 
 [ "$LARGE" = 0 ] && exit 0
 echo "== the generated site of $PAGES pages, query \"$QUERY\", -j $JOBS, median of $RUNS builds"
+# The machine's load beside the figures: wall times on a shared machine
+# move with it.
+echo "load average before the builds: $(cut -d' ' -f1-3 /proc/loadavg)"
 SITE=$OUT/site-$PAGES
 if [ ! -f "$SITE/.pages-$PAGES" ]; then
   rm -rf "$SITE"
@@ -93,9 +96,11 @@ on=$(cut -d' ' -f1 "$OUT/times-on" | median)
 off=$(cut -d' ' -f1 "$OUT/times-off" | median)
 on_cpu=$(awk '{print $2 + $3}' "$OUT/times-on" | median)
 off_cpu=$(awk '{print $2 + $3}' "$OUT/times-off" | median)
-echo "klar build with the index:    $on s wall, $on_cpu s processor (runs: $(cut -d' ' -f1 "$OUT/times-on" | tr '\n' ' '))"
-echo "klar build without the index: $off s wall, $off_cpu s processor (runs: $(cut -d' ' -f1 "$OUT/times-off" | tr '\n' ' '))"
+runs() { tr '\n' ' ' | sed 's/ $//'; }
+echo "klar build with the index:    $on s wall, $on_cpu s processor (runs: $(cut -d' ' -f1 "$OUT/times-on" | runs); processor: $(awk '{print $2 + $3}' "$OUT/times-on" | runs))"
+echo "klar build without the index: $off s wall, $off_cpu s processor (runs: $(cut -d' ' -f1 "$OUT/times-off" | runs); processor: $(awk '{print $2 + $3}' "$OUT/times-off" | runs))"
 echo "the index adds $(echo "scale=1; 100 * ($on - $off) / $off" | bc) % wall time, $(echo "scale=1; 100 * ($on_cpu - $off_cpu) / $off_cpu" | bc) % processor time"
+echo "load average after the builds: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-14s %s\n' "klar index:" "$(count "$PUB/on/soeg/indeks")"
 # The generated site has no search page: the bundled one's markup with search.js beside it.
 mkdir -p "$PUB/on/soeg"

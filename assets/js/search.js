@@ -5,7 +5,7 @@
  * this file give the same stem for every term of the index). */
 (function () {
   "use strict";
-  var idx = null, shards = {}, pages = {}, keys = {}, loading = {}, base = "";
+  var idx = null, shards = {}, pages = {}, loading = {}, base = "";
 
   /* ---- Danish words: the rules of search.c (word_char, search_tokenize) */
   function wordChar(c) {
@@ -76,6 +76,36 @@
   }
   function term(w) { var s = stem(w); return idx && idx.irr[s] || s; }
 
+  /* ---- a term's shard: the rules of search_index.c (search_hash, search_shard_of) */
+  /* FNV-1a (32 bits) of the stem's UTF-8 bytes. */
+  function hash(t) {
+    var h = 0x811c9dc5;
+    function put(b) { h = Math.imul(h ^ b, 16777619); }
+    for (var ch of t) {
+      var c = ch.codePointAt(0);
+      if (c < 0x80) put(c);
+      else {
+        if (c < 0x800) put(0xC0 | c >> 6);
+        else {
+          if (c < 0x10000) put(0xE0 | c >> 12);
+          else { put(0xF0 | c >> 18); put(0x80 | c >> 12 & 63); }
+          put(0x80 | c >> 6 & 63);
+        }
+        put(0x80 | c & 63);
+      }
+    }
+    return h >>> 0;
+  }
+  /* The range of the hash cut in n equal parts: the part of h (exact in a
+   * double: h < 2^32, n < 2^21). */
+  function shardOf(t, n) { return Math.floor(hash(t) * n / 4294967296); }
+  /* The term's entry in its loaded shard, or null (an own property only: a
+   * stem may be called "constructor"). */
+  function entry(t) {
+    var d = shards[shardOf(t, idx.h)];
+    return d && Object.prototype.hasOwnProperty.call(d, t) ? d[t] : null;
+  }
+
   /* ---- loading the index */
   function load(file) {
     if (!loading[file]) loading[file] = new Promise(function (ok, fail) {
@@ -91,8 +121,7 @@
     start: function (d) { idx = d; idx.stopSet = {}; d.stop.forEach(function (w) { idx.stopSet[w] = 1; }); },
     shard: function (p, d) { shards[p] = d; },
     pages: function (g, d) { pages[g] = d; },
-    keys: function (g, d) { keys[g] = d; },
-    stem: stem, words: words
+    stem: stem, words: words, hash: hash, shardOf: shardOf
   };
   var form = document.getElementById("soeg-form");
   if (!form) return; /* on another page, or in tests/search (stem and words only) */
@@ -100,24 +129,6 @@
   var root = form.getAttribute("data-root") || "";
   var input = document.getElementById("soeg-q"), status = document.getElementById("soeg-status");
   var list = document.getElementById("soeg-results"), more = document.getElementById("soeg-more");
-  /* The last of the sorted list s that sorts at or before t (or the first). */
-  function last(s, t) {
-    var lo = 0, hi = s.length - 1, r = 0;
-    while (lo <= hi) { var m = (lo + hi) >> 1; if (s[m] <= t) { r = m; lo = m + 1; } else hi = m - 1; }
-    return r;
-  }
-  /* The shard of a stem (its prefix); on a large site through a key file. */
-  var shardOf = {};
-  function findShard(t) {
-    if (!idx.kf) return Promise.resolve(shardOf[t] = idx.s[last(idx.s, t)]);
-    var g = last(idx.s, t);
-    return load("k-" + g + ".js").then(function () { return (shardOf[t] = keys[g][last(keys[g], t)]); });
-  }
-  function shardFile(p) {
-    var f = "t-";
-    for (var ch of p) f += /[a-z0-9]/.test(ch) ? ch : "_" + ch.codePointAt(0).toString(16);
-    return f + ".js";
-  }
   var A = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   /* A term's postings: {page id: weight}. */
   function postings(s) {
@@ -138,10 +149,10 @@
     words(q, function (w) { if (!idx.stopSet[w]) { var t = term(w); if (stems.indexOf(t) < 0) stems.push(t); } });
     if (!stems.length) return Promise.resolve([]);
     return Promise.all(stems.map(function (t) {
-      return findShard(t).then(function (p) { return load(shardFile(p)); });
+      return load("t-" + shardOf(t, idx.h) + ".js");
     })).then(function () {
       var lists = stems.map(function (t) {
-        var e = shards[shardOf[t]][t];
+        var e = entry(t);
         return e ? { post: postings(e[0]), df: e[0] ? Object.keys(postings(e[0])).length : 0 } : null;
       });
       var score = {}, hits = {};
@@ -156,7 +167,7 @@
       return ids.map(function (id) {
         var r = { id: +id, meta: null, excerpt: null };
         stems.forEach(function (t) {
-          var e = shards[shardOf[t]][t];
+          var e = entry(t);
           if (r.excerpt === null && e && e[1] && e[1][id] !== undefined) r.excerpt = e[1][id];
         });
         return r;

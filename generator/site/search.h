@@ -2,7 +2,8 @@
  * page's main content (the Markdown body's HTML and chosen front matter
  * fields, never the header, footer or menus the layout adds) it makes a term
  * index of Snowball stems (site/stem), split into small JavaScript shards by
- * ranges of stems named by their prefixes, so that a query loads only the shards of its terms.
+ * ranges of the stems' hash, so that a query loads only the shards of its
+ * terms, found without a look-up.
  * The files go below OUT/soeg/indeks/ (SEARCH_DIR) and are loaded by
  * assets/js/search.js with script tags, so the search page works from
  * file:// as well. The output is the same bytes whatever the thread count. */
@@ -30,6 +31,10 @@ typedef void (*search_token_fn)(void *ctx, const char *word, size_t n, size_t st
  * character separates words. Words of one character and words longer than
  * 40 bytes are skipped. The same rules are in assets/js/search.js. */
 void search_tokenize(const char *t, size_t n, search_token_fn fn, void *ctx);
+/* Calls fn for the words of the HTML fragment html (n bytes) exactly as
+ * search_tokenize would for its text (search_html_text), but in one pass
+ * and with start and end as byte offsets in the HTML. */
+void search_html_words(const char *html, size_t n, search_token_fn fn, void *ctx);
 /* True when the lower-case word is a Danish stop word (og, i, at ...), which
  * the index leaves out. */
 bool search_is_stop(const char *w, size_t n);
@@ -39,6 +44,16 @@ const char *const *search_stop_words(size_t *n);
  * out: tags dropped (a block element ends with a newline), the usual
  * character references decoded, script, style and button contents left out. */
 void search_html_text(const char *html, size_t n, sbuf *out);
+/* search_html_text that stops once out holds max bytes or more (never
+ * inside a tag or character reference). */
+void search_html_text_max(const char *html, size_t n, sbuf *out, size_t max);
+/* Where the text around byte off of html (outside any tag) begins for an
+ * excerpt: the start of the block element (paragraph, list item, heading
+ * ...) it is in when that starts within the text bytes before it and at
+ * most back bytes of HTML before it, or the start of html; else, with *mid
+ * set, a place in the middle of the text (at a space, or after a tag) with
+ * at least those text bytes before off where there are. */
+size_t search_html_block_start(const char *html, size_t off, size_t back, size_t text, bool *mid);
 
 /* What a page gives the index: besides its text, the label of its type in
  * Danish ("Forslag", "Pixi-guide", "Oversigt") and its life stages
@@ -55,16 +70,11 @@ const char *search_stages(const site *s, const page *p, arena *a);
  * errors. */
 bool search_write(const site *s, const char *out, int jobs, diag *d);
 
-/* The shard writer's cut, on its own for tests: the terms (sorted by
- * bytes, with the byte size of each one's entry) are cut into runs of at
- * most limit bytes (a term larger than limit makes a shard alone), and
- * each run is named by a prefix: the shortest prefix, in whole characters,
- * of its first term that sorts after the run before. A stem's shard is the
- * last one whose prefix sorts at or before it, so the browser needs only the
- * prefixes to load the one shard of a term. Each term gets the index of its
- * shard in shard_of; the prefixes are returned in arena a, in order, with
- * their count in *nshards. */
-const char **search_shard_terms(arena *a, const char *const *terms, const size_t *sizes, size_t n, size_t limit,
-                                size_t *shard_of, size_t *nshards);
+/* The hash of the n bytes of a stem (32-bit FNV-1a), which orders the
+ * index's terms and names their shard; search.js computes the same. */
+unsigned search_hash(const char *s, size_t n);
+/* The shard of a term with that hash when there are nshards: the range of
+ * the hash cut in nshards equal parts, in order. */
+size_t search_shard_of(unsigned hash, size_t nshards);
 
 #endif

@@ -1,216 +1,266 @@
 /* search_index: the term index of the search, made from every page's words
- * (search.c) and written as JavaScript shards. Pages are read on the pool,
- * each into its own record; the records are merged in site order, so the
- * files are the same bytes whatever the thread count.
+ * (search.c) and written by search_out.c. The work is cut so that both
+ * cores do it and nothing sorts strings:
  *
- * Files, below OUT/soeg/indeks/:
- *   start.js   klarSearch.start({n, g, k, kf, s: [shard prefixes], stop: [...], irr: {stem: stem},
- *                                 l: [type labels and stages]})
- *   k-N.js     klarSearch.keys(N, [shard prefixes]): only on a large site (kf > 0), where
- *              start.js lists the first prefix of each k file
- *   t-PFX.js   klarSearch.shard("PFX", {stem: [postings, {id: excerpt}]}), or
- *              [postings] alone when none of the term's best pages gives it an excerpt
- *   p-N.js     klarSearch.pages(N, [[title, url, type, stages], ...]), g pages a file
- * (type and stages: places in l, -1 for none)
- * A term's postings are one string: per page the difference to the page
- * before (variable length, base 32) and a weight (0-63), in the alphabet
- * ALPHA. The k best pages of a term have their excerpt in the term's shard,
- * up to EXCERPTS_PER_PAGE a page (the page's text is not stored whole);
- * a result's title and URL are in its page file. A one-word query on a
- * small site loads four files: search.js, start.js, one shard and the one
- * page file. */
-#include "search.h"
+ *  1. reading, on the pool by page: each worker cuts its pages' HTML into
+ *     words once (no text copy), finds each word in its own table of the
+ *     words it has met (word → stem number, or stop word: the stop list and
+ *     Snowball see each different word once a worker), and appends one
+ *     entry a stem a page (occurrences, first place, title or field);
+ *  2. the merge, on the pool by the top byte of the stems' hash
+ *     (search_hash): the workers' stems of one byte become the site's terms
+ *     there, ordered by hash; each term's pages are weighed and its TOP_K
+ *     best found; then, by page, which of its best terms get an excerpt;
+ *  3. search_out.c renders each term's entry on the pool and writes the
+ *     shards (ranges of the hash, so a term's shard is computed, not looked
+ *     up) and the page files on the pool.
+ *
+ * Every order is a total one over what the pages say (hash then bytes,
+ * weight then page, document frequency then place on the page), never the
+ * order in which workers happened to read, so the files are the same bytes
+ * whatever the thread count.
+ *
+ * On the generated benchmark site (10,000 pages, 52 MB of Markdown, 8
+ * million words, 450,000 stems, 2.5 million postings) this took the index
+ * from 4 s of processor time to a fraction of one: see bench/README.md. */
+#include "search_int.h"
 #include "../core/fsx.h"
 #include "../core/pool.h"
 #include "../core/vec.h"
+#include <assert.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ALPHA "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
-#define TOP_K 5           /* excerpts per term: the first screen of results */
-/* Excerpts a page gives at most: to the words it is among the TOP_K best
- * pages of, the words on most pages first (those a parent searches for),
- * then in the page's order. An excerpt for each of a word's best pages
- * stored the page's text several times over: on the generated benchmark
- * site (a third of its text made-up words on a few pages each) 800,000
- * excerpts, twice the size of the Markdown, and an index build that took
- * twice klar's own time. A result without one shows no excerpt. */
-#define EXCERPTS_PER_PAGE 12
-#define SHARD_LIMIT 8000  /* bytes a shard may reach before it is split */
-/* Pages a page file holds: a small site has one, a large one files of 32
- * pages, so a result loads little more than its own title and URL. */
-#define PAGES_ONE_FILE 256
-#define PAGES_PER_FILE 32
-#define KEYS_PER_FILE 256 /* shard prefixes per key file, on a large site */
-#define EXCERPT 110       /* bytes of an excerpt, about 16 words */
-
-enum { IN_BODY = 0, IN_TITLE = 1, IN_FIELD = 2 };
-
-struct gterm;
-typedef struct pterm {
-  const char *stem;
-  struct gterm *g; /* its term in the merge */
-  unsigned hash;   /* map_hash of stem */
-  int tf;         /* in the body */
-  bool title, field;
-  long off;       /* first place in the body text, -1 when not there */
-} pterm;
-
-typedef struct pdoc {
-  bool indexed;
-  int id;             /* among the indexed pages, in site order */
-  int label_at, stages_at; /* their places in the start file's table of labels, -1: none */
-  const char *text;   /* the body as text */
-  size_t tlen;
-  const char *lead;   /* summary: the excerpt when a term is not in the body */
-  const char *label, *stages;
-  pterm *terms; size_t nterms;
-  int words;
-} pdoc;
-
-typedef struct index_shared {
-  const site *s;
-  const map *irregular;
-  pdoc *docs;
-} index_shared;
-
-/* A table of stems that keeps each one's hash beside its slot, so that a
- * lookup reads a key only when the hashes match: core's map compares keys
- * at every probe, and with a key in a different cache line each time that
- * was most of the merge's second (several million lookups on the benchmark
- * site). Slots hold an index + 1 into the caller's array; the caller finds
- * the stem of an index through stem_at. */
-typedef struct stab {
-  unsigned *hash, *slot;
-  size_t nslots, n;
-} stab;
-
-typedef const char *(*stab_key_fn)(const void *items, unsigned at);
-
-/* The slot of stem (hash h): where it is, or the empty slot it would go to. */
-static size_t stab_find(const stab *t, const char *stem, unsigned h, stab_key_fn key, const void *items) {
-  size_t mask = t->nslots - 1, i = h & mask;
-  while (t->slot[i] && !(t->hash[i] == h && strcmp(key(items, t->slot[i] - 1), stem) == 0)) i = (i + 1) & mask;
-  return i;
-}
-
-/* Makes room for one more, doubling the slots at half full. */
-static void stab_room(stab *t) {
-  if ((t->n + 1) * 2 <= t->nslots) return;
-  size_t n = t->nslots ? t->nslots * 2 : 1024;
-  unsigned *hash = xcalloc(n, sizeof *hash), *slot = xcalloc(n, sizeof *slot);
-  for (size_t i = 0; i < t->nslots; i++) {
-    if (!t->slot[i]) continue;
-    size_t j = t->hash[i] & (n - 1);
-    while (slot[j]) j = (j + 1) & (n - 1);
-    slot[j] = t->slot[i], hash[j] = t->hash[i];
-  }
-  free(t->hash);
-  free(t->slot);
-  t->hash = hash, t->slot = slot, t->nslots = n;
-}
-
-static void stab_clear(stab *t) {
-  if (t->nslots) memset(t->slot, 0, t->nslots * sizeof *t->slot);
-  t->n = 0;
-}
-
-static void stab_free(stab *t) {
-  free(t->hash);
-  free(t->slot);
-}
-
-/* What a word is for the index: its stem and the stem's hash, or stem NULL
- * for a stop word. The worker keeps one for each word it has met, so that
- * the stop word list (a binary search), the stemmer and the irregular table
- * see each word once, not every time it occurs: 8 million words on the
- * benchmark site, a few hundred thousand of them different. */
-typedef struct wordinfo {
-  const char *word; /* in the worker's arena */
-  size_t n;
-  const char *stem;
-  unsigned hash;
-} wordinfo;
-
-typedef struct index_worker {
-  stemmer *st;
-  arena *keep;
-  stab seen; /* the page's stems, kept from page to page for its room */
-  stab words; /* the words met → index + 1 in known */
-  VEC(wordinfo) known;
-} index_worker;
-
-/* FNV-1a of n bytes, as map_hash. */
-static unsigned hash_bytes(const char *s, size_t n) {
+unsigned search_hash(const char *s, size_t n) {
   unsigned h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
   return h;
 }
 
-/* The worker's wordinfo of the lower-case word w (n bytes). */
-static const wordinfo *word_info(index_worker *w, const char *word, size_t n) {
-  unsigned h = hash_bytes(word, n);
-  stab *t = &w->words;
-  stab_room(t);
-  size_t mask = t->nslots - 1, i = h & mask;
-  for (; t->slot[i]; i = (i + 1) & mask) {
-    const wordinfo *k = &w->known.items[t->slot[i] - 1];
-    if (t->hash[i] == h && k->n == n && memcmp(k->word, word, n) == 0) return k;
-  }
-  wordinfo k = {arena_strndup(w->keep, word, n), n, NULL, 0};
-  if (!search_is_stop(word, n)) {
-    k.stem = arena_strdup(w->keep, stem_word(w->st, word, n));
-    k.hash = map_hash(k.stem);
-  }
-  vec_push(&w->known, k);
-  t->slot[i] = (unsigned)w->known.n, t->hash[i] = h, t->n++;
-  return &w->known.items[w->known.n - 1];
+size_t search_shard_of(unsigned hash, size_t nshards) {
+  return (size_t)(((uint64_t)hash * nshards) >> 32);
 }
 
-typedef struct page_ctx {
-  index_worker *w;
-  VEC(pterm) terms;
-  int where;
-  int words;
-} page_ctx;
+/* ------------------------------------------------------------ reading */
 
-static const char *pterm_key(const void *items, unsigned at) {
-  return ((const pterm *)items)[at].stem;
+enum { IN_BODY, IN_TITLE, IN_FIELD };
+
+/* A word a worker has met. Its first 16 bytes are kept in the slot itself,
+ * zero-padded (a word has no NUL), so that a look-up of all but the longest
+ * words reads one slot and compares two numbers. */
+typedef struct wslot {
+  uint64_t w0, w1;   /* w0 0: an empty slot */
+  const char *whole; /* the word when longer than 16 bytes, else NULL */
+  uint32_t hash;
+  int32_t stem;      /* its stem number, -1 for a stop word */
+} wslot;
+
+/* A stem on the page being read: an epoch instead of clearing. */
+typedef struct pslot {
+  uint32_t epoch, stem, at;
+} pslot;
+
+/* A word of the page being read, cut and hashed, waiting for its look-up. */
+typedef struct pword {
+  uint64_t w0, w1;
+  uint32_t hash, start;
+  uint32_t more;        /* a word longer than 16 bytes: where it is in the reader's `longer` */
+  uint8_t len, where;
+  struct wslot *slot;   /* once looked up */
+} pword;
+
+/* A word of the page new to the worker, and its stem (in the reader's
+ * `fresh_stems`), waiting for the look-up of the stem. */
+typedef struct fresh {
+  struct wslot *slot;
+  uint32_t at, len, hash;
+} fresh;
+
+typedef struct reader {
+  int k;
+  const map *irregular;
+  stemmer *st;
+  arena *keep;                  /* its words and stems */
+  wslot *words; size_t wslots, nwords;
+  struct sslot { uint32_t hash, at; } *sslot; size_t sslots; /* its stems by search_hash: at = number + 1 */
+  VEC(sx_stem) stems;
+  VEC(uint32_t) df;             /* by stem number: the worker's pages with it (apart: the hot counter) */
+  VEC(sx_entry) ent;
+  pslot *ps; size_t pslots, pn;
+  uint32_t epoch;
+  uint32_t page;
+  VEC(pword) pw;                /* the page's words */
+  VEC(fresh) fresh;             /* the page's words new to the worker */
+  sbuf fresh_stems;
+  sbuf longer;                  /* the page's words longer than 16 bytes */
+  int where, nbody; /* nbody: the page's body words that are not stop words */
+} reader;
+
+static uint64_t load8(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
 }
 
-static void on_word(void *ctx, const char *word, size_t n, size_t start, size_t end) {
-  page_ctx *c = ctx;
+/* The slot of a word (w0 w1 its first 16 bytes, w the whole, n bytes). */
+static wslot *word_slot(wslot *t, size_t mask, uint32_t h, uint64_t w0, uint64_t w1, const char *w, size_t n) {
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    wslot *s = &t[i];
+    if (!s->w0) return s;
+    if (s->w0 == w0 && s->w1 == w1 && (n <= 16 ? !s->whole : s->whole && !strcmp(s->whole + 16, w + 16))) return s;
+  }
+}
+
+static void words_grow(reader *r) {
+  size_t n = r->wslots ? r->wslots * 2 : 4096;
+  wslot *t = xcalloc(n, sizeof *t);
+  for (size_t i = 0; i < r->wslots; i++) {
+    const wslot *s = &r->words[i];
+    if (!s->w0) continue;
+    size_t j = s->hash & (n - 1);
+    while (t[j].w0) j = (j + 1) & (n - 1);
+    t[j] = *s;
+  }
+  free(r->words);
+  r->words = t;
+  r->wslots = n;
+}
+
+/* The number of stem s (n bytes) among the worker's stems, made if new. */
+static int32_t stem_number(reader *r, const char *s, size_t n, uint32_t h) {
+  if ((r->stems.n + 1) * 2 > r->sslots) {
+    size_t m = r->sslots ? r->sslots * 2 : 4096;
+    struct sslot *t = xcalloc(m, sizeof *t);
+    for (size_t i = 0; i < r->sslots; i++) {
+      if (!r->sslot[i].at) continue;
+      size_t j = r->sslot[i].hash & (m - 1);
+      while (t[j].at) j = (j + 1) & (m - 1);
+      t[j] = r->sslot[i];
+    }
+    free(r->sslot);
+    r->sslot = t, r->sslots = m;
+  }
+  size_t mask = r->sslots - 1, i = h & mask;
+  for (; r->sslot[i].at; i = (i + 1) & mask) {
+    if (r->sslot[i].hash != h) continue;
+    const sx_stem *t = &r->stems.items[r->sslot[i].at - 1];
+    if (t->len == n && !memcmp(t->s, s, n)) return (int32_t)(r->sslot[i].at - 1);
+  }
+  sx_stem t = {arena_strndup(r->keep, s, n), (uint32_t)n, h, 0};
+  vec_push(&r->stems, t);
+  vec_push(&r->df, 0);
+  r->sslot[i] = (struct sslot){h, (uint32_t)r->stems.n};
+  return (int32_t)(r->stems.n - 1);
+}
+
+/* The page's slot of stem: made (with its entry) when new. */
+static sx_entry *page_entry(reader *r, uint32_t stem) {
+  if ((r->pn + 1) * 2 > r->pslots) { /* grow: the page's stems into a table twice the size */
+    size_t n = r->pslots ? r->pslots * 2 : 1024;
+    pslot *t = xcalloc(n, sizeof *t);
+    for (size_t i = 0; i < r->pslots; i++) {
+      if (r->ps[i].epoch != r->epoch) continue;
+      size_t j = (r->ps[i].stem * 2654435761u) & (n - 1);
+      while (t[j].epoch == r->epoch) j = (j + 1) & (n - 1);
+      t[j] = r->ps[i];
+    }
+    free(r->ps);
+    r->ps = t, r->pslots = n;
+  }
+  size_t mask = r->pslots - 1, i = (stem * 2654435761u) & mask;
+  for (; r->ps[i].epoch == r->epoch; i = (i + 1) & mask)
+    if (r->ps[i].stem == stem) return &r->ent.items[r->ps[i].at];
+  r->ps[i] = (pslot){r->epoch, stem, (uint32_t)r->ent.n};
+  r->pn++;
+  sx_entry e = {stem, r->page, -1, 0, 0, 0};
+  vec_push(&r->ent, e);
+  return &r->ent.items[r->ent.n - 1];
+}
+
+/* Cuts are collected: the page's words go into the table in one loop that
+ * fetches the slot of a word a few words ahead (below), so that the look-ups
+ * of the many rare words wait for memory together, not one after another:
+ * the tables of 300,000 words a worker do not fit in the caches, and a miss
+ * a rare word was half of the reading's time. */
+static void on_word(void *ctx, const char *w, size_t n, size_t start, size_t end) {
+  reader *r = ctx;
   (void)end;
-  const wordinfo *k = word_info(c->w, word, n);
-  if (!k->stem) return;
-  const char *stem = k->stem;
-  unsigned h = k->hash;
-  stab *seen = &c->w->seen;
-  stab_room(seen);
-  size_t i = stab_find(seen, stem, h, pterm_key, c->terms.items);
-  size_t at = seen->slot[i];
-  if (!at) {
-    pterm t = {stem, NULL, h, 0, false, false, -1};
-    vec_push(&c->terms, t);
-    at = c->terms.n;
-    seen->slot[i] = (unsigned)at, seen->hash[i] = h, seen->n++;
+  /* The word is zero-padded: its first 16 bytes as two numbers, mixed. */
+  uint64_t w0 = load8(w), w1 = load8(w + 8), h = w0 * 0x9E3779B97F4A7C15u ^ w1 * 0xC2B2AE3D27D4EB4Fu;
+  pword x = {w0, w1, 0, start < UINT32_MAX ? (uint32_t)start : UINT32_MAX, 0, (uint8_t)n, (uint8_t)r->where, NULL};
+  if (n > 16) {
+    for (size_t i = 16; i < n; i += 8) h = (h ^ load8(w + i)) * 0x9E3779B97F4A7C15u;
+    x.more = (uint32_t)r->longer.len;
+    sbuf_put(&r->longer, w, n + 1); /* with its NUL */
   }
-  pterm *t = &c->terms.items[at - 1];
-  if (c->where == IN_TITLE) t->title = true;
-  else if (c->where == IN_FIELD) t->field = true;
-  else {
-    if (t->off < 0) t->off = (long)start;
-    t->tf++;
-    c->words++;
-  }
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9u;
+  x.hash = (uint32_t)(h >> 32);
+  vec_push(&r->pw, x);
 }
 
-static void words_of(page_ctx *c, int where, const char *text) {
+#define AHEAD 16 /* words between fetching a slot and reading it */
+
+/* The page's words into the word table and its entries, in three loops so
+ * that the memory each needs is asked for ahead: the words' slots (a new
+ * word gets its stem there, computed at once), the new stems' slots, then
+ * the page's entries in the order of the words. */
+static void take_words(reader *r) {
+  pword *pw = r->pw.items;
+  size_t n = r->pw.n;
+  while ((r->nwords + n + 1) * 10 > r->wslots * 7) words_grow(r); /* no growing below: the slots stay */
+  size_t mask = r->wslots - 1;
+  r->fresh.n = 0;
+  sbuf_clear(&r->fresh_stems);
+  for (size_t i = 0; i < n; i++) {
+    if (i + AHEAD < n) __builtin_prefetch(&r->words[pw[i + AHEAD].hash & mask]);
+    pword *x = &pw[i];
+    char w[24];
+    const char *word = w;
+    if (x->len > 16) word = r->longer.data + x->more;
+    else memcpy(w, &x->w0, 8), memcpy(w + 8, &x->w1, 8), w[16] = 0;
+    wslot *s = word_slot(r->words, mask, x->hash, x->w0, x->w1, word, x->len);
+    x->slot = s;
+    if (s->w0) continue;
+    /* A word the worker has not met: its stem, once. */
+    s->w0 = x->w0, s->w1 = x->w1, s->hash = x->hash;
+    s->whole = x->len > 16 ? arena_strndup(r->keep, word, x->len) : NULL;
+    s->stem = -1;
+    r->nwords++;
+    if (search_is_stop(word, x->len)) continue;
+    const char *stem = stem_word(r->st, word, x->len);
+    size_t len = strlen(stem);
+    fresh f = {s, (uint32_t)r->fresh_stems.len, (uint32_t)len, search_hash(stem, len)};
+    sbuf_put(&r->fresh_stems, stem, len);
+    vec_push(&r->fresh, f);
+  }
+  for (size_t i = 0; i < r->fresh.n; i++) {
+    if (i + AHEAD < r->fresh.n && r->sslots)
+      __builtin_prefetch(&r->sslot[r->fresh.items[i + AHEAD].hash & (r->sslots - 1)]);
+    const fresh *f = &r->fresh.items[i];
+    f->slot->stem = stem_number(r, r->fresh_stems.data + f->at, f->len, f->hash);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const pword *x = &pw[i];
+    if (x->slot->stem < 0) continue;
+    sx_entry *e = page_entry(r, (uint32_t)x->slot->stem);
+    if (x->where == IN_TITLE) e->flags |= SX_TITLE;
+    else if (x->where == IN_FIELD) e->flags |= SX_FIELD;
+    else {
+      if (e->off < 0) e->off = x->start < INT32_MAX ? (int32_t)x->start : INT32_MAX;
+      if (e->tf < UINT16_MAX) e->tf++;
+      r->nbody++;
+    }
+  }
+  r->pw.n = 0;
+  sbuf_clear(&r->longer);
+}
+
+static void words_of(reader *r, int where, const char *text) {
   if (!text) return;
-  c->where = where;
-  search_tokenize(text, strlen(text), on_word, c);
+  r->where = where;
+  search_tokenize(text, strlen(text), on_word, r);
 }
 
 /* Pages a parent looks for: those with a body of their own. Lists the
@@ -221,483 +271,279 @@ static bool indexable(const page *p) {
   return !(v && v->kind == VAL_BOOL && !v->u.b);
 }
 
-static void index_one(void *sh, void *wk, size_t i) {
-  index_shared *is = sh;
-  index_worker *w = wk;
-  const page *p = is->s->all.items[i];
-  pdoc *d = &is->docs[i];
+typedef struct read_shared {
+  const site *s;
+  sx_page *pages;
+} read_shared;
+
+static void read_one(void *sh, void *wk, size_t i) {
+  read_shared *rs = sh;
+  reader *r = wk;
+  const page *p = rs->s->all.items[i];
+  sx_page *d = &rs->pages[i];
   if (!indexable(p)) return;
-  const page_md *md = model_page_md(is->s, p);
-  sbuf text = SBUF_INIT;
-  search_html_text(md->html, strlen(md->html), &text);
+  const page_md *md = model_page_md(rs->s, p);
   d->indexed = true;
-  d->text = sbuf_dup(&text, w->keep);
-  d->tlen = text.len;
-  sbuf_free(&text);
+  d->worker = r->k;
+  d->html = md->html ? md->html : "";
+  d->hlen = strlen(d->html);
   d->lead = md->summary;
-  d->label = search_type_label(is->s, p);
-  d->stages = search_stages(is->s, p, w->keep);
-  page_ctx c = {.w = w};
-  stab_clear(&w->seen);
-  words_of(&c, IN_TITLE, p->title);
+  d->label = search_type_label(rs->s, p);
+  d->stages = search_stages(rs->s, p, r->keep);
+  r->epoch++;
+  r->pn = 0;
+  r->page = (uint32_t)i;
+  r->nbody = 0;
+  d->first = (uint32_t)r->ent.n;
+  words_of(r, IN_TITLE, p->title);
   static const char *const fields[] = {"summary", "description", "short", "mission", "audience", "age", NULL};
-  for (int k = 0; fields[k]; k++) words_of(&c, IN_FIELD, val_as_str(val_get(p->fm, fields[k])));
-  words_of(&c, IN_FIELD, d->label);
-  words_of(&c, IN_FIELD, d->stages);
-  words_of(&c, IN_BODY, d->text);
-  d->terms = arena_alloc(w->keep, (c.terms.n ? c.terms.n : 1) * sizeof *d->terms);
-  if (c.terms.n) memcpy(d->terms, c.terms.items, c.terms.n * sizeof *d->terms);
-  d->nterms = c.terms.n;
-  d->words = c.words;
-  vec_free(&c.terms);
+  for (int k = 0; fields[k]; k++) words_of(r, IN_FIELD, val_as_str(val_get(p->fm, fields[k])));
+  words_of(r, IN_FIELD, d->label);
+  words_of(r, IN_FIELD, d->stages);
+  r->where = IN_BODY;
+  search_html_words(d->html, d->hlen, on_word, r);
+  take_words(r);
+  d->n = (uint32_t)r->ent.n - d->first;
+  d->words = r->nbody;
+  for (size_t j = d->first; j < r->ent.n; j++) r->df.items[r->ent.items[j].stem]++;
 }
 
-/* ------------------------------------------------------------ the merge */
+/* -------------------------------------------------------------- merge */
 
-typedef struct posting {
-  int page;  /* index in docs */
-  int weight;
-  long off;
-} posting;
+#define TASKS 256 /* merge tasks: the top byte of the hash */
 
-typedef struct gterm {
-  const char *stem;
-  struct { posting *items; size_t n; } post; /* in the merge's one array */
-  posting best[TOP_K]; /* its best pages, best first */
-  int nbest;
-  bool excerpt[TOP_K];  /* which of them give it an excerpt */
-  const char *entry; /* "stem":[...], in an entries arena */
-  size_t entry_len;
-  size_t size;   /* entry plus what its pages add to the shard's page table */
-} gterm;
+typedef struct merge_shared {
+  sx_index *sx;
+  uint32_t (*bstart)[TASKS + 1]; /* per worker: where each byte's stems start in border */
+  uint32_t **border;             /* per worker: its stem numbers by the top byte of their hash */
+  sx_term ***tterms;             /* per task: its terms, in order */
+  size_t *tn;
+  uint32_t *df;                  /* per term (by index): its pages */
+  double avg;                    /* body words a page */
+} merge_shared;
 
-static const char *gterm_key(const void *items, unsigned at) {
-  return ((gterm *const *)items)[at]->stem;
+typedef struct merge_worker {
+  int k;                         /* its place among the workers: its excerpts are sx_index.ex[k] */
+  sbuf tmp;
+  arena *keep;                   /* terms, parts, the task's lists */
+  uint32_t *slot; size_t nslots; /* a task's table */
+  VEC(struct offer) offers;
+} merge_worker;
+
+/* Worker k's stems by the top byte of their hash, for the merge tasks. */
+static void bucket_one(void *sh, void *wk, size_t k) {
+  merge_shared *ms = sh;
+  sx_worker_out *w = &ms->sx->w[k];
+  (void)wk;
+  uint32_t *bs = ms->bstart[k];
+  memset(bs, 0, sizeof ms->bstart[k]);
+  for (size_t i = 0; i < w->nstems; i++) bs[(w->stems[i].hash >> 24) + 1]++;
+  for (int b = 0; b < TASKS; b++) bs[b + 1] += bs[b];
+  uint32_t cur[TASKS];
+  memcpy(cur, bs, sizeof cur);
+  ms->border[k] = xmalloc((w->nstems + 1) * sizeof *ms->border[k]);
+  for (size_t i = 0; i < w->nstems; i++) ms->border[k][cur[w->stems[i].hash >> 24]++] = (uint32_t)i;
+  w->term = xcalloc(w->nstems + 1, sizeof *w->term);
+  w->rel = xcalloc(w->nstems + 1, sizeof *w->rel);
+}
+
+static int cmp_term(const void *a, const void *b) {
+  const sx_term *x = *(sx_term *const *)a, *y = *(sx_term *const *)b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Task t: the workers' stems whose hash has top byte t become terms, in
+ * order; each worker's share of a term gets its place among the term's
+ * postings. */
+static void merge_one(void *sh, void *wk, size_t t) {
+  merge_shared *ms = sh;
+  merge_worker *mw = wk;
+  sx_index *sx = ms->sx;
+  size_t m = 0;
+  for (int k = 0; k < sx->nw; k++) m += ms->bstart[k][t + 1] - ms->bstart[k][t];
+  ms->tn[t] = 0;
+  if (!m) return;
+  size_t nslots = 16;
+  while (nslots < m * 2) nslots *= 2;
+  if (nslots > mw->nslots) {
+    free(mw->slot);
+    mw->slot = xmalloc(nslots * sizeof *mw->slot);
+    mw->nslots = nslots;
+  }
+  memset(mw->slot, 0, nslots * sizeof *mw->slot);
+  sx_term *terms = arena_alloc(mw->keep, m * sizeof *terms);
+  size_t n = 0;
+  for (int k = 0; k < sx->nw; k++) {
+    sx_worker_out *w = &sx->w[k];
+    for (uint32_t j = ms->bstart[k][t]; j < ms->bstart[k][t + 1]; j++) {
+      uint32_t l = ms->border[k][j];
+      const sx_stem *st = &w->stems[l];
+      size_t i = st->hash & (nslots - 1);
+      for (; mw->slot[i]; i = (i + 1) & (nslots - 1)) {
+        const sx_term *x = &terms[mw->slot[i] - 1];
+        if (x->hash == st->hash && x->len == st->len && !memcmp(x->s, st->s, st->len)) break;
+      }
+      if (!mw->slot[i]) {
+        terms[n] = (sx_term){.s = st->s, .len = st->len, .hash = st->hash, .task = (uint32_t)t};
+        mw->slot[i] = (uint32_t)++n;
+      }
+      sx_term *x = &terms[mw->slot[i] - 1];
+      sx_part *part = arena_alloc(mw->keep, sizeof *part);
+      *part = (sx_part){x->parts, (uint32_t)k, l, x->df, st->df};
+      x->parts = part;
+      x->df += st->df;
+      w->term[l] = x;
+      w->rel[l] = part->rel;
+    }
+  }
+  sx_term **list = arena_alloc(mw->keep, n * sizeof *list);
+  for (size_t i = 0; i < n; i++) list[i] = &terms[i];
+  qsort(list, n, sizeof *list, cmp_term);
+  ms->tterms[t] = list;
+  ms->tn[t] = n;
 }
 
 /* A weight from 0 to 63: BM25's term frequency part (k1 1.2, b 0.75), then
  * more for a word in the title or in the summary and other fields. */
-static int weight_of(const pterm *t, int words, double avg) {
+static int weight_of(const sx_entry *e, int words, double avg) {
   double norm = 1.2 * (0.25 + 0.75 * (avg > 0 ? words / avg : 1));
-  double bm = t->tf ? t->tf * 2.2 / (t->tf + norm) : 0;
-  int w = (int)(bm * 12 + 0.5) + (t->title ? 24 : 0) + (t->field ? 8 : 0);
+  double bm = e->tf ? e->tf * 2.2 / (e->tf + norm) : 0;
+  int w = (int)(bm * 12 + 0.5) + (e->flags & SX_TITLE ? 24 : 0) + (e->flags & SX_FIELD ? 8 : 0);
   return w > 63 ? 63 : w;
 }
 
-static void put_js_str(sbuf *b, const char *s, size_t n) {
-  sbuf_putc(b, '"');
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    size_t run = i;
-    while (run < n && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] != 0xE2)
-      run++;
-    if (run > i) { /* the common case: a run of plain characters at once */
-      sbuf_put(b, s + i, run - i);
-      i = run - 1;
-      continue;
-    }
-    if (c == '"' || c == '\\') {
-      sbuf_putc(b, '\\');
-      sbuf_putc(b, (char)c);
-    } else if (c < 0x20) {
-      sbuf_printf(b, "\\u%04x", c);
-    } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-               ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-      sbuf_printf(b, "\\u%04x", (unsigned char)s[i + 2] == 0xA8 ? 0x2028 : 0x2029);
-      i += 2;
-    } else {
-      sbuf_putc(b, (char)c);
-    }
-  }
-  sbuf_putc(b, '"');
-}
-
-static void put_js_cstr(sbuf *b, const char *s) {
-  if (s) put_js_str(b, s, strlen(s));
-  else sbuf_puts(b, "null");
-}
-
-static void put_varint(sbuf *b, unsigned v) {
-  char digits[8];
-  int n = 0;
-  do {
-    digits[n++] = (char)(v & 31);
-    v >>= 5;
-  } while (v);
-  while (n > 1) sbuf_putc(b, ALPHA[32 + digits[--n]]);
-  sbuf_putc(b, ALPHA[(int)digits[0]]);
-}
-
-/* The excerpt of text around byte off (about EXCERPT bytes, cut at spaces,
- * within the paragraph), or the start of lead when off is -1; appended to b
- * as one line, with … where it was cut. */
-static void put_excerpt(sbuf *b, const char *text, size_t n, long off, const char *lead) {
-  if (off < 0 || !text) {
-    text = lead ? lead : "";
-    n = strlen(text);
-    off = 0;
-  }
-  size_t start = (size_t)off, stop;
-  /* Back up to 50 bytes, to the start of a word, not past the paragraph. */
-  while (start > 0 && (size_t)off - start < 50 && text[start - 1] != '\n') start--;
-  if (start > 0 && text[start - 1] != '\n')
-    while (start < (size_t)off && text[start - 1] != ' ') start++;
-  while (start < n && (text[start] == ' ' || text[start] == '\n')) start++;
-  stop = start;
-  size_t last_space = 0;
-  while (stop < n && stop - start < EXCERPT && !(text[stop] == '\n' && stop > (size_t)off)) {
-    if (text[stop] == ' ' || text[stop] == '\n') last_space = stop;
-    stop++;
-  }
-  bool cut = stop < n && text[stop] != '\n';
-  if (cut && last_space > (size_t)off) stop = last_space;
-  while (cut && stop > start && ((unsigned char)text[stop] & 0xC0) == 0x80) stop--; /* not inside a character */
-  /* On the stack: the excerpt is at most EXCERPT bytes and two ellipses
-   * (a run of bytes without a space may make it longer: then it is cut). */
-  char e[EXCERPT + 64];
-  size_t len = 0, room = sizeof e - 8;
-  if (start > 0 && text[start - 1] != '\n') memcpy(e, "… ", 4), len = 4;
-  bool space = false;
-  for (size_t i = start; i < stop && len < room; i++) {
-    char c = text[i];
-    if (c == '\n' || c == ' ' || c == '\t') {
-      space = len > 0;
-      continue;
-    }
-    if (space) e[len++] = ' ';
-    space = false;
-    e[len++] = c;
-  }
-  if (len >= room) { /* cut: not inside a character (its last may go too) */
-    while (len > 0 && ((unsigned char)e[len - 1] & 0xC0) == 0x80) len--;
-    if (len > 0 && ((unsigned char)e[len - 1] & 0x80)) len--;
-  }
-  if (cut) memcpy(e + len, " …", 4), len += 4;
-  put_js_str(b, e, len);
-}
-
-static int cmp_best(const void *a, const void *b) {
-  const posting *x = a, *y = b;
-  if (x->weight != y->weight) return y->weight - x->weight;
-  return x->page - y->page;
-}
-
-static int cmp_gterm(const void *a, const void *b) {
-  return strcmp((*(gterm *const *)a)->stem, (*(gterm *const *)b)->stem);
-}
-
-/* What a result shows of a page: [title, url, type, stages]; the URL below
- * the site's root, without a leading slash, for links relative to the
- * search page (they work from file:// too). The type and stages are
- * places in the start file's table `l`: written once, not once a shard. */
-static void put_page_meta(sbuf *b, const page *p, const pdoc *d) {
-  sbuf_putc(b, '[');
-  put_js_cstr(b, p->title);
-  sbuf_putc(b, ',');
-  put_js_cstr(b, p->url[0] == '/' ? p->url + 1 : p->url);
-  sbuf_printf(b, ",%d,%d", d->label_at, d->stages_at);
-  sbuf_putc(b, ']');
-}
-
-/* The term's TOP_K best pages, by insertion: no copy of all the postings. */
-static void find_best(gterm *t) {
-  int top = 0;
-  for (size_t i = 0; i < t->post.n; i++) {
-    const posting *p = &t->post.items[i];
-    if (top == TOP_K && cmp_best(p, &t->best[TOP_K - 1]) >= 0) continue;
-    int j = top < TOP_K ? top++ : TOP_K - 1;
-    while (j > 0 && cmp_best(p, &t->best[j - 1]) < 0) t->best[j] = t->best[j - 1], j--;
-    t->best[j] = *p;
-  }
-  t->nbest = top;
-}
-
-/* The term's entry: "stem":["postings",{id:"excerpt",...}], or
- * "stem":["postings"] when none of its best pages gives it an excerpt. */
-static void make_entry(gterm *t, const pdoc *docs, sbuf *b) {
-  sbuf_clear(b);
-  put_js_cstr(b, t->stem);
-  sbuf_puts(b, ":[\"");
-  int prev = -1;
-  for (size_t i = 0; i < t->post.n; i++) {
-    int id = docs[t->post.items[i].page].id;
-    put_varint(b, (unsigned)(id - prev - 1));
-    sbuf_putc(b, ALPHA[t->post.items[i].weight]);
-    prev = id;
-  }
-  sbuf_putc(b, '"');
-  bool any = false;
-  for (int i = 0; i < t->nbest; i++) {
-    if (!t->excerpt[i]) continue;
-    const pdoc *d = &docs[t->best[i].page];
-    sbuf_puts(b, any ? "," : ",{");
-    any = true;
-    sbuf_printf(b, "%d:", d->id);
-    put_excerpt(b, d->text, d->tlen, t->best[i].off, d->lead);
-  }
-  sbuf_puts(b, any ? "}]" : "]");
-  t->size = b->len;
-}
-
-typedef struct entries_worker {
-  sbuf b;
-  arena *keep; /* the entries */
-} entries_worker;
-
-typedef struct entries_shared {
-  gterm **terms;
-  const pdoc *docs;
-} entries_shared;
-
-static void entry_one(void *sh, void *wk, size_t i) {
-  entries_shared *es = sh;
-  entries_worker *w = wk;
-  gterm *t = es->terms[i];
-  make_entry(t, es->docs, &w->b);
-  t->entry = arena_strndup(w->keep, w->b.data, w->b.len);
-  t->entry_len = w->b.len;
-}
-
-static void best_one(void *sh, void *wk, size_t i) {
+/* Worker k's entries, read in order once, become postings at their terms'
+ * places (the scatter: the one step that goes from pages to terms); each
+ * entry is weighed and from now on names its term by number. */
+static void scatter_one(void *sh, void *wk, size_t k) {
+  merge_shared *ms = sh;
+  sx_index *sx = ms->sx;
+  sx_worker_out *w = &sx->w[k];
   (void)wk;
-  find_best(((entries_shared *)sh)->terms[i]);
+  size_t *at = xmalloc((w->nstems + 1) * sizeof *at);
+  uint32_t *index = xmalloc((w->nstems + 1) * sizeof *index);
+  for (size_t l = 0; l < w->nstems; l++) at[l] = w->term[l]->start + w->rel[l], index[l] = w->term[l]->index;
+  for (size_t i = 0; i < sx->s->all.n; i++) {
+    const sx_page *p = &sx->pages[i];
+    if (!p->indexed || p->worker != (int)k) continue;
+    for (uint32_t j = p->first; j < p->first + p->n; j++) {
+      sx_entry *e = &w->ent[j];
+      e->weight = (uint8_t)weight_of(e, p->words, ms->avg);
+      sx->post[at[e->stem]++] = (sx_post){(uint32_t)p->id, j, (uint16_t)k, e->weight};
+      e->stem = index[e->stem];
+    }
+  }
+  free(at);
+  free(index);
 }
 
-typedef struct offer { /* a page's excerpt for a term */
-  gterm *g;
-  int slot; /* in g->best */
-  int order; /* the term's place on the page */
+/* p better than q: a higher weight, then the earlier page. */
+static bool better(const sx_post *p, const sx_post *q) {
+  return p->weight != q->weight ? p->weight > q->weight : p->id < q->id;
+}
+
+/* Task t: each of its terms' TOP_K best pages, by insertion, marked on
+ * their entries with their place. */
+static void best_one(void *sh, void *wk, size_t t) {
+  merge_shared *ms = sh;
+  sx_index *sx = ms->sx;
+  (void)wk;
+  for (size_t i = sx->tfirst[t]; i < sx->tfirst[t + 1]; i++) {
+    sx_term *x = sx->terms[i];
+    const sx_post *best[TOP_K];
+    for (const sx_post *p = sx->post + x->start, *end = p + x->df; p < end; p++) {
+      int at = x->nbest < TOP_K ? x->nbest++ : TOP_K;
+      while (at > 0 && better(p, best[at - 1])) {
+        if (at < TOP_K) best[at] = best[at - 1];
+        at--;
+      }
+      if (at < TOP_K) best[at] = p;
+    }
+    for (int b = 0; b < x->nbest; b++) {
+      sx_entry *e = &sx->w[best[b]->worker].ent[best[b]->ent];
+      e->flags |= (uint8_t)(SX_BEST | b << SX_SLOT_SHIFT);
+      x->best[b] = e;
+    }
+  }
+}
+
+/* A page's excerpt for one of the terms it is among the best pages of. */
+typedef struct offer {
+  uint32_t df, order; /* the term's pages; its place on the page */
+  sx_entry *e;
 } offer;
 
 static int cmp_offer(const void *a, const void *b) {
   const offer *x = a, *y = b;
-  if (x->g->post.n != y->g->post.n) return x->g->post.n > y->g->post.n ? -1 : 1;
-  return x->order - y->order;
+  if (x->df != y->df) return x->df > y->df ? -1 : 1;
+  return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Which of the terms' best pages give an excerpt: EXCERPTS_PER_PAGE a page,
- * chosen as that constant's comment says. Serial and in site order: the
- * same whatever the thread count. */
-static void choose_excerpts(pdoc *docs, size_t ndocs) {
-  VEC(offer) offers = {0};
-  for (size_t i = 0; i < ndocs; i++) {
-    offers.n = 0;
-    for (size_t j = 0; j < docs[i].nterms; j++) {
-      gterm *g = docs[i].terms[j].g;
-      for (int k = 0; k < g->nbest; k++)
-        if (g->best[k].page == (int)i) {
-          offer o = {g, k, (int)j};
-          vec_push(&offers, o);
-        }
+/* Page i: which of the terms it is among the best pages of get an excerpt
+ * from it, EXCERPTS_PER_PAGE at most, chosen as that constant says; the
+ * excerpts are made here, page by page while its HTML is in the cache (in
+ * the terms' order they were a third of the index's time), into the
+ * worker's buffer. Two pages may mark the same term: the bits are set
+ * atomically. */
+static void excerpts_one(void *sh, void *wk, size_t i) {
+  merge_shared *ms = sh;
+  merge_worker *mw = wk;
+  sx_index *sx = ms->sx;
+  sx_page *p = &sx->pages[i];
+  if (!p->indexed) return;
+  const sx_worker_out *w = &sx->w[p->worker];
+  mw->offers.n = 0;
+  for (uint32_t j = p->first; j < p->first + p->n; j++)
+    if (w->ent[j].flags & SX_BEST) {
+      offer o = {ms->df[w->ent[j].stem], j - p->first, &w->ent[j]};
+      vec_push(&mw->offers, o);
     }
-    if (offers.n > EXCERPTS_PER_PAGE) qsort(offers.items, offers.n, sizeof *offers.items, cmp_offer);
-    for (size_t k = 0; k < offers.n && k < EXCERPTS_PER_PAGE; k++) offers.items[k].g->excerpt[offers.items[k].slot] = true;
-  }
-  vec_free(&offers);
-}
-
-/* ------------------------------------------------------------- shards */
-
-/* Bytes of the first d characters of s, or 0 when s is shorter. */
-static size_t prefix_bytes(const char *s, size_t d) {
-  const char *p = s, *end = s + strlen(s);
-  for (size_t i = 0; i < d; i++) {
-    if (p >= end) return 0;
-    str_utf8_next(&p, end);
-  }
-  return (size_t)(p - s);
-}
-
-/* The shortest prefix of t, in whole characters, that sorts after prev. */
-static const char *key_between(arena *a, const char *prev, const char *t) {
-  for (size_t d = 1;; d++) {
-    size_t nb = prefix_bytes(t, d);
-    if (!nb) return arena_strdup(a, t);
-    char *k = arena_strndup(a, t, nb);
-    if (!prev || strcmp(k, prev) > 0) return k;
+  if (mw->offers.n > EXCERPTS_PER_PAGE) qsort(mw->offers.items, mw->offers.n, sizeof *mw->offers.items, cmp_offer);
+  sbuf *ex = &sx->ex[mw->k];
+  p->ex = mw->k;
+  for (size_t k = 0; k < mw->offers.n && k < EXCERPTS_PER_PAGE; k++) {
+    sx_entry *e = mw->offers.items[k].e;
+    size_t at = ex->len;
+    sx_put_excerpt(ex, &mw->tmp, p, e->off);
+    assert(at <= INT32_MAX && ex->len - at <= UINT16_MAX); /* 110 bytes of text, escaped */
+    e->off = (int32_t)at;
+    e->tf = (uint16_t)(ex->len - at);
+    __atomic_fetch_or(&sx->excerpt[e->stem], (uint8_t)(1u << (e->flags >> SX_SLOT_SHIFT & 7)), __ATOMIC_RELAXED);
   }
 }
 
-const char **search_shard_terms(arena *a, const char *const *terms, const size_t *sizes, size_t n, size_t limit,
-                                size_t *shard_of, size_t *nshards) {
-  VEC(const char *) keys = {0};
-  size_t used = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i == 0 || used + sizes[i] > limit) {
-      vec_push(&keys, key_between(a, i ? terms[i - 1] : NULL, terms[i]));
-      used = 0;
-    }
-    used += sizes[i];
-    shard_of[i] = keys.n - 1;
-  }
-  const char **out = arena_alloc(a, (keys.n + 1) * sizeof *out);
-  if (keys.n) memcpy(out, keys.items, keys.n * sizeof *out);
-  *nshards = keys.n;
-  vec_free(&keys);
-  return out;
-}
+/* ---------------------------------------------------------- the whole */
 
-/* A shard's file name: "t-" and the prefix, letters a-z and digits as they
- * are, any other character as "_" and its code point in hex ("bø" →
- * "t-b_f8"). search.js has the same function (shardFile). */
-static void put_shard_file(sbuf *b, const char *prefix) {
-  sbuf_puts(b, "t-");
-  const char *p = prefix, *end = prefix + strlen(prefix);
-  while (p < end) {
-    int c = str_utf8_next(&p, end);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) sbuf_putc(b, (char)c);
-    else sbuf_printf(b, "_%x", c < 0 ? 0 : c);
-  }
-  sbuf_puts(b, ".js");
-}
-
-/* ------------------------------------------------------------- writing */
-
-static bool write_file(const char *dir, const char *name, sbuf *b, diag *d, arena *a) {
-  if (fsx_write(fsx_join(a, dir, name), b->data ? b->data : "", b->len)) return true;
-  diag_error(d, NULL, 0, 0, "cannot write %s/%s in the output folder: %s", SEARCH_DIR, name, strerror(errno));
-  return false;
-}
-
-typedef struct shards_shared {
-  const site *s;
-  const char *dir;
-  gterm **terms;
-  const size_t *first; /* per shard: its first term; first[nshards] = n */
-  const char **prefixes;
-  const pdoc *docs;
-  diag *d;
-  bool *failed;        /* per shard */
-} shards_shared;
-
-typedef struct shards_worker {
-  sbuf b, file;
-  arena *scratch;
-} shards_worker;
-
-/* Shard k: its terms' entries. */
-static void shard_one(void *sh, void *wk, size_t k) {
-  shards_shared *ss = sh;
-  shards_worker *w = wk;
-  sbuf *b = &w->b;
-  sbuf_clear(b);
-  sbuf_puts(b, "klarSearch.shard(");
-  put_js_cstr(b, ss->prefixes[k]);
-  sbuf_puts(b, ",{");
-  for (size_t i = ss->first[k]; i < ss->first[k + 1]; i++) {
-    if (i > ss->first[k]) sbuf_putc(b, ',');
-    sbuf_put(b, ss->terms[i]->entry, ss->terms[i]->entry_len);
-  }
-  sbuf_puts(b, "});\n");
-  sbuf_clear(&w->file);
-  put_shard_file(&w->file, ss->prefixes[k]);
-  ss->failed[k] = !write_file(ss->dir, sbuf_str(&w->file), b, ss->d, w->scratch);
-  arena_reset(w->scratch);
-}
-
-/* The start file's list of shards: their prefixes, or for a large site
- * (more than KEYS_PER_FILE shards) the first prefix of each key file
- * k-N.js, which holds KEYS_PER_FILE prefixes: one more small request
- * instead of a start file that grows with the site. */
-static bool write_keys(const char *dir, const char **prefixes, size_t nshards, sbuf *start, diag *d, arena *a) {
-  bool ok = true, two = nshards > KEYS_PER_FILE;
-  sbuf_printf(start, ",kf:%d,s:[", two ? KEYS_PER_FILE : 0);
-  sbuf b = SBUF_INIT;
-  for (size_t k = 0; k < nshards; k++) {
-    if (!two || k % KEYS_PER_FILE == 0) {
-      if (k) sbuf_putc(start, ',');
-      put_js_cstr(start, prefixes[k]);
-    }
-    if (!two) continue;
-    if (k % KEYS_PER_FILE == 0) sbuf_printf(&b, "klarSearch.keys(%zu,[", k / KEYS_PER_FILE);
-    else sbuf_putc(&b, ',');
-    put_js_cstr(&b, prefixes[k]);
-    if (k % KEYS_PER_FILE == KEYS_PER_FILE - 1 || k == nshards - 1) {
-      sbuf_puts(&b, "]);\n");
-      ok &= write_file(dir, arena_printf(a, "k-%zu.js", k / KEYS_PER_FILE), &b, d, a);
-      sbuf_clear(&b);
+/* The labels and stages, each once, in site order, into the start file's
+ * table (labels: its JS text). */
+static void label_table(sx_index *sx, sbuf *labels) {
+  map label_at = MAP_INIT;
+  for (size_t i = 0; i < sx->s->all.n; i++) {
+    sx_page *d = &sx->pages[i];
+    const char *names[2] = {d->label, d->stages};
+    int *at[2] = {&d->label_at, &d->stages_at};
+    for (int k = 0; k < 2; k++) {
+      *at[k] = -1;
+      if (!d->indexed || !names[k]) continue;
+      size_t v = (size_t)map_get(&label_at, names[k]);
+      if (!v) {
+        v = label_at.n + 1;
+        map_set(&label_at, names[k], (void *)v);
+        if (labels->len) sbuf_putc(labels, ',');
+        sx_put_js_str(labels, names[k], strlen(names[k]));
+      }
+      *at[k] = (int)v - 1;
     }
   }
-  sbuf_putc(start, ']');
-  sbuf_free(&b);
-  return ok;
-}
-
-static bool write_shards(const site *s, const char *dir, gterm **terms, size_t n, const pdoc *docs, int jobs,
-                         diag *d, arena *a, sbuf *start) {
-  const char **names = arena_alloc(a, (n + 1) * sizeof *names);
-  size_t *sizes = arena_alloc(a, (n + 1) * sizeof *sizes), *shard_of = arena_alloc(a, (n + 1) * sizeof *shard_of);
-  for (size_t i = 0; i < n; i++) names[i] = terms[i]->stem, sizes[i] = terms[i]->size;
-  size_t nshards;
-  const char **prefixes = search_shard_terms(a, names, sizes, n, SHARD_LIMIT, shard_of, &nshards);
-  size_t *first = arena_calloc(a, nshards + 1, sizeof *first);
-  for (size_t i = n; i-- > 0;) first[shard_of[i]] = i;
-  first[nshards] = n;
-  bool ok = write_keys(dir, prefixes, nshards, start, d, a);
-  shards_shared ss = {s, dir, terms, first, prefixes, docs, d, arena_calloc(a, nshards + 1, sizeof(bool))};
-  shards_worker *sw = xcalloc((size_t)jobs, sizeof *sw);
-  void **wp = xcalloc((size_t)jobs, sizeof(void *));
-  for (int k = 0; k < jobs; k++) {
-    sw[k].scratch = arena_new();
-    wp[k] = &sw[k];
-  }
-  pool_run(jobs, nshards, shard_one, &ss, wp);
-  for (int k = 0; k < jobs; k++) {
-    sbuf_free(&sw[k].b);
-    sbuf_free(&sw[k].file);
-    arena_free(sw[k].scratch);
-  }
-  free(sw);
-  free(wp);
-  for (size_t k = 0; k < nshards; k++) ok &= !ss.failed[k];
-  return ok;
-}
-
-/* The page files: what a result shows of every page, PAGES_PER_FILE a file,
- * for the results whose term shard has no excerpt of theirs. */
-static bool write_pages(const site *s, const char *dir, const pdoc *docs, int npages, int per_file, diag *d,
-                        arena *a) {
-  sbuf b = SBUF_INIT;
-  bool ok = true;
-  int in_file = 0, file = 0;
-  for (size_t i = 0; i <= s->all.n; i++) {
-    bool end = i == s->all.n;
-    if (!end && !docs[i].indexed) continue;
-    if (in_file == 0 && !end) {
-      sbuf_clear(&b);
-      sbuf_printf(&b, "klarSearch.pages(%d,[", file);
-    }
-    if (!end) {
-      if (in_file) sbuf_putc(&b, ',');
-      put_page_meta(&b, s->all.items[i], &docs[i]);
-      in_file++;
-    }
-    if ((end && in_file) || in_file == per_file) {
-      sbuf_puts(&b, "]);\n");
-      ok &= write_file(dir, arena_printf(a, "p-%d.js", file), &b, d, a);
-      file++;
-      in_file = 0;
-    }
-  }
-  (void)npages;
-  sbuf_free(&b);
-  return ok;
-}
-
-static void put_irregular(sbuf *b, const map *irr) {
-  sbuf_puts(b, ",irr:{");
-  for (size_t i = 0; i < irr->n; i++) {
-    if (i) sbuf_putc(b, ',');
-    put_js_cstr(b, irr->entries[i].key);
-    sbuf_putc(b, ':');
-    put_js_cstr(b, irr->entries[i].value);
-  }
-  sbuf_putc(b, '}');
+  map_free(&label_at);
 }
 
 bool search_write(const site *s, const char *out, int jobs, diag *d) {
   const val *on = val_get(s->config, "search");
   if (on && on->kind == VAL_BOOL && !on->u.b) return true;
+  if (jobs < 1) jobs = 1;
   arena *a = arena_new();
   map irregular = MAP_INIT;
   bool ok = true;
@@ -706,104 +552,95 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
     ok = stem_irregular_load(a, irr_path, "layouts/" SEARCH_IRREGULAR, &irregular, d);
   if (!out || !ok) goto done;
 
-  /* Every page's words, on the pool. */
-  index_shared is = {s, &irregular, arena_calloc(a, s->all.n + 1, sizeof(pdoc))};
-  index_worker *iw = xcalloc((size_t)jobs, sizeof *iw);
+  /* 1. Every page's words, on the pool. */
+  sx_index sx = {.s = s, .pages = arena_calloc(a, s->all.n + 1, sizeof(sx_page)), .nw = jobs};
+  read_shared rs = {s, sx.pages};
+  reader *rd = xcalloc((size_t)jobs, sizeof *rd);
   void **wp = xcalloc((size_t)jobs, sizeof(void *));
   for (int k = 0; k < jobs; k++) {
-    iw[k].st = stem_new(&irregular);
-    iw[k].keep = arena_new();
-    arena_defer(a, (void (*)(void *))arena_free, iw[k].keep);
-    wp[k] = &iw[k];
+    rd[k].k = k;
+    rd[k].st = stem_new(&irregular);
+    rd[k].keep = arena_new();
+    arena_defer(a, (void (*)(void *))arena_free, rd[k].keep);
+    wp[k] = &rd[k];
   }
-  pool_run(jobs, s->all.n, index_one, &is, wp);
+  pool_run(jobs, s->all.n, read_one, &rs, wp);
+  sx.w = arena_calloc(a, (size_t)jobs, sizeof *sx.w);
   for (int k = 0; k < jobs; k++) {
-    stem_free(iw[k].st);
-    stab_free(&iw[k].seen);
-    stab_free(&iw[k].words);
-    vec_free(&iw[k].known);
+    reader *r = &rd[k];
+    sx.w[k] = (sx_worker_out){.stems = r->stems.items, .nstems = r->stems.n, .ent = r->ent.items, .nent = r->ent.n};
+    stem_free(r->st);
+    free(r->words);
+    free(r->sslot);
+    for (size_t l = 0; l < r->stems.n; l++) r->stems.items[l].df = r->df.items[l];
+    vec_free(&r->df);
+    free(r->ps);
+    vec_free(&r->pw);
+    vec_free(&r->fresh);
+    sbuf_free(&r->fresh_stems);
+    sbuf_free(&r->longer);
   }
-  free(iw);
-  free(wp);
-
-  /* The merge, in site order. */
-  pdoc *docs = is.docs;
-  int npages = 0;
+  free(rd);
   double words = 0;
   for (size_t i = 0; i < s->all.n; i++)
-    if (docs[i].indexed) docs[i].id = npages++, words += docs[i].words;
-  double avg = npages ? words / npages : 1;
-  /* The labels and stages, each once, in site order. */
-  map label_at = MAP_INIT;
-  sbuf labels = SBUF_INIT;
-  for (size_t i = 0; i < s->all.n; i++) {
-    const char *names[2] = {docs[i].label, docs[i].stages};
-    int *at[2] = {&docs[i].label_at, &docs[i].stages_at};
-    for (int k = 0; k < 2; k++) {
-      *at[k] = -1;
-      if (!docs[i].indexed || !names[k]) continue;
-      size_t v = (size_t)map_get(&label_at, names[k]);
-      if (!v) {
-        v = label_at.n + 1;
-        map_set(&label_at, names[k], (void *)v);
-        if (labels.len) sbuf_putc(&labels, ',');
-        put_js_cstr(&labels, names[k]);
-      }
-      *at[k] = (int)v - 1;
-    }
-  }
-  map_free(&label_at);
-  /* Each page's terms to the site's: first their count of pages, then the
-   * postings in site order, in one array. */
-  stab by_stem = {0};
-  VEC(gterm *) terms = {0};
-  size_t npost = 0;
-  for (size_t i = 0; i < s->all.n; i++) {
-    for (size_t j = 0; j < docs[i].nterms; j++) {
-      pterm *t = &docs[i].terms[j];
-      stab_room(&by_stem);
-      size_t at = stab_find(&by_stem, t->stem, t->hash, gterm_key, terms.items);
-      if (!by_stem.slot[at]) {
-        gterm *g = arena_calloc(a, 1, sizeof *g);
-        g->stem = t->stem;
-        vec_push(&terms, g);
-        by_stem.slot[at] = (unsigned)terms.n, by_stem.hash[at] = t->hash, by_stem.n++;
-      }
-      t->g = terms.items[by_stem.slot[at] - 1];
-      t->g->post.n++;
-      npost++;
-    }
-  }
-  stab_free(&by_stem);
-  posting *all = arena_alloc(a, (npost + 1) * sizeof *all);
-  for (size_t k = 0, used = 0; k < terms.n; k++) {
-    terms.items[k]->post.items = all + used;
-    used += terms.items[k]->post.n;
-    terms.items[k]->post.n = 0;
-  }
-  for (size_t i = 0; i < s->all.n; i++) {
-    for (size_t j = 0; j < docs[i].nterms; j++) {
-      const pterm *t = &docs[i].terms[j];
-      posting pst = {(int)i, weight_of(t, docs[i].words, avg), t->off};
-      t->g->post.items[t->g->post.n++] = pst;
-    }
-  }
-  qsort(terms.items, terms.n, sizeof *terms.items, cmp_gterm);
-  entries_shared es = {terms.items, docs};
-  pool_run(jobs, terms.n, best_one, &es, NULL);
-  choose_excerpts(docs, s->all.n);
-  entries_worker *ew = xcalloc((size_t)jobs, sizeof *ew);
-  wp = xcalloc((size_t)jobs, sizeof(void *));
-  for (int k = 0; k < jobs; k++) {
-    ew[k].keep = arena_new();
-    arena_defer(a, (void (*)(void *))arena_free, ew[k].keep);
-    wp[k] = &ew[k];
-  }
-  pool_run(jobs, terms.n, entry_one, &es, wp);
-  for (int k = 0; k < jobs; k++) sbuf_free(&ew[k].b);
-  free(ew);
-  free(wp);
+    if (sx.pages[i].indexed) sx.pages[i].id = sx.npages++, words += sx.pages[i].words;
 
+  /* 2. The merge, on the pool by hash; the postings in the terms' order;
+   * their best pages by hash, then the excerpts by page. */
+  merge_shared ms = {&sx,
+                     arena_calloc(a, (size_t)jobs, sizeof *ms.bstart),
+                     arena_calloc(a, (size_t)jobs, sizeof(uint32_t *)),
+                     arena_calloc(a, TASKS, sizeof(sx_term **)),
+                     arena_calloc(a, TASKS, sizeof(size_t)),
+                     NULL,
+                     sx.npages ? words / sx.npages : 1};
+  pool_run(jobs, (size_t)jobs, bucket_one, &ms, NULL);
+  merge_worker *mw = xcalloc((size_t)jobs, sizeof *mw);
+  sx.nex = jobs;
+  sx.ex = xcalloc((size_t)jobs, sizeof *sx.ex);
+  for (int k = 0; k < jobs; k++) {
+    mw[k].k = k;
+    mw[k].keep = arena_new();
+    arena_defer(a, (void (*)(void *))arena_free, mw[k].keep);
+    wp[k] = &mw[k];
+  }
+  pool_run(jobs, TASKS, merge_one, &ms, wp);
+  sx.ntasks = TASKS;
+  sx.tfirst = arena_calloc(a, TASKS + 1, sizeof *sx.tfirst);
+  for (int t = 0; t < TASKS; t++) sx.tfirst[t + 1] = sx.tfirst[t] + ms.tn[t];
+  sx.nterms = sx.tfirst[TASKS];
+  sx.terms = xmalloc((sx.nterms + 1) * sizeof *sx.terms);
+  ms.df = xmalloc((sx.nterms + 1) * sizeof *ms.df);
+  size_t npost = 0;
+  for (size_t t = 0; t < TASKS; t++)
+    for (size_t i = 0; i < ms.tn[t]; i++) {
+      sx_term *x = ms.tterms[t][i];
+      x->index = (uint32_t)(sx.tfirst[t] + i);
+      x->start = npost;
+      npost += x->df;
+      sx.terms[x->index] = x;
+      ms.df[x->index] = x->df;
+    }
+  sx.post = xmalloc((npost + 1) * sizeof *sx.post);
+  sx.excerpt = xcalloc(sx.nterms + 1, 1);
+  pool_run(jobs, (size_t)jobs, scatter_one, &ms, NULL);
+  pool_run(jobs, TASKS, best_one, &ms, NULL);
+  pool_run(jobs, s->all.n, excerpts_one, &ms, wp);
+  for (int k = 0; k < jobs; k++) {
+    free(mw[k].slot);
+    sbuf_free(&mw[k].tmp);
+    vec_free(&mw[k].offers);
+    free(ms.border[k]);
+  }
+  free(mw);
+  free(wp);
+  free(ms.df);
+  sx.bufs = xcalloc(TASKS, sizeof *sx.bufs);
+
+  /* 3. The entries and the files. */
+  sx_render_entries(&sx, jobs);
+  sbuf labels = SBUF_INIT;
+  label_table(&sx, &labels);
   const char *dir = fsx_join(a, out, SEARCH_DIR);
   /* One mkdir a folder, as the build makes the others (build_test counts them). */
   const char *rel[1] = {SEARCH_DIR};
@@ -813,29 +650,22 @@ bool search_write(const site *s, const char *out, int jobs, diag *d) {
     free(failed);
     ok = false;
   } else {
-    sbuf start = SBUF_INIT;
-    int per_file = npages <= PAGES_ONE_FILE ? PAGES_ONE_FILE : PAGES_PER_FILE;
-    sbuf_printf(&start, "klarSearch.start({n:%d,g:%d,k:%d", npages, per_file, TOP_K);
-    ok &= write_shards(s, dir, terms.items, terms.n, docs, jobs, d, a, &start);
-    size_t nstop;
-    const char *const *stop = search_stop_words(&nstop);
-    sbuf_puts(&start, ",stop:[");
-    for (size_t i = 0; i < nstop; i++) {
-      if (i) sbuf_putc(&start, ',');
-      put_js_cstr(&start, stop[i]);
-    }
-    sbuf_putc(&start, ']');
-    put_irregular(&start, &irregular);
-    sbuf_puts(&start, ",l:[");
-    sbuf_put(&start, labels.data ? labels.data : "", labels.len);
-    sbuf_putc(&start, ']');
-    sbuf_puts(&start, "});\n");
-    ok &= write_pages(s, dir, docs, npages, per_file, d, a);
-    ok &= write_file(dir, "start.js", &start, d, a);
-    sbuf_free(&start);
+    ok &= sx_write_files(&sx, dir, &irregular, &labels, jobs, d, a);
   }
-  vec_free(&terms);
   sbuf_free(&labels);
+  for (size_t t = 0; t < sx.ntasks; t++) sbuf_free(&sx.bufs[t]);
+  free(sx.bufs);
+  free(sx.terms);
+  free(sx.post);
+  free(sx.excerpt);
+  for (int k = 0; k < sx.nex; k++) sbuf_free(&sx.ex[k]);
+  free(sx.ex);
+  for (int k = 0; k < jobs; k++) {
+    free(sx.w[k].stems);
+    free(sx.w[k].ent);
+    free(sx.w[k].term);
+    free(sx.w[k].rel);
+  }
 done:
   map_free(&irregular);
   arena_free(a);

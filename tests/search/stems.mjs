@@ -2,7 +2,10 @@
 // code does when it makes the index: the browser stems the query, and a
 // stem that differs by one letter finds nothing. Input: the output of
 // build/tools/stemwords over text files (every word of the site's content),
-// and the index's start.js for the irregular table.
+// and the index's start.js for the irregular table. It also checks that the
+// browser computes the shard of every term of the index (the FNV-1a hash of
+// its stem, cut in start.js's h parts) as the C code placed it: a term in
+// another shard than the browser loads is never found.
 //   node tests/search/stems.mjs STEMWORDS.tsv START.js
 import fs from 'node:fs';
 import vm from 'node:vm';
@@ -53,6 +56,26 @@ for (const [file, want] of files) {
   }
 }
 if (!failed) { passed++; console.log(`ok the browser cuts and stems all ${words} different words of ${files.size} files as the index does`); }
+
+// Every term's shard, as the browser computes it.
+{
+  const dir = path.dirname(startJs);
+  let terms = 0, wrong = 0;
+  const sctx = { klarSearch: { shard: (k, d) => {
+    for (const stem of Object.keys(d)) {
+      terms++;
+      const s = ks.shardOf(stem, irr.h);
+      if (s !== k) { wrong++; if (wrong <= 5) console.log(`FAIL the browser looks for "${stem}" in shard ${s}, the index has it in ${k}`); }
+    }
+  } } };
+  vm.createContext(sctx);
+  const files = fs.readdirSync(dir).filter((f) => /^t-\d+\.js$/.test(f));
+  for (const f of files) vm.runInContext(fs.readFileSync(path.join(dir, f), 'utf8'), sctx);
+  const all = files.length === irr.h;
+  if (!all) console.log(`FAIL ${files.length} shard files, start.js says ${irr.h}`);
+  if (wrong || !all || terms < 1000) failed++;
+  else { passed++; console.log(`ok the browser finds the shard of all ${terms} terms in ${files.length} shards`); }
+}
 if (words < 1000) { failed++; console.log(`FAIL only ${words} words compared: is the word list empty?`); }
 console.log(`stems: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

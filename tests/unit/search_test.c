@@ -1,6 +1,8 @@
 /* Unit tests of the search index's parts: the Danish tokenizer, stop words,
- * HTML to text, the Snowball stemmer with the irregular table, and the
- * shard writer's cut. */
+ * HTML to text, the cutter of words straight from HTML (the same words as
+ * the tokenizer over the HTML's text), where an excerpt starts, the
+ * Snowball stemmer with the irregular table, and the terms' hash and shard
+ * (which assets/js/search.js computes too). */
 #include "harness.h"
 #include "core/arena.h"
 #include "core/diag.h"
@@ -132,42 +134,120 @@ TEST(irregular_table_errors_have_positions) {
   arena_free(a);
 }
 
-TEST(shards_cut_by_size_and_named_by_prefix) {
-  arena *a = arena_new();
-  const char *terms[] = {"barn", "bog", "boks", "bold", "by", "børn", "dag", "dans"};
-  size_t sizes[] = {40, 40, 40, 40, 40, 200, 40, 40}, shard_of[8], n;
-  const char **keys = search_shard_terms(a, terms, sizes, 8, 100, shard_of, &n);
-  /* runs of at most 100 bytes: barn bog | boks bold | by | børn | dag dans */
-  CHECK(n == 5);
-  CHECK_STR(keys[0], "b");
-  CHECK_STR(keys[1], "bok");
-  CHECK_STR(keys[2], "by");
-  CHECK_STR(keys[3], "bø");
-  CHECK_STR(keys[4], "d");
-  size_t want[] = {0, 0, 1, 1, 2, 3, 4, 4};
-  for (int i = 0; i < 8; i++) CHECK(shard_of[i] == want[i]);
-  /* each key sorts after the last term of the shard before it and at or
-   * before its own first term: the browser's rule finds every term */
-  for (int i = 0; i < 8; i++) {
-    size_t k = 0;
-    for (size_t j = 0; j < n; j++)
-      if (strcmp(keys[j], terms[i]) <= 0) k = j;
-    CHECK(k == shard_of[i]);
-  }
-  arena_free(a);
+/* The words of the text of html, and the words cut from html itself:
+ * the same list, as "word word ...". */
+static void collect(void *c, const char *w, size_t n, size_t start, size_t end) {
+  sbuf *b = c;
+  (void)start;
+  (void)end;
+  if (b->len) sbuf_putc(b, ' ');
+  sbuf_put(b, w, n);
 }
 
-TEST(shards_one_when_small) {
-  arena *a = arena_new();
-  const char *terms[] = {"a1", "æble", "øre"};
-  size_t sizes[] = {1, 1, 1}, shard_of[3], n;
-  const char **keys = search_shard_terms(a, terms, sizes, 3, 1000, shard_of, &n);
-  CHECK(n == 1);
-  CHECK_STR(keys[0], "a");
-  CHECK(shard_of[2] == 0);
-  search_shard_terms(a, terms, sizes, 0, 1000, shard_of, &n);
-  CHECK(n == 0);
-  arena_free(a);
+static bool same_words(const char *html, size_t n) {
+  sbuf text = SBUF_INIT, a = SBUF_INIT, b = SBUF_INIT;
+  search_html_text(html, n, &text);
+  search_tokenize(text.data ? text.data : "", text.len, collect, &a);
+  search_html_words(html, n, collect, &b);
+  bool same = !strcmp(sbuf_str(&a), sbuf_str(&b));
+  if (!same) fprintf(stderr, "html %.*s\n  text words: %s\n  html words: %s\n", (int)n, html, sbuf_str(&a), sbuf_str(&b));
+  sbuf_free(&text);
+  sbuf_free(&a);
+  sbuf_free(&b);
+  return same;
+}
+
+TEST(html_words_are_the_texts_words) {
+  const char *cases[] = {
+      "<h2 id=\"x\">Børn &amp; leg</h2><p>Læs <a href=\"#\">mere</a>&nbsp;her&#33;</p>",
+      "<p>fo<em>o</em>bar <strong>BØRNENES</strong> dag&shy;til&shy;bud dag\xC2\xAD" "pleje</p>",
+      "<p>x &#xE6;ble &#230;ble &#xD800;y &#0;z &bogus; a&lt;b&gt;c &quot;d&quot;</p>",
+      "<script>var skjult = 1;</script><!-- kom<p>mentar -->tekst<style>p{}</style>ord",
+      "<button type=\"button\">Afspil videoen</button>efter<button>aldrig lukket",
+      "<p>ab</p><li>cd</li>ef<br>gh<td>ij</td>kl<span>mn</span>op",
+      "a < b og c > d, <3 og <>, <!-- uden slut",
+      "Café 2027 naïve Ελλάδα ÆØÅ×÷ Ǆ \xF0\x9F\x98\x80smil",
+      "\xFF\xFE ugyldig \xC3 \xC3\x28 \xE2\x80 ord",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "<SCRIPT>x y</SCRIPT>z <P>w</P> <Br/>v",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) CHECK(same_words(cases[i], strlen(cases[i])));
+  /* And pieces of all that in random order: the two ways must never part. */
+  const char *bits[] = {"<p>", "</p>", "<em>", "</em>", "<!-- x -->", "<!--", "-->", "<script>a b</script>",
+                        "<script>", "</script>", "&amp;", "&shy;", "&#230;", "&#xD800;", "&bogus;", "&nbsp;",
+                        "&", "Æble", "børn", " ", "-", "\xC2\xAD", "<", ">", "naïve", "Ελ", "a", "bc", "\xFF",
+                        "<button>x</button>", "<br>", "ÅÉ", "×", "<a href=\"x>y\">", "\xC3", "\xE2\x80\xA6"};
+  unsigned seed = 12345;
+  for (int round = 0; round < 3000; round++) {
+    sbuf h = SBUF_INIT;
+    int k = 1 + round % 25;
+    for (int i = 0; i < k; i++) {
+      seed = seed * 1103515245u + 12345u;
+      sbuf_puts(&h, bits[(seed >> 16) % (sizeof bits / sizeof bits[0])]);
+    }
+    bool ok = same_words(sbuf_str(&h), h.len);
+    CHECK(ok);
+    sbuf_free(&h);
+    if (!ok) break;
+  }
+}
+
+TEST(html_words_offsets_are_in_the_html) {
+  words ws = {SBUF_INIT};
+  const char *h = "<p>Et <em>BARN</em> &amp; b&oslash;rn</p>";
+  search_html_words(h, strlen(h), on_word, &ws);
+  CHECK_STR(sbuf_str(&ws.all), "et@3-5 barn@10-19 oslash@28-34 rn@35-37"); /* barn ends at the space: <em> does not end a word */
+  sbuf_free(&ws.all);
+}
+
+TEST(excerpt_starts_at_the_paragraph_or_in_the_text) {
+  bool mid;
+  const char *h = "<h2>Overskrift</h2>\n<p>Kort <a href=\"x\">led</a> og ordet her</p>";
+  size_t off = (size_t)(strstr(h, "ordet") - h);
+  CHECK(search_html_block_start(h, off, 600, 80, &mid) == (size_t)(strstr(h, "<p>") - h));
+  CHECK(!mid);
+  /* At the very start, no block: the start of the HTML. */
+  CHECK(search_html_block_start("to ord", 3, 600, 80, &mid) == 0);
+  CHECK(!mid);
+  /* A long paragraph: in the middle, at a space, with text enough before. */
+  sbuf b = SBUF_INIT;
+  sbuf_puts(&b, "<p>");
+  for (int i = 0; i < 40; i++) sbuf_puts(&b, "lang tekst ");
+  size_t w = b.len;
+  sbuf_puts(&b, "ordet</p>");
+  size_t at = search_html_block_start(b.data, w, 600, 80, &mid);
+  CHECK(mid);
+  CHECK(b.data[at] == ' ' && w - at >= 80 && w - at < 100);
+  /* Inside a long tag when the limit is reached: after its end. */
+  sbuf_clear(&b);
+  sbuf_puts(&b, "<p>x <a href=\"");
+  for (int i = 0; i < 100; i++) sbuf_puts(&b, "abcdefgh");
+  sbuf_puts(&b, "\">led</a> ordet");
+  w = b.len - 5;
+  at = search_html_block_start(b.data, w, 600, 80, &mid);
+  CHECK(mid);
+  CHECK(!strncmp(b.data + at, "led</a>", 7));
+  sbuf_free(&b);
+}
+
+/* The hash of the terms and their shard, as search.js computes them (its
+ * own check runs over every term in tests/search). */
+TEST(term_hash_and_shard) {
+  CHECK(search_hash("", 0) == 2166136261u);
+  CHECK(search_hash("a", 1) == 0xe40c292cu);   /* FNV-1a's published value */
+  CHECK(search_hash("foobar", 6) == 0xbf9cf968u);
+  CHECK(search_shard_of(0, 7) == 0);
+  CHECK(search_shard_of(0xFFFFFFFFu, 7) == 6);
+  CHECK(search_shard_of(0x80000000u, 2) == 1);
+  CHECK(search_shard_of(0x7FFFFFFFu, 2) == 0);
+  CHECK(search_shard_of(123456789u, 1) == 0);
+  /* In order: a higher hash never has a lower shard. */
+  size_t last = 0;
+  for (unsigned h = 0; h < 0xFFFF0000u; h += 0x10000u) {
+    size_t k = search_shard_of(h, 4099);
+    CHECK(k >= last && k < 4099);
+    last = k;
+  }
 }
 
 int main(void) {
@@ -180,7 +260,9 @@ int main(void) {
   RUN(snowball_danish);
   RUN(irregular_table_joins_forms);
   RUN(irregular_table_errors_have_positions);
-  RUN(shards_cut_by_size_and_named_by_prefix);
-  RUN(shards_one_when_small);
+  RUN(html_words_are_the_texts_words);
+  RUN(html_words_offsets_are_in_the_html);
+  RUN(excerpt_starts_at_the_paragraph_or_in_the_text);
+  RUN(term_hash_and_shard);
   return harness_done("search");
 }
