@@ -154,6 +154,17 @@ static const char *web_url(const char *u) {
   return buf;
 }
 
+/* A printed address, breakable only after its slashes: a word joiner
+ * (U+2060, drawn as nothing) after each hyphen, since an address broken
+ * at "fordybelse-" reads as a hyphenated word, and the reader would type
+ * it without the hyphen. */
+static void put_address(tbuild *tb, const char *u) {
+  for (; *u; u++) {
+    sbuf_putc(&tb->s, *u);
+    if (*u == '-') sbuf_puts(&tb->s, "\xe2\x81\xa0");
+  }
+}
+
 /* The page reference after the last run of a link to a page or heading of
  * the booklet (ls, whose words are words): " (se side 12)" as the layout's
  * page-ref words it, one unbreakable unit glued to the link's last word
@@ -225,7 +236,9 @@ void bk_tb_runs(bk *k, tbuild *tb, const mdt_run *runs, size_t n, bool hyphenate
       /* The last run of a link to the web, or to a page of the site that
        * is not in this booklet (ls.uri is its address on the site): the
        * address follows in print, where a reader cannot click. */
-      sbuf_printf(&tb->s, "%s(%s)", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0", web_url(ls.uri));
+      sbuf_printf(&tb->s, "%s(", r->text[0] && r->text[strlen(r->text) - 1] == ' ' ? "" : "\xc2\xa0");
+      put_address(tb, web_url(ls.uri));
+      sbuf_putc(&tb->s, ')');
     }
     if (r->url) {
       if (ls.dest && (i + 1 == n || !runs[i + 1].url || strcmp(runs[i + 1].url, r->url) != 0))

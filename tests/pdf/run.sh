@@ -193,7 +193,9 @@ for a, b in zip(lines, lines[1:]):
         continue
     tail = a.split()[-1] if a.split() else ""
     joined = tail[:-1] + (b.split()[0] if b.split() else "")
-    if "@" in joined or "://" in joined or "www." in joined.lower():
+    # a printed address has no scheme: "(klar.hedensted.dk/temaer/gode-"
+    if ("@" in joined or "://" in joined or "www." in joined.lower()
+            or re.search(r"[a-z0-9]\.(dk|com|org|net|eu)/", joined.lower())):
         bad.append(tail + b.split()[0])
     broken = (tail[:-1] + "-" + b.split()[0]).lower()
     if any(x in broken for x in ("loka-lområ", "ker-neop", "wor-kshop")):
@@ -203,6 +205,13 @@ PY
 )
   check "$(basename "$pdf"): no address or known compound broken wrongly at a line end (found: $found)" "[ -z \"\$found\" ]"
 done
+
+# A link to a page of the site that is not in the booklet prints its web
+# address (paper cannot be clicked): the output catalog's list of themes.
+if pdftotext "$out/booklets/outputkatalog.pdf" "$tmp/ok.txt" 2>/dev/null; then
+  check "outputkatalog.pdf: a link to a site page outside the booklet prints its address" \
+    "grep -q 'Robusthed (klar.hedensted.dk/temaer/robusthed)' '$tmp/ok.txt'"
+fi
 
 # Each booklet's own title, subject and keywords (seven pixi guides all
 # titled "KLAR til Læring" could not be told apart), and a creation date
