@@ -98,6 +98,9 @@ const char *fonts_families(arena *a, PangoFontMap *fm) {
  * other line breaks from run to run. The lock below makes every first
  * metrics call happen one at a time; after it Pango only reads its cache. */
 static pthread_mutex_t metrics_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool metrics_locked; /* this thread holds metrics_lock */
+
+bool fonts_lock_held(void) { return metrics_locked; }
 
 /* Appends to fonts the fonts Pango gives the empty lines of lay (an empty
  * text, or one with an empty paragraph): it loads them from the context's
@@ -139,6 +142,7 @@ void fonts_prepare_layout(PangoLayout *lay) {
   GPtrArray *empty = g_ptr_array_new_with_free_func(g_object_unref);
   add_empty_line_fonts(lay, empty);
   pthread_mutex_lock(&metrics_lock);
+  metrics_locked = true;
   for (GList *l = items; l; l = l->next) {
     PangoItem *it = l->data;
     if (it->analysis.font)
@@ -146,6 +150,7 @@ void fonts_prepare_layout(PangoLayout *lay) {
   }
   for (guint i = 0; i < empty->len; i++)
     pango_font_metrics_unref(pango_font_get_metrics(empty->pdata[i], pango_context_get_language(pc)));
+  metrics_locked = false;
   pthread_mutex_unlock(&metrics_lock);
   g_ptr_array_unref(empty);
   g_list_free_full(items, (GDestroyNotify)pango_item_free);

@@ -31,4 +31,9 @@ const char *fonts_families(arena *a, PangoFontMap *fm);
  * attributes and font are set, before anything measures it. */
 void fonts_prepare_layout(PangoLayout *lay);
 
+/* True while the calling thread measures fonts in fonts_prepare_layout:
+ * tests/tools/metrics_guard checks by it that Pango works out no font's
+ * first metrics anywhere else. */
+bool fonts_lock_held(void);
+
 #endif

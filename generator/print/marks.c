@@ -23,6 +23,7 @@
 #include "bk.h"
 #include <math.h>
 #include <string.h>
+#include "fonts.h"
 #include "pdfpost.h"
 
 static void set_rgb(cairo_t *cr, unsigned c) {
@@ -83,6 +84,11 @@ static void slug_line(bk *k, cairo_t *cr, double x0, double y0, double w, double
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     pango_layout_set_font_description(lay, fd);
     pango_font_description_free(fd);
+    /* Its font's first metrics under the fonts lock, as every measured
+     * text's: measured outside it, the slug line's font could leave a font
+     * another booklet's thread measured meanwhile with an approximate width
+     * of 0, and that booklet broke its lines differently (see fonts.c). */
+    fonts_prepare_layout(lay);
     pango_layout_get_extents(lay, &ink, &logical);
     if (logical.width / (double)PANGO_SCALE <= room || size <= 4) break;
     size -= 0.5;

@@ -10,7 +10,7 @@
 # Those runs met a race only by chance; build/tools/metrics_race meets the
 # one of a page's empty running header every time (see its comment).
 #   SAME_RUNS=N   the number of -j 2 runs
-# Needs build/tools/metrics_race (make build/tools/metrics_race).
+# Needs build/tools/metrics_race and build/tools/metrics_guard (make them).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 . "$top/tests/lib.sh"
@@ -24,6 +24,21 @@ elif "$race" "$top/assets/fonts" >"$t/race.out" 2>&1; then
 else
   cat "$t/race.out"
   no "a font first measured by an empty text while another thread measures one keeps a sound width"
+fi
+
+# Any font first measured outside fonts_prepare_layout's lock can spoil
+# another booklet's lines in that race; build/tools/metrics_guard makes the
+# booklets and counts such fonts, whatever the threads' timing (the slug
+# line of an imposed sheet had 9, and `stages` saw a booklet differ now and
+# then under load).
+guard=$top/$BUILD/tools/metrics_guard
+if [ ! -x "$guard" ]; then
+  no "missing $guard (make $BUILD/tools/metrics_guard)"
+elif "$guard" "$top" "$t/guard" >"$t/guard.out" 2>&1; then
+  ok "$(tail -n 1 "$t/guard.out")"
+else
+  head -n 20 "$t/guard.out"
+  no "every font's first metrics under the fonts lock"
 fi
 
 if ./klar booklets --quiet -j 1 --out "$t/ref" >"$t/ref.out" 2>&1 && ls "$t/ref/booklets/"*.pdf >/dev/null 2>&1; then
