@@ -652,13 +652,16 @@ typedef struct pdf_file {
   int err;
 } pdf_file;
 
+/* A write error is kept in pf->err, and the rest of the PDF is dropped,
+ * but Cairo is told every write succeeded: a tagged PDF surface (the reader
+ * PDF) whose stream failed in the middle of a page stops there but still
+ * writes its structure tree when it is finished, and Cairo 1.16 then
+ * stopped the whole build on an assertion (cairo-array.c: "index <
+ * array->num_elements") instead of returning the error. finish_pdf
+ * reports pf->err. */
 static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n) {
   pdf_file *pf = closure;
-  if (pf->err) return CAIRO_STATUS_WRITE_ERROR;
-  if (fwrite(data, 1, n, pf->f) != n) {
-    pf->err = errno ? errno : EIO;
-    return CAIRO_STATUS_WRITE_ERROR;
-  }
+  if (!pf->err && fwrite(data, 1, n, pf->f) != n) pf->err = errno ? errno : EIO;
   return CAIRO_STATUS_SUCCESS;
 }
 
