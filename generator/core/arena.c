@@ -46,6 +46,14 @@ void *xcalloc(size_t count, size_t size) {
   return p;
 }
 
+void *xcalloc_touched(size_t count, size_t size) {
+  if (count && size > SIZE_MAX / count) klar_oom();
+  size_t n = count * size;
+  void *p = xmalloc(n);
+  explicit_bzero(p, n); /* memset after malloc: the compiler makes it calloc */
+  return p;
+}
+
 void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
   if (!q) klar_oom();

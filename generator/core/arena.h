@@ -42,6 +42,13 @@ void klar_oom(void) __attribute__((noreturn));
 /* malloc/realloc/strdup that abort instead of returning NULL. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
+/* xcalloc for a table that is read before it is written (a hash table):
+ * the zeros are written at once. calloc leaves a large block's fresh pages
+ * untouched, so a look-up maps each page first to the kernel's zero page,
+ * and the first store then copies it, with a flush of the other threads'
+ * TLBs: on the search index's tables that was a fault twice a page and a
+ * tenth of the whole build's time. */
+void *xcalloc_touched(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 

@@ -114,7 +114,7 @@ static wslot *word_slot(wslot *t, size_t mask, uint32_t h, uint64_t w0, uint64_t
 
 static void words_grow(reader *r) {
   size_t n = r->wslots ? r->wslots * 2 : 4096;
-  wslot *t = xcalloc(n, sizeof *t);
+  wslot *t = xcalloc_touched(n, sizeof *t);
   for (size_t i = 0; i < r->wslots; i++) {
     const wslot *s = &r->words[i];
     if (!s->w0) continue;
@@ -131,7 +131,7 @@ static void words_grow(reader *r) {
 static int32_t stem_number(reader *r, const char *s, size_t n, uint32_t h) {
   if ((r->stems.n + 1) * 2 > r->sslots) {
     size_t m = r->sslots ? r->sslots * 2 : 4096;
-    struct sslot *t = xcalloc(m, sizeof *t);
+    struct sslot *t = xcalloc_touched(m, sizeof *t);
     for (size_t i = 0; i < r->sslots; i++) {
       if (!r->sslot[i].at) continue;
       size_t j = r->sslot[i].hash & (m - 1);
@@ -158,7 +158,7 @@ static int32_t stem_number(reader *r, const char *s, size_t n, uint32_t h) {
 static sx_entry *page_entry(reader *r, uint32_t stem) {
   if ((r->pn + 1) * 2 > r->pslots) { /* grow: the page's stems into a table twice the size */
     size_t n = r->pslots ? r->pslots * 2 : 1024;
-    pslot *t = xcalloc(n, sizeof *t);
+    pslot *t = xcalloc_touched(n, sizeof *t);
     for (size_t i = 0; i < r->pslots; i++) {
       if (r->ps[i].epoch != r->epoch) continue;
       size_t j = (r->ps[i].stem * 2654435761u) & (n - 1);
@@ -671,3 +671,4 @@ done:
   arena_free(a);
   return ok;
 }
+
